@@ -1,8 +1,10 @@
-// npm run kb:check — validates knowledge/ (and the local overlay, if any); exits 1 on any problem.
+// npm run kb:check — validates knowledge/ (and the local official-wording overlay, if any);
+// exits 1 naming every problem.
+import { loadConfig } from "../src/config.ts";
 import { loadRawKnowledge } from "../src/knowledge/load.ts";
 
 try {
-  const kb = loadRawKnowledge({ overlayFile: process.env.KB_OVERLAY_FILE });
+  const kb = loadRawKnowledge({ overlayFile: loadConfig().kbOverlayFile });
   const known = kb.items.filter((i) => i.status === "known").length;
   console.log(
     `knowledge base OK: guideline ${kb.meta.version}, ${kb.items.length} items (${known} described, ` +

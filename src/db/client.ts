@@ -34,7 +34,11 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   }
   const dir = target.dataDir === "memory://" ? "memory://" : join(target.dataDir, "pglite");
   if (dir !== "memory://") mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  return wrapPglite(await PGlite.create(dir));
+}
+
+/** A handle over an open PGlite (tests start theirs from a migrated snapshot). */
+export function wrapPglite(pglite: PGlite): DbHandle {
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {

@@ -16,6 +16,12 @@ export const PRISMA_DIR = new URL("../../prisma/", import.meta.url).pathname;
 export const SCHEMA_PATH = join(PRISMA_DIR, "schema.prisma");
 export const MIGRATIONS_DIR = join(PRISMA_DIR, "migrations");
 
+// @types/node does not type the WebAssembly global; this file is its only user.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => unknown;
+  Instance: new (module: unknown, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
+};
+
 let wasmReady = false;
 function loadWasm(): void {
   if (wasmReady) return;
@@ -24,9 +30,9 @@ function loadWasm(): void {
   const pkgDir = dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
   const bytes = readFileSync(join(pkgDir, "schema_engine_bg.wasm"));
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    "./schema_engine_bg.js": runtime as unknown as WebAssembly.ModuleImports,
+    "./schema_engine_bg.js": runtime,
   });
-  runtime.__wbg_set_wasm(instance.exports);
+  runtime.__wbg_set_wasm(instance.exports as never);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   wasmReady = true;
 }

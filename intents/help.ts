@@ -1,0 +1,48 @@
+// "ヘルプ" / "help": what the assistant can do, in Japanese and English, with example phrases.
+import { z } from "zod";
+import { defineIntent } from "../src/core/intent.ts";
+import type { Reply } from "../src/core/reply.ts";
+
+export const help = defineIntent({
+  name: "help",
+  description: { ja: "使い方を表示する", en: "Show what the assistant can do" },
+  examples: {
+    ja: ["ヘルプ", "使い方", "何ができる", "できること", "使い方を教えて", "メニュー", "はじめに", "こんにちは"],
+    en: ["help", "what can you do", "how does this work", "menu", "getting started", "hello", "hi"],
+  },
+  params: z.object({}).strict(),
+  match: (_text, { normalized }) => (/^(\/?help|\?|ヘルプ|へるぷ)$/.test(normalized) ? {} : null),
+  async handle(): Promise<Reply> {
+    const text =
+      "自工会/部工会ガイドラインのチェックシート(153項目)の自己評価をお手伝いします。\n" +
+      "I help you with the JAMA/JAPIA guideline check sheet (153 items): explaining items, recording your answers, and booking consultation sessions.";
+    return {
+      text,
+      blocks: [
+        { type: "heading", text: "できること / What I can do" },
+        { type: "text", text },
+        {
+          type: "fields",
+          fields: [
+            { label: "項目の説明 / Explain an item", value: "「No.115」「115番は？」「バックアップの項目は？」\n\"What does item 124 require?\"" },
+            { label: "レベル・分野ごとの一覧 / Lists", value: "「レベル1の一覧」「ID・認証の項目」\n\"list level 2\"" },
+            { label: "よくある質問 / FAQ", value: "「提出期限は？」「対象外とは？」\n\"who must answer?\"" },
+          ],
+        },
+        {
+          type: "context",
+          text:
+            "説明は当チームが公開資料から要約したもので、公式の文言ではありません。提出前に公式チェックシートで照合してください。\n" +
+            "Explanations are our own summary of public material, not the official wording; check the official sheet before you submit.",
+        },
+        {
+          type: "choices",
+          choices: [
+            { label: "No.1 を見る / Show No.1", action: { intent: "show_item", params: { nos: [1] } } },
+            { label: "レベル1の一覧 / Level 1 list", action: { intent: "list_items", params: { level: 1 } } },
+          ],
+        },
+      ],
+    };
+  },
+});

@@ -1,0 +1,132 @@
+// "No.115" / "115番は?" / "What does item 124 require?": the item card; several numbers give a
+// short list. Follow-ups use the last item shown: "その達成条件は?", "次の項目", "関連する項目は?".
+import { z } from "zod";
+import { defineIntent, type IntentContext } from "../src/core/intent.ts";
+import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
+import { findItemNumbers } from "../src/nlu/item-numbers.ts";
+import {
+  buildItemCard,
+  itemHeading,
+  itemSectionText,
+  neighbours,
+  sectionLabel,
+  type ItemSection,
+} from "../src/knowledge/item-card.ts";
+
+const SECTIONS = ["asks", "achieved", "why", "measures", "evidence", "related"] as const;
+
+/** Words that turn a message about an item into recording an answer: left to the record intent. */
+const RECORDING = /(未達成|達成|対象外|未回答|achieved|not applicable|\bn\/a\b|done|mark|記録|回答する|履歴|history)/i;
+
+const SECTION_PATTERNS: [ItemSection, RegExp][] = [
+  ["achieved", /(達成条件|達成基準|達成とみな|何をすれば達成|どうなれば|what counts|achieved when|criteria)/i],
+  ["measures", /(対策(例|の例|は|を)|何をすれば|どうすれば|やること|how (do|can) (i|we)|measures?)/i],
+  ["evidence", /(証跡|エビデンス|証拠|根拠資料|evidence|proof)/i],
+  ["related", /(関連(する|の)?項目|関係する項目|related)/i],
+  ["why", /(なぜ|何のため|重要な理由|why)/i],
+];
+
+function followUpSection(normalized: string): ItemSection | undefined {
+  for (const [s, re] of SECTION_PATTERNS) if (re.test(normalized)) return s;
+  return undefined;
+}
+
+export const showItem = defineIntent({
+  name: "show_item",
+  description: { ja: "指定した番号の項目を説明する", en: "Explain the check-sheet item with this number" },
+  examples: {
+    ja: ["No.115", "115番は？", "項目124って何？", "次の項目", "前の項目", "その達成条件は？"],
+    en: ["item 115", "what does item 124 require", "next item", "previous item"],
+  },
+  params: z
+    .object({
+      nos: z.array(z.number().int()).min(1).max(200),
+      section: z.enum(SECTIONS).optional(),
+    })
+    .strict(),
+  match(text, { normalized, state }) {
+    if (RECORDING.test(normalized)) return null;
+    const refs = findItemNumbers(text);
+    const section = followUpSection(normalized);
+    if (refs.numbers.length > 0) return section ? { nos: refs.numbers, section } : { nos: refs.numbers };
+    const last = state.lastItemNo;
+    if (last === undefined) return null;
+    if (/^(次の項目|次の番号|つぎの項目|次へ|next item|next)$/.test(normalized)) return { nos: [last + 1] };
+    if (/^(前の項目|前の番号|ひとつ前|前へ|previous item|previous|prev)$/.test(normalized)) return { nos: [last - 1] };
+    // "その達成条件は?" only when short: longer messages are new questions for the knowledge base
+    if (section && normalized.length <= 20 && /^(その|この|それの|これの|じゃあ|では)?/.test(normalized)) return { nos: [last], section };
+    return null;
+  },
+  async handle({ nos, section }, ctx): Promise<Reply> {
+    const { kb } = ctx.services;
+    const { lang } = ctx;
+    const valid = nos.filter((n) => kb.item(n));
+    const invalid = nos.filter((n) => !kb.item(n));
+    if (valid.length === 0) return outOfRange(invalid, ctx);
+    if (valid.length > 1) return listOf(valid, invalid, ctx);
+    const no = valid[0];
+    ctx.state.lastItemNo = no;
+    if (section) {
+      const body = itemSectionText(kb, no, section, lang);
+      const heading = `${itemHeading(kb, no, lang)} — ${sectionLabel(section, lang)}`;
+      return { text: `${heading}\n${body}`, blocks: [{ type: "heading", text: heading }, { type: "text", text: body }, { type: "choices", choices: navigation(no, ctx) }] };
+    }
+    const card = buildItemCard(kb, no, lang, navigation(no, ctx))!;
+    const blocks: Block[] = [{ type: "item", card }];
+    const item = kb.item(no)!;
+    if (item.status === "unknown") {
+      const near = neighbours(kb, no);
+      if (near.length)
+        blocks.push({
+          type: "choices",
+          prompt: tr(lang, "近くの番号で内容が分かっている項目:", "Nearby items we can explain:"),
+          choices: near.map((n) => ({ label: `No.${n} ${kb.title(n, lang)}`, action: { intent: "show_item", params: { nos: [n] } } })),
+        });
+    }
+    return { text: itemHeading(kb, no, lang), blocks };
+  },
+});
+
+function navigation(no: number, ctx: IntentContext): Choice[] {
+  const { kb } = ctx.services;
+  const out: Choice[] = [];
+  if (no > 1) out.push({ label: tr(ctx.lang, `← No.${no - 1}`, `← No.${no - 1}`), action: { intent: "show_item", params: { nos: [no - 1] } } });
+  if (no < kb.totalItems) out.push({ label: tr(ctx.lang, `No.${no + 1} →`, `No.${no + 1} →`), action: { intent: "show_item", params: { nos: [no + 1] } } });
+  return out;
+}
+
+function outOfRange(nos: number[], ctx: IntentContext): Reply {
+  const total = ctx.services.kb.totalItems;
+  const list = nos.map((n) => `No.${n}`).join(", ");
+  const text = tr(
+    ctx.lang,
+    `${list} という項目はありません。チェックシートの項目は No.1〜No.${total} です(ガイドライン v${ctx.services.kb.version})。`,
+    `There is no item ${list}. The check sheet has items No.1 to No.${total} (guideline v${ctx.services.kb.version}).`,
+  );
+  return { text, blocks: [{ type: "text", text }] };
+}
+
+const LIST_LIMIT = 20;
+
+function listOf(nos: number[], invalid: number[], ctx: IntentContext): Reply {
+  const { kb } = ctx.services;
+  const shown = nos.slice(0, LIST_LIMIT);
+  const title = tr(ctx.lang, `${nos.length}件の項目`, `${nos.length} items`);
+  const blocks: Block[] = [
+    {
+      type: "list",
+      title,
+      entries: shown.map((n) => ({
+        label: itemHeading(kb, n, ctx.lang),
+        action: { intent: "show_item", params: { nos: [n] } },
+      })),
+      footer:
+        nos.length > LIST_LIMIT
+          ? tr(ctx.lang, `ほか${nos.length - LIST_LIMIT}件は番号を絞って聞いてください。`, `${nos.length - LIST_LIMIT} more: ask for fewer numbers.`)
+          : undefined,
+    },
+  ];
+  if (invalid.length)
+    blocks.push({ type: "context", text: tr(ctx.lang, `存在しない番号: ${invalid.join(", ")}`, `No such item: ${invalid.join(", ")}`) });
+  return { text: title, blocks };
+}

@@ -1,0 +1,50 @@
+// Builds the product from a Config: database (migrated), knowledge base, services, recogniser and
+// pipeline. main.ts, the tests and the bench all start from here, so they run the same stack.
+import type { Config } from "./config.ts";
+import { openMigratedDb, type DbHandle } from "./db/client.ts";
+import { Knowledge } from "./knowledge/knowledge.ts";
+import { createLogger, type Logger } from "./core/logger.ts";
+import type { Intent } from "./core/intent.ts";
+import type { Services } from "./core/services.ts";
+import { Pipeline } from "./core/pipeline.ts";
+import { Recognizer } from "./nlu/recognizer.ts";
+import { allIntents, fallbackIntent } from "../intents/index.ts";
+
+export interface App {
+  config: Config;
+  services: Services;
+  pipeline: Pipeline;
+  recognizer: Recognizer;
+  db: DbHandle;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  log?: Logger;
+  /** Extra intents placed first (the bench's echo intent). */
+  extraIntents?: Intent[];
+  /** A database already open (tests share one PGlite per file). */
+  db?: DbHandle;
+  kb?: Knowledge;
+}
+
+export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.logLevel ?? "info");
+  const kb = opts.kb ?? Knowledge.load({ overlayFile: config.kbOverlayFile });
+  const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const services: Services = { config, db: db.prisma, kb, log };
+  const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent);
+  const pipeline = new Pipeline(services, recognizer);
+  return {
+    config,
+    services,
+    pipeline,
+    recognizer,
+    db,
+    log,
+    close: async () => {
+      if (!opts.db) await db.close();
+    },
+  };
+}

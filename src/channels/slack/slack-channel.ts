@@ -1,0 +1,263 @@
+// Slack front door (@slack/bolt): Events API over HTTP at POST /slack/events, or Socket Mode when
+// an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
+// once, turns the event into a Turn, and renders the Reply. No business logic here.
+import bolt from "@slack/bolt";
+import type { Application } from "express";
+import type { Logger } from "../../core/logger.ts";
+import type { Reply } from "../../core/reply.ts";
+import type { ActionRef, Turn } from "../../core/turn.ts";
+import { conversationKey } from "../../core/turn.ts";
+import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
+
+const { App, ExpressReceiver, SocketModeReceiver, LogLevel } = bolt;
+type BoltApp = InstanceType<typeof App>;
+type WebClient = BoltApp["client"];
+
+export interface SlackChannelOptions {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  command: string;
+  allowedTeams: string[];
+  handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
+  log: Logger;
+  /** HTTP mode mounts /slack/events on this express app. */
+  expressApp?: Application;
+}
+
+/** Where a reply goes: a channel, a thread in it, and whether only the asker may see it. */
+interface Destination {
+  channel: string;
+  threadTs?: string;
+  user: string;
+  /** A DM with the bot: everything may be shown there. */
+  personal: boolean;
+  /** Slash commands and clicks on ephemeral messages answer through their response_url. */
+  respond?: (msg: Record<string, unknown>) => Promise<unknown>;
+}
+
+export interface SlackChannel {
+  bolt: BoltApp;
+  /** Posts to a user proactively (reminders); `ref` is what this channel stored with the turn. */
+  sendTo(ref: unknown, reply: Reply): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function boltLogger(log: Logger) {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => log.debug("slack", { detail: m.map(String).join(" ") }),
+    info: (...m: unknown[]) => log.info("slack", { detail: m.map(String).join(" ") }),
+    warn: (...m: unknown[]) => log.warn("slack", { detail: m.map(String).join(" ") }),
+    error: (...m: unknown[]) => log.error("slack", { detail: m.map(String).join(" ") }),
+    setLevel: (l: typeof level) => void (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
+  const log = opts.log.child({ channel: "slack" });
+  const logger = boltLogger(log);
+  const socketMode = Boolean(opts.appToken);
+  if (!socketMode && !opts.signingSecret) throw new Error("SLACK_SIGNING_SECRET is required for HTTP mode");
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: opts.appToken!, logger, ...(opts.apiUrl ? { clientOptions: { slackApiUrl: opts.apiUrl } } : {}) })
+    : new ExpressReceiver({
+        signingSecret: opts.signingSecret!,
+        endpoints: "/slack/events",
+        processBeforeResponse: false,
+        logger,
+        app: opts.expressApp,
+      });
+  const app = new App({
+    token: opts.botToken,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: opts.apiUrl, timeout: 10_000 },
+  });
+
+  const allowed = (team: string | undefined) => !opts.allowedTeams.length || (team !== undefined && opts.allowedTeams.includes(team));
+
+  const dispatch = async (turn: Turn, dest: Destination, client: WebClient) => {
+    const result = await opts.handle(turn);
+    if (!result) return;
+    await deliver(client, dest, result.reply, log);
+  };
+
+  // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype.
+  app.message(async ({ message, body, client }) => {
+    const m = message as unknown as Record<string, string | undefined>;
+    if (m.subtype || m.bot_id || m.channel_type !== "im" || !m.user) return;
+    const b = body as unknown as Record<string, string | undefined>;
+    const team = m.user_team ?? m.team ?? b.team_id;
+    if (!allowed(b.team_id)) return log.warn("message from a workspace not allowed", { team: b.team_id });
+    const turn = textTurn({ b, m, team, text: m.text ?? "", kind: "personal" });
+    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client);
+  });
+
+  // @mentions in channels: answer in the thread of the message.
+  app.event("app_mention", async ({ event, body, client }) => {
+    const m = event as unknown as Record<string, string | undefined>;
+    const b = body as unknown as Record<string, string | undefined>;
+    if (!m.user || m.bot_id) return;
+    if (!allowed(b.team_id)) return log.warn("mention from a workspace not allowed", { team: b.team_id });
+    const team = m.user_team ?? b.team_id;
+    const text = (m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ").trim();
+    const turn = textTurn({ b, m, team, text, kind: "channel", external: Boolean(m.user_team && m.user_team !== b.team_id) });
+    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false }, client);
+  });
+
+  // The slash command: acknowledged at once, answered through its response_url.
+  app.command(opts.command, async ({ command, ack, respond, client }) => {
+    await ack();
+    if (!allowed(command.team_id)) return;
+    const personal = command.channel_name === "directmessage" && command.channel_id.startsWith("D");
+    const turn: Turn = {
+      platform: "slack",
+      deliveryId: `cmd:${command.trigger_id}`,
+      org: { externalKey: orgKey(command.enterprise_id, command.team_id), name: command.team_domain },
+      user: { platformUserId: command.user_id, name: command.user_name },
+      conversation: {
+        key: conversationKey("slack", command.channel_id),
+        kind: personal ? "personal" : "channel",
+        reference: { key: `slack:${command.user_id}`, data: { channel: command.user_id } },
+      },
+      input: { kind: "text", text: command.text?.trim() || "ヘルプ" },
+      receivedAt: new Date(),
+    };
+    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, respond: (m) => respond(m as never) }, client);
+  });
+
+  // Buttons: acknowledged at once; the value is untrusted and validated like any input.
+  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const b = body as unknown as {
+      team?: { id?: string; enterprise_id?: string; domain?: string };
+      enterprise?: { id?: string } | null;
+      user: { id: string; name?: string; team_id?: string };
+      channel?: { id: string; name?: string };
+      container?: { type?: string; channel_id?: string; message_ts?: string; thread_ts?: string; is_ephemeral?: boolean };
+      message?: { ts?: string; thread_ts?: string };
+      trigger_id?: string;
+    };
+    const a = action as unknown as { value?: unknown; action_ts?: string; action_id?: string };
+    const teamId = b.user.team_id ?? b.team?.id;
+    if (!allowed(b.team?.id)) return;
+    const channel = b.channel?.id ?? b.container?.channel_id;
+    if (!channel) return;
+    const personal = channel.startsWith("D");
+    const threadTs = b.message?.thread_ts ?? b.container?.thread_ts ?? b.message?.ts ?? b.container?.message_ts;
+    const parsed: ActionRef | null = decodeAction(a.value);
+    const turn: Turn = {
+      platform: "slack",
+      deliveryId: `act:${channel}:${b.container?.message_ts ?? ""}:${a.action_id}:${a.action_ts}`,
+      org: { externalKey: orgKey(b.enterprise?.id ?? b.team?.enterprise_id, teamId), name: b.team?.domain },
+      user: { platformUserId: b.user.id, name: b.user.name },
+      conversation: {
+        key: conversationKey("slack", channel, ...(personal || !threadTs ? [] : [threadTs])),
+        kind: personal ? "personal" : "channel",
+        external: Boolean(b.user.team_id && b.team?.id && b.user.team_id !== b.team.id),
+        reference: { key: `slack:${b.user.id}`, data: { channel: b.user.id } },
+      },
+      input: { kind: "action", action: parsed },
+      receivedAt: new Date(),
+    };
+    const ephemeralSource = b.container?.is_ephemeral || !b.message;
+    await dispatch(
+      turn,
+      { channel, threadTs: personal ? b.message?.thread_ts : threadTs, user: b.user.id, personal, respond: ephemeralSource ? (m) => respond(m as never) : undefined },
+      client,
+    );
+  });
+
+  app.error(async (err) => {
+    log.error("slack listener failed", { err });
+  });
+
+  return {
+    bolt: app,
+    async sendTo(ref, reply) {
+      const channel = (ref as { channel?: unknown })?.channel;
+      if (typeof channel !== "string") throw new Error("not a Slack conversation reference");
+      await deliver(app.client, { channel, user: channel, personal: true }, reply, log);
+    },
+    async start() {
+      if (socketMode) await app.start();
+    },
+    async stop() {
+      if (socketMode) await app.stop();
+    },
+  };
+}
+
+export function orgKey(enterpriseId: string | undefined | null, teamId: string | undefined): string {
+  // An Enterprise Grid org is one company; a stand-alone workspace is one company.
+  return `slack:${enterpriseId || teamId || "unknown"}`;
+}
+
+function textTurn(args: {
+  b: Record<string, string | undefined>;
+  m: Record<string, string | undefined>;
+  team: string | undefined;
+  text: string;
+  kind: "personal" | "channel";
+  external?: boolean;
+}): Turn {
+  const { b, m } = args;
+  const enterprise = (b as unknown as { enterprise_id?: string }).enterprise_id;
+  const threadTs = m.thread_ts ?? m.ts;
+  return {
+    platform: "slack",
+    // One id per message: a retry of the event, or the same message arriving as both
+    // message.im and app_mention, is the same delivery.
+    deliveryId: `msg:${m.channel}:${m.ts}`,
+    org: { externalKey: args.external ? orgKey(undefined, args.team) : orgKey(enterprise, b.team_id) },
+    user: { platformUserId: m.user! },
+    conversation: {
+      key: args.kind === "personal" ? conversationKey("slack", m.channel!) : conversationKey("slack", m.channel!, threadTs!),
+      kind: args.kind,
+      external: args.external,
+      reference: { key: `slack:${m.user}`, data: { channel: m.user } },
+    },
+    input: { kind: "text", text: args.text },
+    receivedAt: new Date(),
+  };
+}
+
+/** Posts the reply where it belongs: in the thread, ephemeral when private in a shared place, files uploaded. */
+async function deliver(client: WebClient, dest: Destination, reply: Reply, log: Logger): Promise<void> {
+  const { text, blocks } = renderBlocks(reply);
+  const privateInShared = reply.private && !dest.personal;
+  if (dest.respond) {
+    await dest.respond({ response_type: "ephemeral", replace_original: false, text, blocks });
+  } else if (privateInShared) {
+    await client.chat.postEphemeral({ channel: dest.channel, user: dest.user, thread_ts: dest.threadTs, text, blocks: blocks as never });
+  } else {
+    await client.chat.postMessage({ channel: dest.channel, thread_ts: dest.threadTs, text, blocks: blocks as never, unfurl_links: false });
+  }
+  for (const b of reply.blocks) {
+    if (b.type !== "file") continue;
+    // Private files in a shared channel go to the user's DM instead.
+    const channel = privateInShared || dest.respond ? dest.user : dest.channel;
+    try {
+      await client.filesUploadV2({
+        channel_id: channel.startsWith("U") ? await openDm(client, channel) : channel,
+        thread_ts: channel === dest.channel ? dest.threadTs : undefined,
+        filename: b.file.name,
+        title: b.file.title ?? b.file.name,
+        file: b.file.data,
+      } as never);
+    } catch (err) {
+      log.error("file upload failed", { err, file: b.file.name });
+      throw err;
+    }
+  }
+}
+
+async function openDm(client: WebClient, user: string): Promise<string> {
+  const r = await client.conversations.open({ users: user });
+  return (r.channel as { id: string }).id;
+}

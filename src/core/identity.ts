@@ -1,0 +1,32 @@
+// Resolves who is speaking: the organisation (created on first contact) and the user in it.
+// Always from the platform identity the adapter verified, never from message text or payloads.
+import type { Db } from "../db/client.ts";
+import type { Caller, Role } from "./intent.ts";
+import type { Turn } from "./turn.ts";
+
+export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string[]): Promise<Caller> {
+  const org = await db.organization.upsert({
+    where: { externalKey: turn.org.externalKey },
+    create: { externalKey: turn.org.externalKey, platform: turn.platform, name: turn.org.name },
+    update: turn.org.name ? { name: turn.org.name } : {},
+  });
+  const key = { orgId: org.id, platform: turn.platform, platformUserId: turn.user.platformUserId };
+  let user = await db.user.findUnique({ where: { orgId_platform_platformUserId: key } });
+  if (!user) {
+    // The first person of an organisation becomes its admin (sets the target level, locks the
+    // sheet); admins can hand the role on. Concurrent first contacts: the unique key decides.
+    const first = (await db.user.count({ where: { orgId: org.id } })) === 0;
+    user = await db.user.upsert({
+      where: { orgId_platform_platformUserId: key },
+      create: { ...key, displayName: turn.user.name, role: first ? "admin" : "member", timeZone: turn.user.timeZone, locale: turn.user.locale },
+      update: {},
+    });
+  } else if (turn.user.name !== undefined && turn.user.name !== user.displayName) {
+    user = await db.user.update({ where: { id: user.id }, data: { displayName: turn.user.name, lastSeenAt: new Date() } });
+  }
+  const roles = new Set<Role>(["member"]);
+  if (user.role === "admin") roles.add("admin");
+  if (user.role === "secretariat" || secretariatUsers.includes(`${turn.platform}:${turn.user.platformUserId}`))
+    roles.add("secretariat");
+  return { userId: user.id, orgId: org.id, orgName: org.name ?? undefined, displayName: user.displayName ?? undefined, roles };
+}

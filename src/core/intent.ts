@@ -1,0 +1,59 @@
+// What an intent is: one file in intents/ with its examples, zod parameters and handler.
+import type { z } from "zod";
+import type { Lang, Reply } from "./reply.ts";
+import type { Turn } from "./turn.ts";
+import type { Logger } from "./logger.ts";
+import type { Services } from "./services.ts";
+import type { ConversationData } from "./conversation-state.ts";
+
+export type Role = "member" | "admin" | "secretariat";
+
+export interface Caller {
+  userId: string;
+  orgId: string;
+  orgName?: string;
+  displayName?: string;
+  roles: ReadonlySet<Role>;
+}
+
+export interface IntentContext {
+  turn: Turn;
+  lang: Lang;
+  caller: Caller;
+  /** This user's state in this conversation; changes are saved after the handler returns. */
+  state: ConversationData;
+  services: Services;
+  log: Logger;
+  now: Date;
+  /** The message text when the turn was text (for logging questions, follow-ups). */
+  text?: string;
+}
+
+export interface MatchContext {
+  state: ConversationData;
+  lang: Lang;
+  /** The normalised message (NFKC, lower case). */
+  normalized: string;
+}
+
+export interface Intent<P = Record<string, unknown>> {
+  name: string;
+  /** One line for help and for the LLM's tool description. */
+  description: { ja: string; en: string };
+  /** Phrases that mean this intent; the fuzzy stage matches short messages against them. */
+  examples: { ja: string[]; en: string[] };
+  /** Validates parameters from every source: patterns, buttons (untrusted), the LLM. */
+  params: z.ZodType<P>;
+  /** Pattern stage: parameters when the text clearly asks for this intent, else null. */
+  match?: (text: string, ctx: MatchContext) => Record<string, unknown> | null;
+  /** Parameters when the fuzzy stage picked this intent from its examples. */
+  extract?: (text: string, ctx: MatchContext) => Record<string, unknown>;
+  /** Who may call it; default: any member of the organisation. */
+  role?: Role;
+  handle(params: P, ctx: IntentContext): Promise<Reply>;
+}
+
+/** Helps TypeScript infer P from the zod schema. */
+export function defineIntent<S extends z.ZodType>(intent: Intent<z.infer<S>> & { params: S }): Intent<z.infer<S>> {
+  return intent;
+}

@@ -1,0 +1,136 @@
+// Every turn from every channel goes through here: dedupe, identity, state, recognition,
+// validation, permission, handler, state again. Adapters only translate and render.
+import type { Intent, IntentContext } from "./intent.ts";
+import type { Logger } from "./logger.ts";
+import { both, type Lang, type Reply, textReply } from "./reply.ts";
+import type { Services } from "./services.ts";
+import type { Turn } from "./turn.ts";
+import { APOLOGY, UserFacingError } from "./errors.ts";
+import { claimDelivery } from "./dedupe.ts";
+import { resolveCaller } from "./identity.ts";
+import { loadState, saveState } from "./conversation-state.ts";
+import { detectLang } from "../nlu/normalize.ts";
+import type { Recognizer } from "../nlu/recognizer.ts";
+
+/** Longer messages are refused politely: no real question needs more, and it bounds the work. */
+export const MAX_TEXT_LENGTH = 2000;
+
+export interface PipelineResult {
+  reply: Reply;
+  intent: string;
+  via: string;
+}
+
+export class Pipeline {
+  constructor(
+    private readonly services: Services,
+    private readonly recognizer: Recognizer,
+  ) {}
+
+  /** Handles one turn; null when it was a duplicate delivery (already answered). */
+  async handle(turn: Turn): Promise<PipelineResult | null> {
+    const { db, config } = this.services;
+    const log = this.services.log.child({ platform: turn.platform, conversation: turn.conversation.key, delivery: turn.deliveryId });
+    try {
+      if (turn.deliveryId && !(await claimDelivery(db, turn.platform, turn.deliveryId))) {
+        log.info("duplicate delivery dropped");
+        return null;
+      }
+      const text = turn.input.kind === "text" ? turn.input.text : undefined;
+      if (text !== undefined && text.length > MAX_TEXT_LENGTH) {
+        return {
+          reply: textReply(
+            both(
+              `メッセージが長すぎます(${MAX_TEXT_LENGTH}文字まで)。質問を短くして送ってください。`,
+              `That message is too long (the limit is ${MAX_TEXT_LENGTH} characters). Please send a shorter question.`,
+            ),
+          ),
+          intent: "none",
+          via: "too-long",
+        };
+      }
+
+      const caller = await resolveCaller(db, turn, config.secretariatUsers);
+      if (turn.conversation.reference) await this.rememberReference(turn, caller.userId, caller.orgId);
+      const state = await loadState(db, turn.conversation.key, caller.userId);
+      const lang: Lang = (text && detectLang(text)) || state.lang || "ja";
+      state.lang = lang;
+
+      const rec = await this.recognizer.recognize(turn.input, state, lang);
+      const tlog = log.child({ intent: rec.intent.name, via: rec.via, user: caller.userId, org: caller.orgId });
+      if (rec.via === "invalid-action") {
+        tlog.warn("unreadable action payload");
+        return { reply: textReply(unreadableAction()), intent: rec.intent.name, via: rec.via };
+      }
+
+      const parsed = rec.intent.params.safeParse(rec.params);
+      if (!parsed.success) {
+        tlog.warn("invalid intent parameters", { issues: parsed.error.issues.map((i) => i.path.join(".") + ": " + i.message) });
+        return { reply: textReply(unreadableAction()), intent: rec.intent.name, via: rec.via };
+      }
+      if (!allowed(rec.intent, caller.roles)) {
+        tlog.warn("permission denied");
+        return { reply: textReply(forbidden(rec.intent, lang)), intent: rec.intent.name, via: rec.via };
+      }
+
+      const ctx: IntentContext = {
+        turn,
+        lang,
+        caller,
+        state,
+        services: this.services,
+        log: tlog,
+        now: turn.receivedAt,
+        text,
+      };
+      const started = Date.now();
+      const reply = await this.run(rec.intent, parsed.data, ctx);
+      await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
+      tlog.info("turn handled", { ms: Date.now() - started });
+      return { reply, intent: rec.intent.name, via: rec.via };
+    } catch (err) {
+      log.error("turn failed", { err });
+      return { reply: textReply(APOLOGY), intent: "error", via: "error" };
+    }
+  }
+
+  private async run(intent: Intent, params: unknown, ctx: IntentContext): Promise<Reply> {
+    try {
+      return await intent.handle(params as never, ctx);
+    } catch (err) {
+      if (err instanceof UserFacingError) return textReply(err.userMessage);
+      throw err;
+    }
+  }
+
+  private async rememberReference(turn: Turn, userId: string, orgId: string): Promise<void> {
+    const ref = turn.conversation.reference!;
+    const data = JSON.parse(JSON.stringify(ref.data ?? null));
+    await this.services.db.conversationRef.upsert({
+      where: { userId_platform_conversationKey: { userId, platform: turn.platform, conversationKey: ref.key } },
+      create: { userId, orgId, platform: turn.platform, conversationKey: ref.key, reference: data },
+      update: { reference: data, active: true },
+    });
+  }
+}
+
+function allowed(intent: Intent, roles: ReadonlySet<string>): boolean {
+  return !intent.role || roles.has(intent.role);
+}
+
+function unreadableAction(): string {
+  return both(
+    "そのボタン(または入力)の内容を読み取れませんでした。何も変更していません。もう一度お試しいただくか、文章で送ってください。",
+    "Sorry, I could not read that button or input. Nothing was changed. Please try again, or type your request.",
+  );
+}
+
+function forbidden(intent: Intent, lang: Lang): string {
+  const who =
+    intent.role === "admin"
+      ? { ja: "組織の管理者", en: "an organisation admin" }
+      : { ja: "事務局", en: "the secretariat" };
+  return lang === "en"
+    ? `Only ${who.en} can do that. Nothing was changed.`
+    : `この操作は${who.ja}のみ行えます。何も変更していません。`;
+}

@@ -1,0 +1,12 @@
+// Everything an intent may use, built once in main.ts and injected (tests build their own).
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { Knowledge } from "../knowledge/knowledge.ts";
+import type { Logger } from "./logger.ts";
+
+export interface Services {
+  config: Config;
+  db: Db;
+  kb: Knowledge;
+  log: Logger;
+}

@@ -1,0 +1,54 @@
+// Entry point. No Slack or Teams configured (or `npm run chat`): a chat in the terminal on the
+// embedded database. Otherwise: the HTTP server for Slack and/or Teams (plus Slack Socket Mode
+// when SLACK_APP_TOKEN is set).
+import { join } from "node:path";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { KnowledgeError } from "./knowledge/load.ts";
+import { createLogger } from "./core/logger.ts";
+import { createApp } from "./app.ts";
+import { runConsole } from "./channels/console/console-channel.ts";
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const consoleMode = config.forceConsole || process.argv.includes("--chat") || (!config.slack && !config.teams);
+  // In the terminal the logs would drown the chat: warnings and errors only, unless asked.
+  const log = createLogger(config.logLevel ?? (consoleMode ? "warn" : "info"));
+  const app = await createApp(config, { log });
+
+  if (consoleMode) {
+    await runConsole({
+      handle: (turn) => app.pipeline.handle(turn),
+      input: process.stdin,
+      output: process.stdout,
+      filesDir: join(config.dataDir, "files"),
+    });
+    await app.close();
+    return;
+  }
+
+  const { startServer } = await import("./server.ts");
+  const server = await startServer(app);
+  const stop = async (signal: string) => {
+    log.info("shutting down", { signal });
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((e) => {
+  if (e instanceof KnowledgeError) console.error(e.message);
+  else console.error("Failed to start:", e instanceof Error ? e.message : e);
+  process.exit(1);
+});

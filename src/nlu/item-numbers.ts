@@ -1,0 +1,75 @@
+// Finds check-sheet item numbers in a message, in every way people write them:
+// No.115, no115, №115, ＮＯ．１１５, 115番, 項目115, #115, item 115, No.1〜3, No.1-3, 1,2,3番,
+// and a bare "115" when the message is little more than the number.
+import { normalize } from "./normalize.ts";
+
+export interface ItemRefs {
+  /** Distinct numbers in the order written (ranges expanded). May be out of range: callers check. */
+  numbers: number[];
+  /** A range or list was written ("No.1〜3", "115と116"). */
+  multiple: boolean;
+}
+
+const MAX_RANGE = 160;
+const NUM = String.raw`(\d{1,4})`;
+const SEP = String.raw`\s*(?:~|-|–|—|から|to|through)\s*(?:no\.?\s*)?`;
+const LIST = String.raw`\s*(?:,|、|と|and|&|/)\s*(?:no\.?\s*)?`;
+
+const PREFIXED = new RegExp(
+  String.raw`(?:\bno(?![a-z])\.?|№|項目(?:番号)?|item(?:\s*(?:no\.?|number|#))?|#)\s*` +
+    NUM +
+    String.raw`((?:` + SEP + NUM + String.raw`)|(?:(?:` + LIST + NUM + String.raw`)+))?`,
+  "gi",
+);
+const SUFFIXED = new RegExp(
+  NUM + String.raw`((?:` + SEP + NUM + String.raw`)|(?:(?:` + LIST + NUM + String.raw`)+))?\s*(?:番(?!目の?回)|項目)`,
+  "g",
+);
+/** A number standing on its own (not 第3回, 3日, FY2026, レベル1, v2.3), with an optional range or list. */
+const LOOSE = new RegExp(
+  String.raw`(?<![\d.a-z第]|レベル|lv\s?|level\s?)` +
+    NUM +
+    String.raw`((?:` + SEP + NUM + String.raw`)|(?:(?:` + LIST + NUM + String.raw`)+))?` +
+    String.raw`(?![\d.]|\s*(?:回|日|時|分|年|月|%|人|件|歳|円|版|つ|個|名|社|点|h\b|d\b|m\b))`,
+  "gi",
+);
+
+function expand(first: string, rest: string | undefined): number[] {
+  const a = Number(first);
+  if (!rest) return [a];
+  const nums = [...rest.matchAll(/\d{1,4}/g)].map((m) => Number(m[0]));
+  const isRange = new RegExp("^" + SEP).test(rest);
+  if (isRange && nums.length === 1) {
+    const b = nums[0];
+    if (b >= a && b - a <= MAX_RANGE) return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    return [a, b];
+  }
+  return [a, ...nums];
+}
+
+/**
+ * Item numbers written with a marker (No., 番, 項目, #, item). With `loose`, also numbers standing
+ * on their own ("115 未達成", "mark 124 as achieved"): callers use it where the rest of the
+ * message says it is about items. A message that is little more than a number ("115", "115は？",
+ * "115と116") is always read loosely.
+ */
+export function findItemNumbers(text: string, opts: { loose?: boolean } = {}): ItemRefs {
+  const t = normalize(text);
+  const found: number[] = [];
+  let multiple = false;
+  const leftover = t.replace(/[\d\s,、~と\-.?？!！。]/g, "").replace(/^no/, "");
+  const nearlyBare = leftover.length <= 6 && /\d/.test(t) && !/(回|日|時|分|年|月|%|人|件|歳|円|レベル|lv|level|版|fy)/.test(t);
+  const patterns = opts.loose || nearlyBare ? [PREFIXED, SUFFIXED, LOOSE] : [PREFIXED, SUFFIXED];
+  for (const re of patterns) {
+    re.lastIndex = 0;
+    for (const m of t.matchAll(re)) {
+      const nums = expand(m[1], m[2]);
+      if (nums.length > 1) multiple = true;
+      found.push(...nums);
+    }
+    // the loose pattern only adds numbers when the marked ones found none
+    if (re === SUFFIXED && found.length > 0) break;
+  }
+  const numbers = [...new Set(found)];
+  return { numbers, multiple: multiple || numbers.length > 1 };
+}

@@ -1,0 +1,101 @@
+// Picks the intent for a turn, in a fixed order: a structured action (button, card submit),
+// then each intent's patterns in registry order, then a fuzzy match of short messages against
+// the intents' examples, then (only when configured) an LLM with tool calling. What none of them
+// claims goes to the fallback intent (a question for the knowledge base).
+import Fuse from "fuse.js";
+import type { Intent, MatchContext } from "../core/intent.ts";
+import type { ConversationData } from "../core/conversation-state.ts";
+import type { Lang } from "../core/reply.ts";
+import type { ActionRef, TurnInput } from "../core/turn.ts";
+import { normalize, stripChatNoise } from "./normalize.ts";
+
+export interface Recognition {
+  intent: Intent;
+  /** Not yet validated: the pipeline runs the intent's zod schema over them. */
+  params: Record<string, unknown>;
+  via: "action" | "pattern" | "fuzzy" | "llm" | "fallback" | "invalid-action";
+  score?: number;
+}
+
+/** Optional last stage: an LLM that picks an intent by tool calling. */
+export interface IntentPicker {
+  pick(text: string, intents: Intent[], ctx: MatchContext): Promise<{ intent: string; params: Record<string, unknown> } | null>;
+}
+
+interface ExampleDoc {
+  text: string;
+  intent: string;
+}
+
+/** Messages longer than this are questions, not commands: fuzzy matching would only guess. */
+const FUZZY_MAX_LENGTH = 24;
+const FUZZY_THRESHOLD = 0.25;
+
+export class Recognizer {
+  private readonly byName = new Map<string, Intent>();
+  private readonly exact = new Map<string, string>();
+  private readonly fuse: Fuse<ExampleDoc>;
+
+  constructor(
+    private readonly intents: Intent[],
+    private readonly fallback: Intent,
+    private readonly picker?: IntentPicker,
+  ) {
+    const docs: ExampleDoc[] = [];
+    for (const it of [...intents, fallback]) {
+      if (this.byName.has(it.name)) throw new Error(`duplicate intent name ${it.name}`);
+      this.byName.set(it.name, it);
+      for (const ex of [...it.examples.ja, ...it.examples.en]) {
+        const text = stripChatNoise(normalize(ex));
+        docs.push({ text, intent: it.name });
+        if (!this.exact.has(text)) this.exact.set(text, it.name);
+      }
+    }
+    this.fuse = new Fuse(docs, { keys: ["text"], includeScore: true, ignoreLocation: true, threshold: FUZZY_THRESHOLD });
+  }
+
+  intent(name: string): Intent | undefined {
+    return this.byName.get(name);
+  }
+
+  list(): Intent[] {
+    return [...this.intents];
+  }
+
+  async recognize(input: TurnInput, state: ConversationData, lang: Lang): Promise<Recognition> {
+    if (input.kind === "action") return this.fromAction(input.action);
+
+    const normalized = normalize(input.text);
+    const ctx: MatchContext = { state, lang, normalized };
+    for (const it of this.intents) {
+      const params = it.match?.(input.text, ctx);
+      if (params) return { intent: it, params, via: "pattern" };
+    }
+
+    const short = stripChatNoise(normalized);
+    if (short.length > 0 && short.length <= FUZZY_MAX_LENGTH) {
+      const exact = this.exact.get(short);
+      if (exact) return this.fromFuzzy(exact, input.text, ctx, 0);
+      const [best] = this.fuse.search(short, { limit: 1 });
+      if (best && (best.score ?? 1) <= FUZZY_THRESHOLD) return this.fromFuzzy(best.item.intent, input.text, ctx, best.score);
+    }
+
+    if (this.picker) {
+      const picked = await this.picker.pick(input.text, this.intents, ctx).catch(() => null);
+      const it = picked && this.byName.get(picked.intent);
+      if (it && it !== this.fallback) return { intent: it, params: picked.params, via: "llm" };
+    }
+    return { intent: this.fallback, params: this.fallback.extract?.(input.text, ctx) ?? {}, via: "fallback" };
+  }
+
+  private fromFuzzy(name: string, text: string, ctx: MatchContext, score?: number): Recognition {
+    const it = this.byName.get(name)!;
+    return { intent: it, params: it.extract?.(text, ctx) ?? {}, via: "fuzzy", score };
+  }
+
+  private fromAction(action: ActionRef | null): Recognition {
+    const it = action ? this.byName.get(action.intent) : undefined;
+    if (!action || !it) return { intent: this.fallback, params: {}, via: "invalid-action" };
+    return { intent: it, params: action.params ?? {}, via: "action" };
+  }
+}

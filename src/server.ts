@@ -1,0 +1,60 @@
+// The HTTP server for Slack and Teams: GET /healthz, POST /slack/events (Bolt verifies the
+// signature on the raw body, so no JSON body parser may run before it), POST /api/messages
+// (Bot Framework). Socket Mode needs no route.
+import express from "express";
+import type { Server } from "node:http";
+import type { App } from "./app.ts";
+import { createSlackChannel, type SlackChannel } from "./channels/slack/slack-channel.ts";
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  slack?: SlackChannel;
+  close(): Promise<void>;
+}
+
+export async function startServer(app: App, opts: { port?: number } = {}): Promise<RunningServer> {
+  const { config, log } = app;
+  const web = express();
+  web.disable("x-powered-by");
+  web.get("/healthz", (_req, res) => {
+    res.json({ ok: true, slack: Boolean(config.slack), teams: Boolean(config.teams) });
+  });
+
+  let slack: SlackChannel | undefined;
+  if (config.slack) {
+    slack = createSlackChannel({
+      ...config.slack,
+      // Socket Mode and HTTP are exclusive: with an app token, events come over the socket.
+      signingSecret: config.slack.appToken ? undefined : config.slack.signingSecret,
+      handle: (turn) => app.pipeline.handle(turn),
+      log,
+      expressApp: web,
+    });
+    await slack.start();
+  }
+  if (config.teams) {
+    const { mountTeams } = await import("./channels/teams/teams-channel.ts");
+    mountTeams(web, { ...config.teams, handle: (turn) => app.pipeline.handle(turn), log });
+  }
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = web.listen(opts.port ?? config.port, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : (opts.port ?? config.port);
+  log.info("listening", {
+    port,
+    slack: config.slack ? (config.slack.appToken ? "socket mode" : "http /slack/events") : "off",
+    teams: config.teams ? (config.teams.authenticated ? "/api/messages" : "/api/messages (no authentication)") : "off",
+  });
+  return {
+    server,
+    port,
+    slack,
+    close: async () => {
+      await slack?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,253 @@
+// Slack's side of the contract, locally: validly signed requests into the real server, and a
+// small HTTP server standing in for the Slack Web API (SLACK_API_URL) and for response_urls.
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+
+export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
+export const BOT_TOKEN = "xoxb-test-0000-token";
+
+export function sign(body: string, timestamp = Math.floor(Date.now() / 1000), secret = SIGNING_SECRET) {
+  const sig = "v0=" + createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex");
+  return { "x-slack-signature": sig, "x-slack-request-timestamp": String(timestamp) };
+}
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeSlack {
+  url: string;
+  /** Base for response_url values in slash commands and actions. */
+  responseUrl(id: string): string;
+  calls: ApiCall[];
+  posts(): ApiCall[];
+  /** Resolves when `n` calls of `method` have arrived (or rejects after `ms`). */
+  waitFor(method: string, n?: number, ms?: number): Promise<ApiCall[]>;
+  /** Make the next calls of a method fail with this HTTP status or Slack error. */
+  failNext(method: string, how: { status?: number; error?: string; times?: number }): void;
+  /** Delay responses of a method by ms (to show the ack does not wait for the answer). */
+  delay(method: string, ms: number): void;
+  close(): Promise<void>;
+}
+
+function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
+  if (type?.includes("application/json")) return raw ? JSON.parse(raw) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    try {
+      out[k] = k === "blocks" || k === "attachments" || k === "files" ? JSON.parse(v) : v;
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: ApiCall[] = [];
+  const waiters: { method: string; n: number; resolve: (c: ApiCall[]) => void }[] = [];
+  const failures = new Map<string, { status?: number; error?: string; times: number }>();
+  const delays = new Map<string, number>();
+  let ts = 1_700_000_000;
+  let base = "";
+
+  const record = (method: string, args: Record<string, unknown>) => {
+    calls.push({ method, args, at: Date.now() });
+    for (const w of [...waiters]) {
+      const matching = calls.filter((c) => c.method === w.method);
+      if (matching.length >= w.n) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(matching);
+      }
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      const raw = Buffer.concat(chunks);
+      const path = req.url ?? "";
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (path.startsWith("/upload/")) {
+        record("upload", { id: path.slice(8), bytes: raw.length, data: raw });
+        return reply(200, { ok: true });
+      }
+      if (path.startsWith("/response/")) {
+        record("response_url", { id: path.slice(10), ...parseBody(raw.toString(), "application/json") });
+        return reply(200, { ok: true });
+      }
+      const method = path.replace(/^\/api\//, "").split("?")[0];
+      const args = parseBody(raw.toString(), req.headers["content-type"]);
+      const wait = delays.get(method);
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      const fail = failures.get(method);
+      if (fail && fail.times > 0) {
+        fail.times--;
+        record(`${method}:failed`, args);
+        if (fail.status) return reply(fail.status, { ok: false, error: "fake_failure" });
+        return reply(200, { ok: false, error: fail.error ?? "fake_failure" });
+      }
+      record(method, args);
+      switch (method) {
+        case "auth.test":
+          return reply(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "jama-bot" });
+        case "chat.postMessage":
+          return reply(200, { ok: true, channel: args.channel, ts: `${++ts}.000100`, message: { text: args.text } });
+        case "chat.postEphemeral":
+          return reply(200, { ok: true, message_ts: `${++ts}.000200` });
+        case "conversations.open":
+          return reply(200, { ok: true, channel: { id: `D${String(args.users ?? "X")}` } });
+        case "users.info":
+          return reply(200, { ok: true, user: { id: args.user, tz: "Asia/Tokyo", real_name: "Test User" } });
+        case "files.getUploadURLExternal": {
+          const id = `F${++ts}`;
+          return reply(200, { ok: true, upload_url: `${base}/upload/${id}`, file_id: id });
+        }
+        case "files.completeUploadExternal":
+          return reply(200, { ok: true, files: (args.files as { id: string }[] | undefined) ?? [] });
+        default:
+          return reply(200, { ok: true });
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  base = `http://127.0.0.1:${port}`;
+  return {
+    url: `${base}/api/`,
+    responseUrl: (id) => `${base}/response/${id}`,
+    calls,
+    posts: () => calls.filter((c) => ["chat.postMessage", "chat.postEphemeral", "response_url"].includes(c.method)),
+    waitFor(method, n = 1, ms = 10_000) {
+      const matching = calls.filter((c) => c.method === method);
+      if (matching.length >= n) return Promise.resolve(matching);
+      return new Promise((resolve, reject) => {
+        const w = { method, n, resolve };
+        waiters.push(w);
+        setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`timed out waiting for ${n} × ${method}; got ${calls.map((c) => c.method).join(", ")}`));
+          }
+        }, ms);
+      });
+    },
+    failNext(method, how) {
+      failures.set(method, { ...how, times: how.times ?? 1 });
+    },
+    delay(method, ms) {
+      delays.set(method, ms);
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let eventSeq = 0;
+/** A real Events API envelope (event_callback) for a DM to the bot. */
+export function dmEvent(text: string, o: { user?: string; team?: string; channel?: string; ts?: string; eventId?: string } = {}) {
+  const ts = o.ts ?? `${1_700_000_000 + ++eventSeq}.${String(eventSeq).padStart(6, "0")}`;
+  return {
+    token: "legacy-verification-token",
+    team_id: o.team ?? "T1",
+    api_app_id: "A1",
+    event: {
+      type: "message",
+      channel_type: "im",
+      user: o.user ?? "U1",
+      text,
+      ts,
+      channel: o.channel ?? `D${o.user ?? "U1"}`,
+      event_ts: ts,
+      client_msg_id: `c-${eventSeq}`,
+      team: o.team ?? "T1",
+      blocks: [],
+    },
+    type: "event_callback",
+    event_id: o.eventId ?? `Ev${String(++eventSeq).padStart(8, "0")}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+    event_context: "4-eyJldCI6Im1lc3NhZ2UifQ",
+  };
+}
+
+export function mentionEvent(text: string, o: { user?: string; team?: string; channel?: string; ts?: string; threadTs?: string; userTeam?: string } = {}) {
+  const ts = o.ts ?? `${1_700_000_000 + ++eventSeq}.${String(eventSeq).padStart(6, "0")}`;
+  return {
+    token: "legacy-verification-token",
+    team_id: o.team ?? "T1",
+    api_app_id: "A1",
+    event: {
+      type: "app_mention",
+      user: o.user ?? "U1",
+      text: `<@UBOT> ${text}`,
+      ts,
+      ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
+      channel: o.channel ?? "C1",
+      event_ts: ts,
+      ...(o.userTeam ? { user_team: o.userTeam } : {}),
+    },
+    type: "event_callback",
+    event_id: `Ev${String(++eventSeq).padStart(8, "0")}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: Boolean(o.userTeam),
+  };
+}
+
+/** A block_actions payload as Slack posts it (form field `payload`). */
+export function blockAction(value: string, o: { user?: string; team?: string; channel?: string; messageTs?: string; responseUrl: string; ephemeral?: boolean }) {
+  const channel = o.channel ?? `D${o.user ?? "U1"}`;
+  const messageTs = o.messageTs ?? "1700000000.000100";
+  return {
+    type: "block_actions",
+    user: { id: o.user ?? "U1", username: "alice", name: "alice", team_id: o.team ?? "T1" },
+    api_app_id: "A1",
+    token: "legacy-verification-token",
+    container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: Boolean(o.ephemeral) },
+    trigger_id: `trig-${++eventSeq}`,
+    team: { id: o.team ?? "T1", domain: "example" },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel, name: "directmessage" },
+    ...(o.ephemeral ? {} : { message: { type: "message", user: "UBOT", ts: messageTs, bot_id: "BBOT", text: "card", blocks: [] } }),
+    state: { values: {} },
+    response_url: o.responseUrl,
+    actions: [
+      {
+        action_id: "jama:0",
+        block_id: "b1",
+        text: { type: "plain_text", text: "button", emoji: true },
+        value,
+        type: "button",
+        action_ts: `${1_700_000_000 + ++eventSeq}.000001`,
+      },
+    ],
+  };
+}
+
+export function slashCommand(text: string, o: { user?: string; team?: string; channel?: string; responseUrl: string; command?: string }) {
+  const channel = o.channel ?? "C1";
+  return new URLSearchParams({
+    token: "legacy-verification-token",
+    team_id: o.team ?? "T1",
+    team_domain: "example",
+    channel_id: channel,
+    channel_name: channel.startsWith("D") ? "directmessage" : "general",
+    user_id: o.user ?? "U1",
+    user_name: "alice",
+    command: o.command ?? "/jama",
+    text,
+    api_app_id: "A1",
+    is_enterprise_install: "false",
+    response_url: o.responseUrl,
+    trigger_id: `trig-${++eventSeq}`,
+  }).toString();
+}
