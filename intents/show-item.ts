@@ -1,7 +1,7 @@
 // "No.115" / "115番は?" / "What does item 124 require?": the item card; several numbers give a
 // short list. Follow-ups use the last item shown: "その達成条件は?", "次の項目", "関連する項目は?".
 import { z } from "zod";
-import { defineIntent, type IntentContext } from "../src/core/intent.ts";
+import { defineIntent, type IntentContext, type MatchContext } from "../src/core/intent.ts";
 import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
 import { findItemNumbers } from "../src/nlu/item-numbers.ts";
 import {
@@ -16,7 +16,8 @@ import {
 const SECTIONS = ["asks", "achieved", "why", "measures", "evidence", "related"] as const;
 
 /** Words that turn a message about an item into recording an answer: left to the record intent. */
-const RECORDING = /(未達成|達成|対象外|未回答|achieved|not applicable|\bn\/a\b|done|mark|記録|回答する|履歴|history)/i;
+const RECORDING =
+  /(未達成|達成(?!条件|基準|とみな|の条件|状態|する(には|ため)|率)|対象外(?!とは|って|の意味)|未回答|\bachieved\b(?! when)|not applicable|\bn\/a\b|\bmark\b|記録して|回答する|履歴|history)/i;
 
 const SECTION_PATTERNS: [ItemSection, RegExp][] = [
   ["achieved", /(達成条件|達成基準|達成とみな|何をすれば達成|どうなれば|what counts|achieved when|criteria)/i],
@@ -44,19 +45,12 @@ export const showItem = defineIntent({
       section: z.enum(SECTIONS).optional(),
     })
     .strict(),
-  match(text, { normalized, state }) {
-    if (RECORDING.test(normalized)) return null;
-    const refs = findItemNumbers(text);
-    const section = followUpSection(normalized);
-    if (refs.numbers.length > 0) return section ? { nos: refs.numbers, section } : { nos: refs.numbers };
-    const last = state.lastItemNo;
-    if (last === undefined) return null;
-    if (/^(次の項目|次の番号|つぎの項目|次へ|next item|next)$/.test(normalized)) return { nos: [last + 1] };
-    if (/^(前の項目|前の番号|ひとつ前|前へ|previous item|previous|prev)$/.test(normalized)) return { nos: [last - 1] };
-    // "その達成条件は?" only when short: longer messages are new questions for the knowledge base
-    if (section && normalized.length <= 20 && /^(その|この|それの|これの|じゃあ|では)?/.test(normalized)) return { nos: [last], section };
-    return null;
+  match(text, ctx) {
+    if (RECORDING.test(ctx.normalized)) return null;
+    return matchItem(text, ctx);
   },
+  // picked by a fuzzy match on the examples ("その達成条件は"): read the same way
+  extract: (text, ctx) => matchItem(text, ctx),
   async handle({ nos, section }, ctx): Promise<Reply> {
     const { kb } = ctx.services;
     const { lang } = ctx;
@@ -86,6 +80,19 @@ export const showItem = defineIntent({
     return { text: itemHeading(kb, no, lang), blocks };
   },
 });
+
+function matchItem(text: string, { normalized, state }: MatchContext): Record<string, unknown> | null {
+  const refs = findItemNumbers(text);
+  const section = followUpSection(normalized);
+  if (refs.numbers.length > 0) return section ? { nos: refs.numbers, section } : { nos: refs.numbers };
+  const last = state.lastItemNo;
+  if (last === undefined) return null;
+  if (/^(次の項目|次の番号|つぎの項目|次へ|next item|next)$/.test(normalized)) return { nos: [last + 1] };
+  if (/^(前の項目|前の番号|ひとつ前|前へ|previous item|previous|prev)$/.test(normalized)) return { nos: [last - 1] };
+  // "その達成条件は?" only when short: longer messages are new questions for the knowledge base
+  if (section && normalized.length <= 20 && /^(その|この|それの|これの|じゃあ|では)?/.test(normalized)) return { nos: [last], section };
+  return null;
+}
 
 function navigation(no: number, ctx: IntentContext): Choice[] {
   const { kb } = ctx.services;

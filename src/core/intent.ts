@@ -46,8 +46,11 @@ export interface Intent<P = Record<string, unknown>> {
   params: z.ZodType<P>;
   /** Pattern stage: parameters when the text clearly asks for this intent, else null. */
   match?: (text: string, ctx: MatchContext) => Record<string, unknown> | null;
-  /** Parameters when the fuzzy stage picked this intent from its examples. */
-  extract?: (text: string, ctx: MatchContext) => Record<string, unknown>;
+  /**
+   * Parameters when the fuzzy stage picked this intent from its examples; null when the message
+   * lacks what the intent needs after all (then the fallback takes it).
+   */
+  extract?: (text: string, ctx: MatchContext) => Record<string, unknown> | null;
   /** Who may call it; default: any member of the organisation. */
   role?: Role;
   handle(params: P, ctx: IntentContext): Promise<Reply>;

@@ -29,9 +29,18 @@ function loadWasm(): void {
   // the package does not export its .wasm file, so find it next to the exported entry point
   const pkgDir = dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
   const bytes = readFileSync(join(pkgDir, "schema_engine_bg.wasm"));
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    "./schema_engine_bg.js": runtime,
-  });
+  // The engine arms timers (idle timeouts) that would keep a finished script or the terminal
+  // chat alive for ~10 s after its work is done; they need not hold the process open.
+  const imports: Record<string, unknown> = { ...runtime };
+  for (const [name, fn] of Object.entries(runtime)) {
+    if (name.startsWith("__wbg_setTimeout_") && typeof fn === "function")
+      imports[name] = (...args: unknown[]) => {
+        const timer = (fn as (...a: unknown[]) => { unref?: () => void })(...args);
+        timer?.unref?.();
+        return timer;
+      };
+  }
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { "./schema_engine_bg.js": imports });
   runtime.__wbg_set_wasm(instance.exports as never);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   wasmReady = true;

@@ -75,9 +75,12 @@ export class Recognizer {
     const short = stripChatNoise(normalized);
     if (short.length > 0 && short.length <= FUZZY_MAX_LENGTH) {
       const exact = this.exact.get(short);
-      if (exact) return this.fromFuzzy(exact, input.text, ctx, 0);
-      const [best] = this.fuse.search(short, { limit: 1 });
-      if (best && (best.score ?? 1) <= FUZZY_THRESHOLD) return this.fromFuzzy(best.item.intent, input.text, ctx, best.score);
+      const [best] = exact ? [{ item: { intent: exact }, score: 0 }] : this.fuse.search(short, { limit: 1 });
+      if (best && (best.score ?? 1) <= FUZZY_THRESHOLD) {
+        const it = this.byName.get(best.item.intent)!;
+        const params = it.extract ? it.extract(input.text, ctx) : {};
+        if (params) return { intent: it, params, via: "fuzzy", score: best.score };
+      }
     }
 
     if (this.picker) {
@@ -85,12 +88,7 @@ export class Recognizer {
       const it = picked && this.byName.get(picked.intent);
       if (it && it !== this.fallback) return { intent: it, params: picked.params, via: "llm" };
     }
-    return { intent: this.fallback, params: this.fallback.extract?.(input.text, ctx) ?? {}, via: "fallback" };
-  }
-
-  private fromFuzzy(name: string, text: string, ctx: MatchContext, score?: number): Recognition {
-    const it = this.byName.get(name)!;
-    return { intent: it, params: it.extract?.(text, ctx) ?? {}, via: "fuzzy", score };
+    return { intent: this.fallback, params: {}, via: "fallback" };
   }
 
   private fromAction(action: ActionRef | null): Recognition {
