@@ -1,7 +1,7 @@
 // Slack front door (@slack/bolt): Events API over HTTP at POST /slack/events, or Socket Mode when
 // an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
 // once, turns the event into a Turn, and renders the Reply. No business logic here.
-import bolt from "@slack/bolt";
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
@@ -9,7 +9,6 @@ import type { ActionRef, Turn } from "../../core/turn.ts";
 import { conversationKey } from "../../core/turn.ts";
 import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
 
-const { App, ExpressReceiver, SocketModeReceiver, LogLevel } = bolt;
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
 

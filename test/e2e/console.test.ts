@@ -1,0 +1,77 @@
+// The terminal chat as a user runs it: `npm start` in a child process, driven through stdin.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("../../", import.meta.url).pathname;
+const tsx = join(root, "node_modules/.bin/tsx");
+
+function run(args: string[], input: string, env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "jama-console-"));
+  const r = spawnSync(tsx, ["src/main.ts", ...args], {
+    cwd: root,
+    input,
+    encoding: "utf8",
+    timeout: 60_000,
+    // a clean environment: no Slack, Teams or database settings from the machine
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
+  });
+  return { ...r, dataDir };
+}
+
+describe("terminal chat", () => {
+  it("answers each piped line and exits at the end of input", () => {
+    const r = run([], "ヘルプ\nNo.115\nNo.999\n");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("できること / What I can do");
+    expect(r.stdout).toContain("No.115");
+    expect(r.stdout).toContain("当方の解釈");
+    expect(r.stdout).toContain("No.999 という項目はありません");
+    expect(r.stdout).not.toContain("> "); // no prompt when not interactive
+    // the embedded database lives under DATA_DIR
+    expect(readdirSync(r.dataDir)).toContain("pglite");
+  });
+
+  it("picks a numbered choice when the user types its number", () => {
+    const r = run([], "No.115\n2\n");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("No.116");
+  });
+
+  it("opens the terminal chat with --chat (npm run chat) even when Slack is configured", () => {
+    const r = run(["--chat"], "No.148\n", { SLACK_BOT_TOKEN: "xoxb-unused", SLACK_SIGNING_SECRET: "unused" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("No.148");
+  });
+
+  it("names every invalid variable and exits 1 instead of starting", () => {
+    const r = run([], "", { PORT: "abc", SLACK_BOT_TOKEN: "nope" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("PORT");
+    expect(r.stderr).toContain("SLACK_BOT_TOKEN");
+  });
+
+  it("is interactive on a terminal: prompt, answers, /quit", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "jama-tty-"));
+    // `script` gives the child a real pseudo-terminal, as a user's shell would
+    const child = spawn("script", ["-qfec", `${tsx} src/main.ts`, "/dev/null"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, TERM: "dumb" },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d.toString()));
+    const waitFor = async (s: string) => {
+      for (let i = 0; i < 300 && !out.includes(s); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(s);
+    };
+    await waitFor("/quit");
+    await waitFor("> ");
+    child.stdin.write("No.124\r");
+    await waitFor("No.124");
+    child.stdin.write("/quit\r");
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code).toBe(0);
+  }, 60_000);
+});

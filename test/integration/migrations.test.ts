@@ -1,0 +1,66 @@
+// Prisma's schema and the migration history must agree, and the history must apply cleanly
+// (twice: the second time applies nothing) on PGlite and on PostgreSQL.
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { applyMigrations, pendingSchemaSql, readMigrationsList } from "../../src/db/schema-engine.ts";
+import { describeEachDb, openTestDb } from "../helpers/db.ts";
+import type { DbHandle } from "../../src/db/client.ts";
+
+it("schema.prisma and prisma/migrations agree (run `npm run db:new-migration -- <name>` if not)", async () => {
+  const scratch = await PGlite.create("memory://");
+  const sql = await pendingSchemaSql(new PrismaPGlite(scratch));
+  await scratch.close();
+  expect(sql.trim()).toBe("");
+});
+
+it("the drift check notices a schema change that has no migration", async () => {
+  const { readSchema } = await import("../../src/db/schema-engine.ts");
+  const changed = readSchema().replace("model Feedback {", "model Feedback {\n  extraColumn String?");
+  const scratch = await PGlite.create("memory://");
+  const { openSchemaEngine } = await import("../../src/db/schema-engine.ts");
+  const engine = await openSchemaEngine(new PrismaPGlite(scratch), changed);
+  await engine.applyMigrations({ migrationsList: readMigrationsList(), filters: { externalTables: [], externalEnums: [] } });
+  const introspected = await engine.introspect({
+    schema: { files: [{ path: "schema.prisma", content: changed }] },
+    baseDirectoryPath: ".",
+    force: true,
+    compositeTypeDepth: -1,
+    namespaces: null,
+  });
+  const diff = await engine.diff({
+    from: { tag: "schemaDatamodel", files: introspected.schema.files },
+    to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: changed }] },
+    script: true,
+    exitCode: true,
+    filters: { externalTables: [], externalEnums: [] },
+  });
+  engine.free();
+  await scratch.close();
+  expect(diff.exitCode).toBe(2);
+  expect(diff.stdout).toContain("extraColumn");
+});
+
+describeEachDb("migrations", (kind) => {
+  let db: DbHandle;
+  beforeAll(async () => {
+    db = await openTestDb(kind);
+  });
+  afterAll(async () => db?.close());
+
+  it("are recorded in _prisma_migrations and apply nothing the second time", async () => {
+    expect(await applyMigrations(db.adapterFactory)).toEqual([]);
+    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(readMigrationsList().migrationDirectories.map((d) => d.path));
+  });
+
+  it("enforce the seat CHECK constraint the schema language cannot express", async () => {
+    await expect(
+      db.prisma.session.create({
+        data: { seriesNo: 99, title: "t", areas: [], startsAt: new Date(), endsAt: new Date(), format: "online", capacity: 1, confirmedCount: 2 },
+      }),
+    ).rejects.toThrow();
+  });
+});

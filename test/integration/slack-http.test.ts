@@ -1,0 +1,186 @@
+// Slack over HTTP, against the contract: validly signed requests into the real server (Bolt's
+// ExpressReceiver on our express app), the Web API replaced by a local stand-in.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
+import {
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  blockAction,
+  dmEvent,
+  mentionEvent,
+  sign,
+  slashCommand,
+  startFakeSlack,
+  type FakeSlack,
+} from "../helpers/slack.ts";
+
+describe("Slack HTTP endpoint", () => {
+  let slack: FakeSlack;
+  let app: TestApp;
+  let server: RunningServer;
+  let base: string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    app = await createTestApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url });
+    server = await startServer(app, { port: 0 });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await app?.close();
+    await slack?.close();
+  });
+
+  const postJson = (body: unknown, headers: Record<string, string> = {}, raw = JSON.stringify(body)) =>
+    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw), ...headers }, body: raw });
+  const postForm = (form: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sign(form), ...headers }, body: form });
+  const postsTo = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it("serves the health check", async () => {
+    const r = await fetch(`${base}/healthz`);
+    expect(await r.json()).toMatchObject({ ok: true, slack: true });
+  });
+
+  it("answers the url_verification handshake", async () => {
+    const r = await postJson({ type: "url_verification", challenge: "abc123", token: "t" });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain("abc123");
+  });
+
+  it("answers a DM with an item card in Block Kit", async () => {
+    const ev = dmEvent("No.115", { user: "UDM1" });
+    const r = await postJson(ev);
+    expect(r.status).toBe(200);
+    const [post] = await slack.waitFor("chat.postMessage");
+    const dm = postsTo("DUDM1");
+    expect(dm).toHaveLength(1);
+    expect(String(post.args.text)).toContain("No.115");
+    const blocks = post.args.blocks as { type: string; text?: { text: string } }[];
+    expect(blocks[0]).toMatchObject({ type: "header" });
+    expect(JSON.stringify(blocks)).toContain("当方の解釈");
+    expect(blocks.some((b) => b.type === "actions")).toBe(true);
+  });
+
+  it("answers an @mention in the thread of that message, without the mention text", async () => {
+    const ev = mentionEvent("No.124", { channel: "CMENTION", ts: "1700000500.000100" });
+    await postJson(ev);
+    await slack.waitFor("chat.postMessage", slack.calls.filter((c) => c.method === "chat.postMessage").length + 1).catch(() => {});
+    await settle();
+    const [post] = postsTo("CMENTION");
+    expect(post.args.thread_ts).toBe("1700000500.000100");
+    expect(String(post.args.text)).toContain("No.124");
+  });
+
+  it("gives one answer to an event delivered four times (Slack retries with the same event)", async () => {
+    const ev = dmEvent("No.136", { user: "URETRY" });
+    const raw = JSON.stringify(ev);
+    const results = await Promise.all([
+      postJson(ev, {}, raw),
+      postJson(ev, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" }, raw),
+    ]);
+    await postJson(ev, { "x-slack-retry-num": "2", "x-slack-retry-reason": "http_timeout" }, raw);
+    await postJson(ev, { "x-slack-retry-num": "3", "x-slack-retry-reason": "http_timeout" }, raw);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    await settle();
+    expect(postsTo("DURETRY")).toHaveLength(1);
+    const rows = await app.services.db.processedDelivery.count({ where: { deliveryId: { contains: ev.event.ts } } });
+    expect(rows).toBe(1);
+  });
+
+  it("rejects a bad signature, a changed body, an old timestamp and a missing signature with 401, changing nothing", async () => {
+    const before = slack.calls.length;
+    const users = await app.services.db.user.count();
+    const ev = dmEvent("No.1", { user: "UFORGED" });
+    const raw = JSON.stringify(ev);
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const cases = [
+      { ...sign(raw, undefined, "wrong-secret") },
+      { ...sign(raw.replace("No.1", "No.2")) },
+      { ...sign(raw, old) },
+      { "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)) },
+    ];
+    for (const headers of cases) {
+      const r = await fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: raw });
+      expect(r.status).toBe(401);
+    }
+    await settle();
+    expect(slack.calls.length).toBe(before);
+    expect(await app.services.db.user.count()).toBe(users);
+  });
+
+  it("does not let an unsigned ssl_check smuggle an action (bolt >= 4.7.2)", async () => {
+    const before = slack.calls.length;
+    const payload = blockAction(encodeAction({ intent: "show_item", params: { nos: [1] } })!, { responseUrl: slack.responseUrl("smuggle") });
+    const body = `ssl_check=1&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const r = await fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    // Bolt either answers the bare ssl_check or refuses the request; it never runs the payload
+    expect([200, 401]).toContain(r.status);
+    await settle();
+    expect(slack.calls.length).toBe(before);
+  });
+
+  it("acknowledges well within 3 seconds even when answering takes longer", async () => {
+    slack.delay("chat.postMessage", 3500);
+    try {
+      const started = Date.now();
+      const r = await postJson(dmEvent("ヘルプ", { user: "USLOW" }));
+      const ackMs = Date.now() - started;
+      expect(r.status).toBe(200);
+      expect(ackMs).toBeLessThan(3000); // the contract, not a benchmark: Slack retries after 3 s
+      await slack.waitFor("chat.postMessage", postsTo("DUSLOW").length + 1, 10_000).catch(() => {});
+      await new Promise((r) => setTimeout(r, 3700));
+      expect(postsTo("DUSLOW")).toHaveLength(1);
+    } finally {
+      slack.delay("chat.postMessage", 0);
+    }
+  });
+
+  it("answers a button click in the thread and treats a forged value politely", async () => {
+    const ok = blockAction(encodeAction({ intent: "show_item", params: { nos: [116] } })!, {
+      user: "UBTN",
+      channel: "CBTN",
+      messageTs: "1700000600.000100",
+      responseUrl: slack.responseUrl("btn1"),
+    });
+    const r = await postForm(`payload=${encodeURIComponent(JSON.stringify(ok))}`);
+    expect(r.status).toBe(200);
+    await settle();
+    const [post] = postsTo("CBTN");
+    expect(String(post.args.text)).toContain("No.116");
+    expect(post.args.thread_ts).toBe("1700000600.000100");
+
+    for (const value of ['{"i":"show_item","p":{"nos":"x"}}', "not json", '{"i":"unknown_intent","p":{}}']) {
+      const bad = blockAction(value, { user: "UBTN", channel: "CBTN2", responseUrl: slack.responseUrl("btn2") });
+      await postForm(`payload=${encodeURIComponent(JSON.stringify(bad))}`);
+    }
+    await settle();
+    const answers = postsTo("CBTN2");
+    expect(answers).toHaveLength(3);
+    for (const a of answers) expect(String(a.args.text)).toContain("読み取れませんでした");
+  });
+
+  it("answers the slash command through its response_url, only to the user", async () => {
+    const r = await postForm(slashCommand("No.148", { user: "UCMD", responseUrl: slack.responseUrl("cmd1") }));
+    expect(r.status).toBe(200);
+    const calls = await slack.waitFor("response_url");
+    const mine = calls.find((c) => c.args.id === "cmd1")!;
+    expect(mine.args.response_type).toBe("ephemeral");
+    expect(String(mine.args.text)).toContain("No.148");
+    // an empty command shows help
+    await postForm(slashCommand("", { user: "UCMD", responseUrl: slack.responseUrl("cmd2") }));
+    await settle();
+    const help = slack.calls.find((c) => c.method === "response_url" && c.args.id === "cmd2")!;
+    expect(String(help.args.text)).toContain("チェックシート");
+  });
+
+  it("never logs tokens or the signing secret", () => {
+    const all = app.logs.join("\n");
+    expect(all).not.toContain(BOT_TOKEN);
+    expect(all).not.toContain(SIGNING_SECRET);
+  });
+});

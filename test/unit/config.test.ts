@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+describe("loadConfig", () => {
+  it("needs nothing for the terminal chat on the embedded database", () => {
+    const c = loadConfig({});
+    expect(c.slack).toBeUndefined();
+    expect(c.teams).toBeUndefined();
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir).toMatch(/data$/);
+  });
+
+  it("names every missing or invalid variable in one message", () => {
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: "not-a-token", PORT: "abc", DATABASE_URL: "mysql://x", SLACK_API_URL: "ftp://x" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      for (const name of ["SLACK_BOT_TOKEN", "PORT", "DATABASE_URL", "SLACK_API_URL"]) expect(msg).toContain(name);
+    }
+  });
+
+  it("requires a signing secret or an app token with a Slack bot token", () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack?.signingSecret).toBe("s");
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slack?.appToken).toBe("xapp-1");
+  });
+
+  it("refuses an unauthenticated Teams endpoint in production", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", TEAMS_ENABLED: "true" })).toThrow(/TEAMS_ENABLED/);
+    expect(loadConfig({ TEAMS_ENABLED: "true" }).teams?.authenticated).toBe(false);
+    const c = loadConfig({ MICROSOFT_APP_ID: "id", MICROSOFT_APP_PASSWORD: "pw", MICROSOFT_APP_TENANT_ID: "t" });
+    expect(c.teams?.authenticated).toBe(true);
+  });
+
+  it("parses reminder offsets", () => {
+    expect(loadConfig({ REMINDER_OFFSETS: "3d,1h,30m" }).reminderOffsetsMs).toEqual([259_200_000, 3_600_000, 1_800_000]);
+    expect(() => loadConfig({ REMINDER_OFFSETS: "soon" })).toThrow(/REMINDER_OFFSETS/);
+  });
+});
