@@ -1,0 +1,112 @@
+// Translates one Bot Framework activity from Teams into the neutral Turn: who (tenant, user),
+// where (conversation key, kind, a reference for proactive messages) and what (text with the bot
+// mention removed, or a card action). Pure: no I/O, so the mapping is unit-tested on its own.
+import botbuilder from "botbuilder";
+import type { Activity } from "botbuilder";
+import type { ActionRef, Turn } from "../../core/turn.ts";
+import { conversationKey } from "../../core/turn.ts";
+import { decodeCardAction } from "./render-card.ts";
+
+const { TurnContext } = botbuilder;
+
+/** The Action.Execute verb our cards use; any other verb is not ours. */
+export const EXECUTE_VERB = "jama";
+
+export type TurnOrRefusal =
+  | { ok: true; turn: Turn }
+  | { ok: false; reason: "tenant-not-allowed" | "no-tenant" | "no-user"; tenant?: string };
+
+export interface MappingOptions {
+  allowedTenants: string[];
+  /** Without authentication (Emulator, tests) an activity may lack a tenant. */
+  authenticated: boolean;
+}
+
+/** The tenant as Teams sends it: on the conversation, or in channelData. */
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const id = activity.conversation?.tenantId ?? channelData?.tenant?.id;
+  return typeof id === "string" && id ? id : undefined;
+}
+
+export function conversationKind(activity: Partial<Activity>): Turn["conversation"]["kind"] {
+  const type = activity.conversation?.conversationType;
+  if (type === "channel") return "channel";
+  if (type === "groupChat" || activity.conversation?.isGroup) return "group";
+  return "personal";
+}
+
+const ENTITIES: Record<string, string> = { "&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&apos;": "'" };
+
+/**
+ * The message text without the bot's @mention. Teams sends HTML when the user formatted the
+ * message (and keeps <at> tags for other people mentioned), so tags go and entities are decoded.
+ */
+export function messageText(activity: Partial<Activity>): string {
+  if (typeof activity.text !== "string") return "";
+  const copy = { ...activity, entities: activity.entities ?? [] } as Partial<Activity>;
+  const text = activity.recipient?.id ? TurnContext.removeMentionText(copy as Activity, activity.recipient.id) : activity.text;
+  return (text ?? "")
+    .replace(/<at>([^<]*)<\/at>/gi, "$1")
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/p>\s*<p>/gi, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&(nbsp|amp|lt|gt|quot|#39|apos);/g, (m) => ENTITIES[m] ?? m)
+    .replace(/\u00a0/g, " ")
+    .trim();
+}
+
+/**
+ * What an adaptiveCard/action invoke asks for. `undefined` means the invoke is not a usable
+ * Action.Execute of ours (missing value, other action type, unknown verb): the caller answers it
+ * with a 400 error response. Known verb with unreadable data gives `action: null`.
+ */
+export function readExecuteAction(activity: Partial<Activity>): { action: ActionRef | null } | undefined {
+  const value = activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined;
+  const action = value?.action;
+  if (!action || typeof action !== "object") return undefined;
+  if (action.type !== "Action.Execute" || action.verb !== EXECUTE_VERB) return undefined;
+  return { action: decodeCardAction(action.data) };
+}
+
+/** Maps an activity to a Turn, or says why it must not be processed. */
+export function activityToTurn(activity: Partial<Activity>, input: Turn["input"], opts: MappingOptions): TurnOrRefusal {
+  const tenant = tenantOf(activity);
+  if (opts.allowedTenants.length && (!tenant || !opts.allowedTenants.includes(tenant)))
+    return { ok: false, reason: "tenant-not-allowed", tenant };
+  // Teams always names the tenant; an authenticated activity without one comes from another
+  // Bot Framework channel (Web Chat, Direct Line), which has no company behind it.
+  if (!tenant && opts.authenticated) return { ok: false, reason: "no-tenant" };
+  const from = activity.from;
+  const userId = from?.aadObjectId ?? from?.id;
+  if (!userId || !activity.conversation?.id) return { ok: false, reason: "no-user" };
+
+  const kind = conversationKind(activity);
+  // In a channel the conversation id already names the thread ("19:…@thread.tacv2;messageid=…"),
+  // the way Slack's thread ts does, so the id alone keeps thread contexts apart.
+  const key = conversationKey("teams", activity.conversation.id);
+  const reference = TurnContext.getConversationReference(activity);
+  return {
+    ok: true,
+    turn: {
+      platform: "teams",
+      deliveryId: activity.id,
+      org: { externalKey: `teams:${tenant ?? "local"}` },
+      user: {
+        platformUserId: userId,
+        name: from?.name || undefined,
+        locale: activity.locale || undefined,
+        timeZone: activity.localTimezone || undefined,
+      },
+      conversation: {
+        key,
+        kind,
+        // The personal chat is where reminders go, so it owns "teams:<user>"; a group chat or a
+        // channel is remembered under its own conversation key and never replaces it.
+        reference: { key: kind === "personal" ? `teams:${userId}` : key, data: JSON.parse(JSON.stringify(reference)) },
+      },
+      input,
+      receivedAt: new Date(),
+    },
+  };
+}
