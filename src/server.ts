@@ -5,11 +5,13 @@ import express from "express";
 import type { Server } from "node:http";
 import type { App } from "./app.ts";
 import { createSlackChannel, type SlackChannel } from "./channels/slack/slack-channel.ts";
+import type { TeamsChannel } from "./channels/teams/teams-channel.ts";
 
 export interface RunningServer {
   server: Server;
   port: number;
   slack?: SlackChannel;
+  teams?: TeamsChannel;
   close(): Promise<void>;
 }
 
@@ -33,9 +35,10 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
     });
     await slack.start();
   }
+  let teams: TeamsChannel | undefined;
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");
-    mountTeams(web, { ...config.teams, handle: (turn) => app.pipeline.handle(turn), log });
+    teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), log });
   }
 
   const server = await new Promise<Server>((resolve) => {
@@ -52,8 +55,10 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
     server,
     port,
     slack,
+    teams,
     close: async () => {
       await slack?.stop();
+      await teams?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

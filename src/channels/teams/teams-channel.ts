@@ -1,23 +1,208 @@
-// Placeholder until the Teams adapter lands: the server refuses Teams traffic clearly.
-import type { Application } from "express";
+// Teams front door (botbuilder CloudAdapter) at POST /api/messages. Authenticates the request
+// first (answering 401 itself, so no token problem becomes a 500), acknowledges messages at once
+// and answers them through the Bot Connector (Bot Service gives up after about 15 s and retries),
+// answers Adaptive Card Action.Execute invokes in the HTTP response, and turns every activity into
+// a neutral Turn. No business logic here.
+import botbuilder from "botbuilder";
+import type { Activity, TurnContext } from "botbuilder";
+import express, { type Application, type Request, type Response } from "express";
 import type { Logger } from "../../core/logger.ts";
-import type { Reply } from "../../core/reply.ts";
+import { both, type Reply } from "../../core/reply.ts";
 import type { Turn } from "../../core/turn.ts";
+import { activityToTurn, conversationKind, messageText, readExecuteAction } from "./activity-to-turn.ts";
+import { authFailureStatus, createBotAuthentication, type BotAuthenticationOptions } from "./bot-authentication.ts";
+import { deliverReply, describeError } from "./deliver-reply.ts";
+import { decodeCardAction } from "./render-card.ts";
 
-export interface TeamsChannelOptions {
-  appId?: string;
-  appPassword?: string;
-  tenantId?: string;
-  appType: string;
-  authenticated: boolean;
+const { CloudAdapter, ActivityTypes, MessageFactory } = botbuilder;
+
+type BotAuthentication = ReturnType<typeof createBotAuthentication>;
+type AuthenticateRequestResult = Awaited<ReturnType<BotAuthentication["authenticateRequest"]>>;
+type InvokeResponse = { status: number; body?: unknown };
+
+export interface TeamsChannelOptions extends BotAuthenticationOptions {
   allowedTenants: string[];
   handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
   log: Logger;
 }
 
-export function mountTeams(web: Application, opts: TeamsChannelOptions): void {
-  web.post("/api/messages", (_req, res) => {
-    opts.log.warn("teams adapter not built yet");
-    res.status(501).end();
+export interface TeamsChannel {
+  adapter: InstanceType<typeof CloudAdapter>;
+  /**
+   * Sends a reply proactively (reminders, waitlist promotion). `ref` is the conversation
+   * reference this channel stored with a turn (`Turn.conversation.reference.data`).
+   */
+  sendTo(ref: unknown, reply: Reply): Promise<void>;
+  /** Resolves once every acknowledged activity has been answered (shutdown, tests). */
+  idle(): Promise<void>;
+}
+
+const NOT_ALLOWED = both(
+  "このアシスタントは、あなたの組織ではまだ利用できません。管理者にお問い合わせください。",
+  "This assistant is not available for your organisation yet. Please contact your administrator.",
+);
+const ACTION_ACCEPTED = both("回答を送信しました。", "Answer sent.");
+const ALREADY_HANDLED = both("この操作は処理済みです。", "This action was already handled.");
+
+/** CloudAdapter whose turn processing can be fed a request we authenticated ourselves. */
+class TeamsAdapter extends CloudAdapter {
+  runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (ctx: TurnContext) => Promise<void>) {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+function invokeError(status: number, code: string, message: string): InvokeResponse {
+  return { status, body: { statusCode: status, type: "application/vnd.microsoft.error", value: { code, message } } };
+}
+
+function invokeMessage(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text } };
+}
+
+function isActivity(body: unknown): body is Activity {
+  return Boolean(body) && typeof body === "object" && !Array.isArray(body) && typeof (body as { type?: unknown }).type === "string";
+}
+
+export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsChannel {
+  const log = opts.log.child({ channel: "teams" });
+  // Throws in production without an app id: the second line behind config.ts.
+  const auth = createBotAuthentication(opts);
+  const adapter = new TeamsAdapter(auth);
+  const appId = opts.appId ?? "";
+  const inFlight = new Set<Promise<unknown>>();
+
+  adapter.onTurnError = async (_ctx, err) => {
+    log.error("teams turn failed", { err: describeError(err) });
+  };
+
+  const send = async (ctx: TurnContext, reply: Reply) => {
+    try {
+      await deliverReply(ctx, reply, { adapter, appId, log });
+    } catch (err) {
+      log.error("teams send failed", { err: describeError(err), conversation: ctx.activity.conversation?.id });
+    }
+  };
+
+  /** Runs one turn; returns the invoke response for invokes. */
+  const logic = async (ctx: TurnContext): Promise<void> => {
+    const a = ctx.activity;
+    const respond = async (r: InvokeResponse) => {
+      await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: r });
+    };
+
+    let input: Turn["input"];
+    if (a.type === ActivityTypes.Message) {
+      // A card's Action.Submit arrives as a message whose value is the button's data.
+      input = a.value !== undefined && a.value !== null ? { kind: "action", action: decodeCardAction(a.value) } : { kind: "text", text: messageText(a) || "ヘルプ" };
+    } else if (a.type === ActivityTypes.Invoke) {
+      if (a.name !== "adaptiveCard/action") return respond(invokeError(400, "NotSupported", `invoke ${String(a.name)} is not supported`));
+      const execute = readExecuteAction(a);
+      if (!execute) return respond(invokeError(400, "BadRequest", "missing value or unknown verb"));
+      input = { kind: "action", action: execute.action };
+    } else if (isPersonalInstall(a)) {
+      // The bot was added to someone's personal scope: greet with the help text.
+      input = { kind: "text", text: "ヘルプ" };
+    } else {
+      return; // conversationUpdate, typing, messageReaction, installationUpdate…: nothing to say
+    }
+
+    const mapped = activityToTurn(a, input, { allowedTenants: opts.allowedTenants, authenticated: opts.authenticated });
+    if (!mapped.ok) {
+      log.warn("teams activity refused", { reason: mapped.reason, tenant: mapped.tenant, type: a.type });
+      if (a.type === ActivityTypes.Invoke) return respond(invokeError(403, "Forbidden", "not available for this tenant"));
+      if (a.type === ActivityTypes.Message && mapped.reason === "tenant-not-allowed") {
+        try {
+          await ctx.sendActivity(MessageFactory.text(NOT_ALLOWED));
+        } catch (err) {
+          log.warn("teams refusal not sent", { err: describeError(err) });
+        }
+      }
+      return;
+    }
+
+    const result = await opts.handle(mapped.turn);
+    if (!result) {
+      // A redelivery of something already answered: the first delivery posted the answer.
+      if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(ALREADY_HANDLED));
+      return;
+    }
+    await send(ctx, result.reply);
+    if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(ACTION_ACCEPTED));
+  };
+
+  const handleRequest = async (req: Request, res: Response) => {
+    const activity: unknown = req.body;
+    if (!isActivity(activity)) return void res.status(400).end();
+    let authResult: AuthenticateRequestResult;
+    try {
+      authResult = await auth.authenticateRequest(activity, String(req.headers.authorization ?? ""));
+    } catch (err) {
+      const { status, reason } = authFailureStatus(err);
+      (status === 503 ? log.error : log.warn)("teams request not authenticated", { status, reason, type: activity.type });
+      return void res.status(status).end();
+    }
+
+    if (activity.type === ActivityTypes.Invoke) {
+      try {
+        const r = (await adapter.runAuthenticated(authResult, activity, logic)) as InvokeResponse | undefined;
+        res.status(r?.status ?? 200);
+        if (r?.body !== undefined) res.json(r.body);
+        else res.end();
+      } catch (err) {
+        log.error("teams invoke failed", { err: describeError(err) });
+        if (!res.headersSent) res.status(500).json(invokeError(500, "InternalError", "temporarily unavailable").body);
+      }
+      return;
+    }
+
+    // Messages are acknowledged before the answer is worked out; the reply goes out through the
+    // Bot Connector. A redelivery while we are still working is dropped by the pipeline's dedupe.
+    res.status(200).end();
+    const work = adapter
+      .runAuthenticated(authResult, activity, logic)
+      .catch((err) => log.error("teams turn failed", { err: describeError(err) }))
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  };
+
+  // JSON parsing on this route only: Slack's route needs the raw body for its signature.
+  const parseJson = express.json({ limit: "512kb" });
+  web.post("/api/messages", (req, res) => {
+    parseJson(req, res, (err?: unknown) => {
+      if (err) return void res.status(400).end();
+      handleRequest(req, res).catch((e) => {
+        log.error("teams request failed", { err: describeError(e) });
+        if (!res.headersSent) res.status(500).end();
+      });
+    });
   });
+
+  return {
+    adapter,
+    async sendTo(ref, reply) {
+      const r = ref as { serviceUrl?: unknown; conversation?: { id?: unknown } } | null;
+      if (!r || typeof r.serviceUrl !== "string" || typeof r.conversation?.id !== "string")
+        throw new Error("not a Teams conversation reference");
+      let failure: unknown;
+      await adapter.continueConversationAsync(appId, r as Parameters<typeof adapter.continueConversationAsync>[1], async (ctx) => {
+        try {
+          await deliverReply(ctx, reply, { adapter, appId, log });
+        } catch (err) {
+          failure = err;
+        }
+      });
+      if (failure) {
+        log.warn("teams proactive send failed", { err: describeError(failure) });
+        throw failure;
+      }
+    },
+    async idle() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+function isPersonalInstall(a: Activity): boolean {
+  if (a.type !== ActivityTypes.ConversationUpdate || conversationKind(a) !== "personal") return false;
+  return Boolean(a.membersAdded?.some((m) => m.id === a.recipient?.id));
 }

@@ -1,0 +1,75 @@
+// Bot Framework authentication for the Teams endpoint. With an app id every inbound activity must
+// carry a valid channel JWT (issuer, audience = our app id, signature by an endorsed key,
+// serviceurl claim = activity.serviceUrl); without one, botbuilder accepts anything, which is
+// only acceptable for the Emulator and tests and is refused in production here as well as in
+// config.ts.
+import botbuilder from "botbuilder";
+
+const { ConfigurationBotFrameworkAuthentication } = botbuilder;
+// botframework-connector's types, reached through botbuilder (it is not a direct dependency).
+type BotFrameworkAuthentication = InstanceType<typeof ConfigurationBotFrameworkAuthentication>;
+type ServiceClientCredentialsFactory = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]>;
+
+export interface BotAuthenticationOptions {
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+  appType: string;
+  authenticated: boolean;
+  production: boolean;
+  /**
+   * Where the channel's signing keys are published. Default: Bot Framework's public cloud
+   * (login.botframework.com). Tests point it at a local server with their own keys.
+   */
+  openIdMetadataUrl?: string;
+  /**
+   * Makes the credentials for outbound calls (replies, 1:1 chats, proactive messages). Default:
+   * from the app id and password, with tokens from Entra ID. Tests pass a factory that signs with
+   * a fixed token, because Entra ID cannot be reached from them.
+   */
+  credentialsFactory?: ServiceClientCredentialsFactory;
+}
+
+export class TeamsConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TeamsConfigurationError";
+  }
+}
+
+export function createBotAuthentication(opts: BotAuthenticationOptions): BotFrameworkAuthentication {
+  if (!opts.authenticated || !opts.appId) {
+    if (opts.production)
+      throw new TeamsConfigurationError(
+        "Teams without MICROSOFT_APP_ID would accept unauthenticated requests; set MICROSOFT_APP_ID (and its password/tenant) in production",
+      );
+    if (opts.authenticated) throw new TeamsConfigurationError("Teams authentication is on but MICROSOFT_APP_ID is empty");
+    // No app id: botbuilder skips token validation (anonymous claims) and sends replies unsigned.
+    return new ConfigurationBotFrameworkAuthentication({});
+  }
+  return new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: opts.appId,
+      MicrosoftAppPassword: opts.appPassword,
+      MicrosoftAppType: opts.appType,
+      MicrosoftAppTenantId: opts.tenantId,
+      ...(opts.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: opts.openIdMetadataUrl } : {}),
+    },
+    opts.credentialsFactory,
+  );
+}
+
+/**
+ * The HTTP status for a failed authentication. Token problems are 401 (the JWT library throws its
+ * own errors for bad signatures and expiry, botbuilder throws errors with a statusCode for the
+ * rest). Failing to load the signing keys is ours, not the caller's: 503, so Bot Service retries.
+ */
+export function authFailureStatus(err: unknown): { status: 401 | 503; reason: string } {
+  const e = err as { name?: string; message?: string; statusCode?: number; code?: string };
+  const message = String(e?.message ?? err);
+  if (e?.name && ["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"].includes(e.name)) return { status: 401, reason: message };
+  if (e?.statusCode === 401 || e?.statusCode === 403) return { status: 401, reason: message };
+  if (/Failed to load (openID config|Keys)/i.test(message) || e?.name === "FetchError" || e?.code === "ECONNREFUSED")
+    return { status: 503, reason: message };
+  return { status: 401, reason: message };
+}
