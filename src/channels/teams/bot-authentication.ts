@@ -30,6 +30,22 @@ export interface BotAuthenticationOptions {
   credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
+/**
+ * Bot Framework's public-cloud endpoints (botframework-connector's AuthenticationConstants, which
+ * botbuilder does not re-export). Needed when one of them is overridden: as soon as any endpoint
+ * option is set, botbuilder stops filling in the others and takes the whole set as given.
+ */
+const PUBLIC_CLOUD = {
+  ToChannelFromBotLoginUrl: "https://login.microsoftonline.com/botframework.com",
+  ToChannelFromBotOAuthScope: "https://api.botframework.com",
+  ToBotFromChannelTokenIssuer: "https://api.botframework.com",
+  OAuthUrl: "https://api.botframework.com",
+  ToBotFromChannelOpenIdMetadataUrl: "https://login.botframework.com/v1/.well-known/openidconfiguration",
+  ToBotFromEmulatorOpenIdMetadataUrl: "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+  CallerId: "urn:botframework:azure",
+  ValidateAuthority: true,
+};
+
 export class TeamsConfigurationError extends Error {
   constructor(message: string) {
     super(message);
@@ -53,7 +69,7 @@ export function createBotAuthentication(opts: BotAuthenticationOptions): BotFram
       MicrosoftAppPassword: opts.appPassword,
       MicrosoftAppType: opts.appType,
       MicrosoftAppTenantId: opts.tenantId,
-      ...(opts.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: opts.openIdMetadataUrl } : {}),
+      ...(opts.openIdMetadataUrl ? { ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: opts.openIdMetadataUrl } : {}),
     },
     opts.credentialsFactory,
   );
