@@ -1,0 +1,45 @@
+// npm run bench — the figures that matter, each next to its baseline measured in the same run.
+// Prints a table and writes bench/results/latest.json. Never run as part of the tests.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { measureStartup } from "./startup.ts";
+import { measureSlackTurns } from "./slack-turns.ts";
+
+type Row = [section: string, figure: string, value: string | number, baseline?: string | number];
+
+const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+const rows: Row[] = [];
+
+async function section<T>(name: string, run: () => Promise<T>, toRows: (r: T) => Row[]): Promise<void> {
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    const r = await run();
+    results[name] = r;
+    rows.push(...toRows(r));
+  } catch (e) {
+    results[name] = { error: (e as Error).message };
+    rows.push([name, "error", (e as Error).message]);
+  }
+}
+
+await section("startup", measureStartup, (r) => [
+  ["startup", "ready (fresh data dir, migrations applied) ms", r.ready_ms],
+  ["startup", "ready (second start) ms", r.ready_warm_ms],
+  ["startup", "resident memory after start MB", r.rss_mb],
+]);
+
+await section("slack_turn", () => measureSlackTurns(200), (r) => [
+  ["slack turn", `${r.real.intent} p50 ms (echo baseline)`, r.real.p50_ms, r.echo.p50_ms],
+  ["slack turn", `${r.real.intent} p99 ms (echo baseline)`, r.real.p99_ms, r.echo.p99_ms],
+  ["slack turn", "ratio to echo p50 / p99", `${r.ratio_p50} / ${r.ratio_p99}`],
+]);
+
+mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");
+
+const w = [14, 52, 14, 14];
+const line = (c: (string | number | undefined)[]) => c.map((v, i) => String(v ?? "").padEnd(w[i])).join(" ");
+console.log(line(["section", "figure", "value", "baseline"]));
+console.log("-".repeat(w.reduce((a, b) => a + b + 1, 0)));
+for (const r of rows) console.log(line(r));
+console.log(`\nwritten: bench/results/latest.json`);
+process.exit(0);
