@@ -234,6 +234,29 @@ describe("Teams channel (no authentication)", () => {
     });
   });
 
+  it("logs a refused send (403) without crashing, and tells an Action.Execute caller", async () => {
+    connector.failNext("post", 403);
+    const res = await postActivity(running.port, personalMessage("No.118", who()));
+    expect(res.status).toBe(200);
+    await settle();
+    expect(connector.posts()).toHaveLength(0);
+    expect(app.logs.some((l) => l.includes("teams send failed") && l.includes("403"))).toBe(true);
+    expect(app.logs.join("\n")).not.toMatch(/Bearer\s+\S{20,}/);
+
+    connector.failNext("post", 403);
+    const invoke = await postActivity(running.port, cardInvoke(executeValue({ i: "show_item", p: { nos: [119] } }), who()));
+    expect(invoke.status).toBe(200);
+    expect(invoke.body).toMatchObject({ statusCode: 200, value: expect.stringContaining("送信できませんでした") });
+  });
+
+  it("gets one answer through a transient 502 (the Bot Connector client retries 5xx and 429 itself)", async () => {
+    connector.failNext("post", 502);
+    await postActivity(running.port, personalMessage("No.118", who()));
+    await settle();
+    expect(connector.posts()).toHaveLength(1);
+    expect(visible(connector.posts()[0])).toContain("No.118");
+  });
+
   it("greets with the help card when installed in a personal scope and ignores other updates", async () => {
     await postActivity(running.port, personalInstall(who()));
     await postActivity(running.port, { ...personalInstall(who()), membersAdded: [{ id: "29:someone-else" }] });

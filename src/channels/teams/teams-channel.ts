@@ -33,8 +33,8 @@ export interface TeamsChannel {
    * reference this channel stored with a turn (`Turn.conversation.reference.data`).
    */
   sendTo(ref: unknown, reply: Reply): Promise<void>;
-  /** Resolves once every acknowledged activity has been answered (shutdown, tests). */
-  idle(): Promise<void>;
+  /** Resolves once every acknowledged activity has been answered, or after `timeoutMs`. */
+  idle(timeoutMs?: number): Promise<void>;
 }
 
 const NOT_ALLOWED = both(
@@ -43,6 +43,7 @@ const NOT_ALLOWED = both(
 );
 const ACTION_ACCEPTED = both("回答を送信しました。", "Answer sent.");
 const ALREADY_HANDLED = both("この操作は処理済みです。", "This action was already handled.");
+const SEND_FAILED = both("回答を送信できませんでした。しばらくしてからもう一度お試しください。", "Sorry, the answer could not be sent. Please try again shortly.");
 
 /** CloudAdapter whose turn processing can be fed a request we authenticated ourselves. */
 class TeamsAdapter extends CloudAdapter {
@@ -75,15 +76,18 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     log.error("teams turn failed", { err: describeError(err) });
   };
 
-  const send = async (ctx: TurnContext, reply: Reply) => {
+  /** Sends, logging a failure instead of throwing: the turn is done either way (no retry storm). */
+  const send = async (ctx: TurnContext, reply: Reply): Promise<boolean> => {
     try {
       await deliverReply(ctx, reply, { adapter, appId, log });
+      return true;
     } catch (err) {
       log.error("teams send failed", { err: describeError(err), conversation: ctx.activity.conversation?.id });
+      return false;
     }
   };
 
-  /** Runs one turn; returns the invoke response for invokes. */
+  /** Runs one turn. Invokes get their HTTP answer through an invokeResponse activity. */
   const logic = async (ctx: TurnContext): Promise<void> => {
     const a = ctx.activity;
     const respond = async (r: InvokeResponse) => {
@@ -126,8 +130,8 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(ALREADY_HANDLED));
       return;
     }
-    await send(ctx, result.reply);
-    if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(ACTION_ACCEPTED));
+    const sent = await send(ctx, result.reply);
+    if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(sent ? ACTION_ACCEPTED : SEND_FAILED));
   };
 
   const handleRequest = async (req: Request, res: Response) => {
@@ -196,8 +200,16 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
         throw failure;
       }
     },
-    async idle() {
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    async idle(timeoutMs = 15_000) {
+      // Bounded, so a Bot Connector call that never returns cannot hold up a shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)));
+      const drained = (async () => {
+        while (inFlight.size) await Promise.allSettled([...inFlight]);
+        return "drained" as const;
+      })();
+      if ((await Promise.race([drained, timeout])) === "timeout") log.warn("teams turns still running at shutdown", { count: inFlight.size });
+      clearTimeout(timer);
     },
   };
 }
