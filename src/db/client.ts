@@ -34,7 +34,9 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   }
   const dir = target.dataDir === "memory://" ? "memory://" : join(target.dataDir, "pglite");
   if (dir !== "memory://") mkdirSync(dir, { recursive: true });
-  return wrapPglite(await PGlite.create(dir));
+  // PostgreSQL's default 128 MB of shared buffers is sized for a server; the embedded database
+  // serves one small deployment, and this keeps the process's resident memory ~100 MB lower.
+  return wrapPglite(await PGlite.create({ dataDir: dir, postgresqlconf: ["shared_buffers = 16MB", "wal_buffers = 1MB"] }));
 }
 
 /** A handle over an open PGlite (tests start theirs from a migrated snapshot). */
