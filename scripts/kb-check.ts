@@ -2,14 +2,16 @@
 // exits 1 naming every problem.
 import { loadConfig } from "../src/config.ts";
 import { loadRawKnowledge } from "../src/knowledge/load.ts";
+import { loadSynonyms } from "../src/knowledge/synonyms.ts";
 
 try {
   const kb = loadRawKnowledge({ overlayFile: loadConfig().kbOverlayFile });
   const known = kb.items.filter((i) => i.status === "known").length;
+  const synonymGroups = loadSynonyms().length;
   console.log(
     `knowledge base OK: guideline ${kb.meta.version}, ${kb.items.length} items (${known} described, ` +
       `${kb.items.length - known} not yet), ${kb.areas.length} areas, ${kb.faq.length} FAQ, ` +
-      `${kb.glossary.length} glossary terms, ${kb.official.size} items with official wording`,
+      `${kb.glossary.length} glossary terms, ${synonymGroups} synonym groups, ${kb.official.size} items with official wording`,
   );
 } catch (e) {
   console.error((e as Error).message);
