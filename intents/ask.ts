@@ -1,18 +1,32 @@
-// Anything no other intent claims: a question for the knowledge base.
+// Anything no other intent claims: a question for the knowledge base. Every question is logged
+// with whether it could be answered (for the `unanswered` report); the text is kept so 👍/👎 and
+// follow-ups can refer to it.
 import { z } from "zod";
 import { defineIntent } from "../src/core/intent.ts";
-import { both, type Reply } from "../src/core/reply.ts";
+import type { Reply } from "../src/core/reply.ts";
+import { answerQuestion } from "../src/knowledge/answer.ts";
+import { normalize, stripChatNoise } from "../src/nlu/normalize.ts";
 
 export const ask = defineIntent({
   name: "ask",
   description: { ja: "チェックシートについての質問に答える", en: "Answer a question about the check sheet" },
   examples: { ja: [], en: [] },
-  params: z.object({}).passthrough(),
-  async handle(): Promise<Reply> {
-    const text = both(
-      "すみません、ご質問の内容に合う答えが見つかりませんでした。「ヘルプ」で使い方を表示します。項目は「No.115」のように番号でも聞けます。",
-      "Sorry, I could not find an answer to that. Type \"help\" to see what I can do, or ask for an item by number, e.g. \"No.115\".",
-    );
-    return { text, blocks: [{ type: "text", text }] };
+  params: z.object({}).strict(),
+  async handle(_params, ctx): Promise<Reply> {
+    const question = (ctx.text ?? "").trim();
+    const { kb, search, llm, db } = ctx.services;
+    const outcome = await answerQuestion(question, ctx.lang, { kb, search, llm });
+    ctx.state.lastQuestion = question.slice(0, 500);
+    if (outcome.itemNo !== undefined) ctx.state.lastItemNo = outcome.itemNo;
+    await db.questionLog.create({
+      data: {
+        orgId: ctx.caller.orgId,
+        text: question.slice(0, 500),
+        normalized: stripChatNoise(normalize(question)).slice(0, 200),
+        answered: outcome.answered,
+        topItemNo: outcome.itemNo ?? null,
+      },
+    });
+    return outcome.reply;
   },
 });

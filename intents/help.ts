@@ -10,6 +10,7 @@ export const help = defineIntent({
     ja: ["ヘルプ", "使い方", "何ができる", "できること", "使い方を教えて", "メニュー", "はじめに", "こんにちは"],
     en: ["help", "what can you do", "how does this work", "menu", "getting started", "hello", "hi"],
   },
+  llm: true,
   params: z.object({}).strict(),
   match: (_text, { normalized }) => (/^(\/?help|\?|ヘルプ|へるぷ)$/.test(normalized) ? {} : null),
   async handle(): Promise<Reply> {

@@ -6,6 +6,10 @@ import { help } from "./help.ts";
 import { showItem } from "./show-item.ts";
 import { listItems } from "./list-items.ts";
 import { ask } from "./ask.ts";
+import { faq } from "./faq.ts";
+import { glossary } from "./glossary.ts";
+import { feedback } from "./feedback.ts";
+import { unanswered } from "./unanswered.ts";
 
 export function allIntents(): Intent[] {
   return [
@@ -15,6 +19,10 @@ export function allIntents(): Intent[] {
     // --- the knowledge base (issues 2 and 3) ---
     listItems,
     showItem,
+    faq,
+    glossary,
+    feedback,
+    unanswered,
   ] as Intent[];
 }
 

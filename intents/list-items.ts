@@ -27,6 +27,7 @@ export const listItems = defineIntent({
     ja: ["レベル1の一覧", "レベル2の項目", "項目一覧", "分野の一覧", "次のページ"],
     en: ["list level 1", "level 2 items", "list items", "list areas", "next page"],
   },
+  llm: true,
   params: z
     .object({
       level: z.number().int().min(1).max(3).optional(),

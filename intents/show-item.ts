@@ -39,6 +39,7 @@ export const showItem = defineIntent({
     ja: ["No.115", "115番は？", "項目124って何？", "次の項目", "前の項目", "その達成条件は？"],
     en: ["item 115", "what does item 124 require", "next item", "previous item"],
   },
+  llm: true,
   params: z
     .object({
       nos: z.array(z.number().int()).min(1).max(200),

@@ -3,6 +3,9 @@
 import type { Config } from "./config.ts";
 import { openMigratedDb, type DbHandle } from "./db/client.ts";
 import { Knowledge } from "./knowledge/knowledge.ts";
+import { SearchIndex } from "./knowledge/search.ts";
+import { createOpenAiClient, GroundedAnswerer } from "./knowledge/llm.ts";
+import { LlmIntentPicker } from "./nlu/llm-picker.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
 import type { Intent } from "./core/intent.ts";
 import type { Services } from "./core/services.ts";
@@ -33,8 +36,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const log = opts.log ?? createLogger(config.logLevel ?? "info");
   const kb = opts.kb ?? Knowledge.load({ overlayFile: config.kbOverlayFile });
   const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const services: Services = { config, db: db.prisma, kb, log };
-  const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent);
+  const search = new SearchIndex(kb);
+  const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
+  const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" })) : undefined;
+  const services: Services = { config, db: db.prisma, kb, search, llm, log };
+  const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs)) : undefined;
+  const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker);
   const pipeline = new Pipeline(services, recognizer);
   return {
     config,

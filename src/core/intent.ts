@@ -53,6 +53,11 @@ export interface Intent<P = Record<string, unknown>> {
   extract?: (text: string, ctx: MatchContext) => Record<string, unknown> | null;
   /** Who may call it; default: any member of the organisation. */
   role?: Role;
+  /**
+   * The optional LLM may pick this intent by tool calling. Only read-only intents opt in: the
+   * model never records answers, books or cancels; deterministic code does.
+   */
+  llm?: boolean;
   handle(params: P, ctx: IntentContext): Promise<Reply>;
 }
 

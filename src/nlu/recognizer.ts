@@ -86,7 +86,8 @@ export class Recognizer {
     if (this.picker) {
       const picked = await this.picker.pick(input.text, this.intents, ctx).catch(() => null);
       const it = picked && this.byName.get(picked.intent);
-      if (it && it !== this.fallback) return { intent: it, params: picked.params, via: "llm" };
+      // only intents offered to the model count: a made-up or state-changing choice is ignored
+      if (it && it.llm) return { intent: it, params: picked.params, via: "llm" };
     }
     return { intent: this.fallback, params: {}, via: "fallback" };
   }

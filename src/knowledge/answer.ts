@@ -1,0 +1,228 @@
+// Answers a free-form question from the knowledge base: the FAQ entry, glossary term or item
+// that search found, "did you mean" buttons when it is unsure, and a plain "I don't know" (with
+// where to go instead) when nothing covers the question. With the optional LLM, a short answer
+// composed only from the retrieved entries comes first; the plain answer stays as the fallback.
+import type { Block, Choice, Lang, Reply } from "../core/reply.ts";
+import { tr } from "../core/reply.ts";
+import type { Knowledge } from "./knowledge.ts";
+import type { SearchHit, SearchIndex } from "./search.ts";
+import type { GroundedAnswerer, GroundingDoc } from "./llm.ts";
+import { itemHeading, levelLabel, sectionLabel } from "./item-card.ts";
+
+export interface AnswerOutcome {
+  reply: Reply;
+  /** false when the bot could not answer (logged for the `unanswered` report) */
+  answered: boolean;
+  /** the item the answer is about, for follow-ups */
+  itemNo?: number;
+  /** what 👍/👎 refer to, e.g. "item:115", "faq:deadline", "none" */
+  ref: string;
+}
+
+export interface AnswerDeps {
+  kb: Knowledge;
+  search: SearchIndex;
+  llm?: GroundedAnswerer;
+}
+
+const SUGGESTIONS = 3;
+
+export async function answerQuestion(question: string, lang: Lang, deps: AnswerDeps): Promise<AnswerOutcome> {
+  const { kb, search } = deps;
+  const result = search.search(question, { limit: 6 });
+  const hits = result.hits.filter((h) => h.kind !== "item" || kb.item(h.no!)?.status === "known");
+  if (result.outOfScope || hits.length === 0) return nothingFound(lang);
+
+  const top = hits[0];
+  const ref = `${top.kind}:${top.key}`;
+  const grounded = deps.llm ? await deps.llm.answer(question, groundingDocs(kb, hits.slice(0, 4), lang), lang) : null;
+  if (grounded) return llmAnswer(kb, grounded, hits, lang);
+
+  if (!result.confident) return didYouMean(kb, hits, lang);
+  if (top.kind === "faq") return faqAnswer(kb, top.key, hits, lang);
+  if (top.kind === "term") return termAnswer(kb, top.key, hits, lang);
+  return { ...itemAnswer(kb, top.no!, hits, lang), ref };
+}
+
+function feedbackButtons(ref: string, lang: Lang): Choice[] {
+  return [
+    { label: tr(lang, "👍 役に立った", "👍 Helpful"), action: { intent: "feedback", params: { ref, helpful: true } } },
+    { label: tr(lang, "👎 役に立たなかった", "👎 Not helpful"), action: { intent: "feedback", params: { ref, helpful: false } } },
+  ];
+}
+
+function label(kb: Knowledge, h: SearchHit, lang: Lang): string {
+  if (h.kind === "item") return itemHeading(kb, h.no!, lang);
+  if (h.kind === "faq") return `FAQ: ${kb.faq.find((f) => f.id === h.key)?.question[lang] ?? h.key}`;
+  const t = kb.glossary.find((g) => g.id === h.key);
+  return `${tr(lang, "用語", "Term")}: ${t?.term[lang] ?? h.key}`;
+}
+
+function openAction(h: SearchHit) {
+  if (h.kind === "item") return { intent: "show_item", params: { nos: [h.no!] } };
+  if (h.kind === "faq") return { intent: "faq", params: { id: h.key } };
+  return { intent: "glossary", params: { id: h.key } };
+}
+
+function others(kb: Knowledge, hits: SearchHit[], lang: Lang): Block[] {
+  const rest = hits.slice(1, SUGGESTIONS);
+  if (!rest.length) return [];
+  return [
+    {
+      type: "choices",
+      prompt: tr(lang, "ほかの候補:", "Other matches:"),
+      choices: rest.map((h) => ({ label: label(kb, h, lang), action: openAction(h) })),
+    },
+  ];
+}
+
+export function itemAnswer(kb: Knowledge, no: number, hits: SearchHit[], lang: Lang): Omit<AnswerOutcome, "ref"> {
+  const item = kb.item(no)!;
+  const e = item.entry!;
+  const heading = itemHeading(kb, no, lang);
+  const meta = [levelLabel(item.level, lang), kb.area(e.area)?.name[lang]].filter(Boolean).join(" / ");
+  const text = `${heading}(${meta})\n${e.asks[lang]}`;
+  const blocks: Block[] = [
+    { type: "heading", text: heading },
+    { type: "context", text: meta },
+    { type: "fields", fields: [
+      { label: sectionLabel("asks", lang), value: e.asks[lang] },
+      { label: sectionLabel("achieved", lang), value: e.achieved_when[lang] },
+    ] },
+    {
+      type: "choices",
+      choices: [
+        { label: tr(lang, `No.${no} の詳細(対策・証跡)`, `No.${no} in full (measures, evidence)`), action: { intent: "show_item", params: { nos: [no] } }, style: "primary" },
+        ...feedbackButtons(`item:${no}`, lang),
+      ],
+    },
+    ...others(kb, hits, lang),
+    { type: "context", text: tr(lang, "説明は当チームの要約です。公式チェックシートで照合してください。", "Our own summary; check the official sheet.") },
+  ];
+  return { reply: { text, blocks }, answered: true, itemNo: no };
+}
+
+function faqAnswer(kb: Knowledge, id: string, hits: SearchHit[], lang: Lang): AnswerOutcome {
+  const f = kb.faq.find((x) => x.id === id)!;
+  return { reply: faqReply(kb, f, lang, hits), answered: true, ref: `faq:${id}`, itemNo: f.related[0] };
+}
+
+export function faqReply(kb: Knowledge, f: Knowledge["faq"][number], lang: Lang, hits: SearchHit[] = []): Reply {
+  const blocks: Block[] = [
+    { type: "heading", text: f.question[lang] },
+    { type: "text", text: f.answer[lang] },
+  ];
+  if (f.uncertainty) blocks.push({ type: "context", text: `${tr(lang, "不確かな点", "Unsure")}: ${f.uncertainty[lang]}` });
+  const related: Choice[] = f.related.slice(0, 5).map((n) => ({ label: itemHeading(kb, n, lang), action: { intent: "show_item", params: { nos: [n] } } }));
+  blocks.push({ type: "choices", choices: [...related, ...feedbackButtons(`faq:${f.id}`, lang)] });
+  blocks.push(...others(kb, hits, lang));
+  return { text: `${f.question[lang]}\n${f.answer[lang]}`, blocks };
+}
+
+function termAnswer(kb: Knowledge, id: string, hits: SearchHit[], lang: Lang): AnswerOutcome {
+  const t = kb.glossary.find((x) => x.id === id)!;
+  return { reply: termReply(kb, t, lang, hits), answered: true, ref: `term:${id}`, itemNo: t.related[0] };
+}
+
+export function termReply(kb: Knowledge, t: Knowledge["glossary"][number], lang: Lang, hits: SearchHit[] = []): Reply {
+  const title = `${t.term.ja} / ${t.term.en}`;
+  const blocks: Block[] = [
+    { type: "heading", text: title },
+    { type: "text", text: t.definition[lang] },
+  ];
+  const related: Choice[] = t.related.slice(0, 5).map((n) => ({ label: itemHeading(kb, n, lang), action: { intent: "show_item", params: { nos: [n] } } }));
+  if (related.length) blocks.push({ type: "choices", prompt: tr(lang, "関連する項目:", "Related items:"), choices: related });
+  blocks.push({ type: "choices", choices: feedbackButtons(`term:${t.id}`, lang) });
+  blocks.push(...others(kb, hits, lang));
+  return { text: `${title}\n${t.definition[lang]}`, blocks };
+}
+
+function didYouMean(kb: Knowledge, hits: SearchHit[], lang: Lang): AnswerOutcome {
+  const text = tr(lang, "はっきり一つに絞れませんでした。次のどれのことでしょうか?", "I am not sure which one you mean. Is it one of these?");
+  return {
+    reply: {
+      text,
+      blocks: [
+        { type: "text", text },
+        { type: "choices", choices: hits.slice(0, SUGGESTIONS).map((h) => ({ label: label(kb, h, lang), action: openAction(h) })) },
+      ],
+    },
+    answered: true,
+    ref: "did-you-mean",
+  };
+}
+
+export function nothingFound(lang: Lang): AnswerOutcome {
+  const text = tr(
+    lang,
+    "すみません、その質問に合う内容はこのナレッジベースにありませんでした。チェックシートの項目は「No.115」のように番号でも聞けます。よくある質問は「よくある質問」、専門家に直接相談したいときは「相談会の予定は?」と送ってください。",
+    "Sorry, nothing in this knowledge base covers that question. You can ask for an item by number (\"No.115\"), see the FAQ (\"faq\"), or bring the question to a consultation session (\"sessions\").",
+  );
+  return {
+    reply: {
+      text,
+      blocks: [
+        { type: "text", text },
+        {
+          type: "choices",
+          choices: [
+            { label: tr(lang, "よくある質問", "FAQ"), action: { intent: "faq", params: {} } },
+            { label: tr(lang, "使い方", "Help"), action: { intent: "help", params: {} } },
+          ],
+        },
+      ],
+    },
+    answered: false,
+    ref: "none",
+  };
+}
+
+function groundingDocs(kb: Knowledge, hits: SearchHit[], lang: Lang): GroundingDoc[] {
+  return hits.map((h) => {
+    if (h.kind === "item") {
+      const e = kb.item(h.no!)!.entry!;
+      return {
+        no: h.no,
+        label: `No.${h.no}`,
+        title: e.title[lang],
+        text: [e.asks[lang], e.achieved_when[lang], ...e.measures[lang], ...e.evidence[lang]].join("\n"),
+      };
+    }
+    if (h.kind === "faq") {
+      const f = kb.faq.find((x) => x.id === h.key)!;
+      return { label: "FAQ", title: f.question[lang], text: f.answer[lang] };
+    }
+    const t = kb.glossary.find((x) => x.id === h.key)!;
+    return { label: "Glossary", title: t.term[lang], text: t.definition[lang] };
+  });
+}
+
+function llmAnswer(kb: Knowledge, g: { text: string; cited: number[] }, hits: SearchHit[], lang: Lang): AnswerOutcome {
+  const ref = `llm:${g.cited.join(",")}`;
+  return {
+    reply: {
+      text: g.text,
+      blocks: [
+        { type: "text", text: g.text },
+        {
+          type: "choices",
+          choices: [
+            ...g.cited.slice(0, 4).map((n) => ({ label: itemHeading(kb, n, lang), action: { intent: "show_item", params: { nos: [n] } } })),
+            ...feedbackButtons(ref, lang),
+          ],
+        },
+        {
+          type: "context",
+          text: tr(
+            lang,
+            "AIがこのボットの知識ベース(引用した項目)だけをもとに作成した回答です。公式チェックシートで照合してください。",
+            "Drafted by AI from this bot's knowledge base only (the cited items). Check the official sheet.",
+          ),
+        },
+      ],
+    },
+    answered: true,
+    itemNo: g.cited[0] ?? hits[0]?.no,
+    ref,
+  };
+}
