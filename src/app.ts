@@ -7,6 +7,7 @@ import { SearchIndex } from "./knowledge/search.ts";
 import { createOpenAiClient, GroundedAnswerer } from "./knowledge/llm.ts";
 import { LlmIntentPicker } from "./nlu/llm-picker.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
+import { createAssessmentModule } from "./assessment/module.ts";
 import type { Intent } from "./core/intent.ts";
 import type { Services } from "./core/services.ts";
 import { Pipeline } from "./core/pipeline.ts";
@@ -39,7 +40,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const search = new SearchIndex(kb);
   const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" })) : undefined;
-  const services: Services = { config, db: db.prisma, kb, search, llm, log };
+  const assessment = createAssessmentModule(db.prisma, kb, config);
+  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs)) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker);
   const pipeline = new Pipeline(services, recognizer);

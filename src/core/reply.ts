@@ -52,6 +52,8 @@ export interface FileAttachment {
   mime: string;
   data: Buffer;
   title?: string;
+  /** A short-lived signed download link to the same file (Teams cannot take the bytes). */
+  url?: string;
 }
 
 export type Block =

@@ -5,6 +5,7 @@ import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { SearchIndex } from "../knowledge/search.ts";
 import type { GroundedAnswerer } from "../knowledge/llm.ts";
 import type { Logger } from "./logger.ts";
+import type { AssessmentModule } from "../assessment/module.ts";
 
 export interface Services {
   config: Config;
@@ -14,4 +15,6 @@ export interface Services {
   /** Present only when an OpenAI-compatible endpoint is configured. */
   llm?: GroundedAnswerer;
   log: Logger;
+  /** Assessments, answers, progress, export/import (src/assessment). */
+  assessment: AssessmentModule;
 }

@@ -1,0 +1,298 @@
+// Reads a filled-in check sheet (.xlsx or .csv): our own export at least, and messier sheets too.
+// The header row is found by its column names (No. / 回答 / メモ / 証跡, in Japanese or English,
+// anywhere in the first rows), values are read whatever their form (○ × - 達成 N/A, "No.1", full-width
+// digits, rich text, formulas, links), and every row that cannot be read is reported, never guessed.
+// Nothing is written here: the caller shows a preview and applies it after confirmation.
+import ExcelJS from "exceljs";
+import { UNANSWERED, fold, type AnswerChoices } from "./choices.ts";
+import { MAX_NOTE } from "./parse-answer.ts";
+import type { AnswerChange, CurrentAnswer } from "./service.ts";
+
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+const HEADER_SCAN_ROWS = 30;
+
+export interface ImportRow {
+  /** 1-based row (line) in the sheet, for messages */
+  line: number;
+  no: number;
+  status: string;
+  note?: string;
+  evidence?: string;
+}
+
+export type ImportProblemReason = "unknown_status" | "out_of_range" | "reason_required" | "conflict";
+
+export interface ImportProblem {
+  line: number;
+  no?: number;
+  reason: ImportProblemReason;
+  value?: string;
+}
+
+export interface ParsedSheet {
+  rows: ImportRow[];
+  problems: ImportProblem[];
+  /** rows with an item number but an empty answer cell (left as they are) */
+  blank: number;
+  sheetName?: string;
+  headerLine?: number;
+}
+
+export class ImportError extends Error {
+  constructor(public readonly code: "too_large" | "unreadable" | "no_header" | "unsupported") {
+    super(code);
+    this.name = "ImportError";
+  }
+}
+
+type Table = { name?: string; rows: string[][] };
+
+const norm = (s: string) => fold(s).toLowerCase().replace(/[\s　:：]/g, "");
+const H_NO = /^(no\.?|№|番号|項目番号|項番|itemno\.?|itemnumber|number|#|no\.?\(番号\))$/;
+const H_STATUS = /^(回答|回答結果|評価|評価結果|結果|達成状況|達成度|状況|ステータス|自己評価|判定|answer|status|result|assessment|selfassessment)([(（].*)?$/;
+const H_NOTE = /^(メモ|備考|理由|コメント|メモ・理由|メモ・備考|対象外の理由|note|notes|comment|comments|reason|remarks|note\/reason)([(（].*)?$/;
+const H_EVIDENCE = /^(証跡|エビデンス|根拠|evidence|url|link)([(（].*)?$/;
+
+/** Reads an .xlsx or .csv into tables of strings (one per worksheet). */
+export async function readTables(data: Buffer, fileName: string): Promise<Table[]> {
+  if (data.length > MAX_IMPORT_BYTES) throw new ImportError("too_large");
+  const lower = fileName.toLowerCase();
+  const isZip = data.length > 4 && data[0] === 0x50 && data[1] === 0x4b;
+  if (lower.endsWith(".xlsx") || isZip) {
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(data as never);
+    } catch {
+      throw new ImportError("unreadable");
+    }
+    return wb.worksheets.map((ws) => {
+      const rows: string[][] = [];
+      ws.eachRow({ includeEmpty: true }, (row, n) => {
+        const cells: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, c) => {
+          cells[c - 1] = cellString(cell.value);
+        });
+        rows[n - 1] = Array.from(cells, (c) => c ?? "");
+      });
+      return { name: ws.name, rows: Array.from(rows, (r) => r ?? []) };
+    });
+  }
+  if (lower.endsWith(".csv") || lower.endsWith(".txt") || lower.endsWith(".tsv")) return [{ rows: parseCsv(decodeText(data)) }];
+  if (lower.endsWith(".xls")) throw new ImportError("unsupported");
+  // unknown extension: try CSV when it is text
+  const text = decodeText(data);
+  if (/[\u0000]/.test(text)) throw new ImportError("unsupported");
+  return [{ rows: parseCsv(text) }];
+}
+
+/** UTF-8 (with or without BOM), else Shift_JIS (what Excel writes for "CSV" on Japanese Windows). */
+export function decodeText(data: Buffer): string {
+  let bytes = data;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    try {
+      return new TextDecoder("shift_jis").decode(bytes);
+    } catch {
+      throw new ImportError("unreadable");
+    }
+  }
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes); also tab- or semicolon-separated. */
+export function parseCsv(text: string): string[][] {
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
+  const count = (ch: string) => firstLine.split(ch).length - 1;
+  const sep = count("\t") > count(",") ? "\t" : count(";") > count(",") ? ";" : ",";
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else cell += ch;
+    } else if (ch === '"' && cell === "") quoted = true;
+    else if (ch === sep) {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function cellString(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((r) => r.text ?? "").join("");
+    if (typeof o.hyperlink === "string") {
+      const text = cellString(o.text);
+      // a link cell: the address is the evidence, unless the text is itself the address
+      return /^https?:\/\//i.test(o.hyperlink) ? o.hyperlink : text;
+    }
+    if ("result" in o) return cellString(o.result);
+    if ("formula" in o || "sharedFormula" in o) return "";
+    if ("error" in o) return "";
+    if ("text" in o) return cellString(o.text);
+  }
+  return String(v);
+}
+
+/** Undoes the CSV-injection guard of our export ('=… → =…). */
+function unguard(s: string): string {
+  return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
+}
+
+interface Columns {
+  no: number;
+  status: number;
+  note?: number;
+  evidence?: number;
+}
+
+function findHeader(rows: string[][]): { line: number; cols: Columns } | undefined {
+  for (let r = 0; r < Math.min(rows.length, HEADER_SCAN_ROWS); r++) {
+    const cells = (rows[r] ?? []).map((c) => norm(c ?? ""));
+    const idx = (re: RegExp) => cells.findIndex((c) => re.test(c));
+    const no = idx(H_NO);
+    const status = idx(H_STATUS);
+    if (no < 0 || status < 0) continue;
+    const note = idx(H_NOTE);
+    const evidence = idx(H_EVIDENCE);
+    return { line: r, cols: { no, status, note: note >= 0 ? note : undefined, evidence: evidence >= 0 ? evidence : undefined } };
+  }
+  return undefined;
+}
+
+function readNo(cell: string): number | undefined {
+  const m = /^(?:no\.?|№|#)?\s*(\d{1,4})(?:\.0+)?$/.exec(fold(cell).trim().toLowerCase());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The status a cell means: an exact word (○, 達成, N/A…), or the one status a short text names. */
+export function readStatus(cell: string, choices: AnswerChoices): string | undefined {
+  const exact = choices.exactStatus(cell);
+  if (exact) return exact;
+  const ids = new Set(choices.findStatuses(cell).map((h) => h.id));
+  return ids.size === 1 && cell.trim().length <= 20 ? [...ids][0] : undefined;
+}
+
+export function parseTables(tables: Table[], choices: AnswerChoices, totalItems: number): ParsedSheet {
+  for (const table of tables) {
+    const header = findHeader(table.rows);
+    if (!header) continue;
+    const { cols } = header;
+    const rows: ImportRow[] = [];
+    const problems: ImportProblem[] = [];
+    const seen = new Map<number, ImportRow>();
+    let blank = 0;
+    for (let r = header.line + 1; r < table.rows.length; r++) {
+      const cells = table.rows[r] ?? [];
+      const line = r + 1;
+      const noCell = (cells[cols.no] ?? "").trim();
+      if (!noCell) continue; // blank rows, section titles
+      const no = readNo(noCell);
+      if (no === undefined) continue; // a sub-heading or a note row, not an item
+      const statusCell = unguard((cells[cols.status] ?? "").trim());
+      const noteCell = cols.note !== undefined ? unguard((cells[cols.note] ?? "").trim()) : "";
+      const evidenceCell = cols.evidence !== undefined ? unguard((cells[cols.evidence] ?? "").trim()) : "";
+      if (no < 1 || no > totalItems) {
+        problems.push({ line, no, reason: "out_of_range", value: noCell });
+        continue;
+      }
+      if (!statusCell) {
+        blank++;
+        continue;
+      }
+      const status = readStatus(statusCell, choices);
+      if (!status) {
+        problems.push({ line, no, reason: "unknown_status", value: statusCell.slice(0, 40) });
+        continue;
+      }
+      if (status !== UNANSWERED && choices.requiresReason(status) && !noteCell) {
+        problems.push({ line, no, reason: "reason_required", value: statusCell.slice(0, 40) });
+        continue;
+      }
+      const row: ImportRow = {
+        line,
+        no,
+        status,
+        ...(noteCell ? { note: noteCell.slice(0, MAX_NOTE) } : {}),
+        ...(evidenceCell ? { evidence: evidenceCell.slice(0, 2000) } : {}),
+      };
+      const prev = seen.get(no);
+      if (prev) {
+        // the same number twice: fine when both rows say the same, a conflict otherwise
+        if (prev.status === "__conflict__") {
+          problems.push({ line, no, reason: "conflict", value: statusCell.slice(0, 40) });
+        } else if (prev.status !== row.status || (row.note && prev.note && row.note !== prev.note)) {
+          problems.push({ line, no, reason: "conflict", value: statusCell.slice(0, 40) });
+          rows.splice(rows.indexOf(prev), 1);
+          seen.set(no, { ...prev, status: "__conflict__" });
+        }
+        continue;
+      }
+      seen.set(no, row);
+      rows.push(row);
+    }
+    return { rows: rows.filter((r) => r.status !== "__conflict__"), problems, blank, sheetName: table.name, headerLine: header.line + 1 };
+  }
+  throw new ImportError("no_header");
+}
+
+export async function parseSheet(data: Buffer, fileName: string, choices: AnswerChoices, totalItems: number): Promise<ParsedSheet> {
+  return parseTables(await readTables(data, fileName), choices, totalItems);
+}
+
+export interface ImportPlan {
+  changes: (AnswerChange & { status: string })[];
+  /** per new status, the rows that change */
+  counts: Record<string, number>;
+  unchanged: number;
+  /** changes that replace an answer already given this year */
+  overwrites: number;
+}
+
+/** What applying the sheet would change, compared with the current answers. */
+export function planImport(rows: ImportRow[], current: Map<number, CurrentAnswer>): ImportPlan {
+  const changes: ImportPlan["changes"] = [];
+  const counts: Record<string, number> = {};
+  let unchanged = 0;
+  let overwrites = 0;
+  for (const r of rows) {
+    const cur = current.get(r.no);
+    const curStatus = cur?.status ?? UNANSWERED;
+    const same =
+      curStatus === r.status &&
+      (r.note === undefined || r.note === (cur?.note ?? undefined)) &&
+      (r.evidence === undefined || r.evidence === (cur?.evidenceUrl ?? undefined));
+    if (same) {
+      unchanged++;
+      continue;
+    }
+    if (curStatus !== UNANSWERED && curStatus !== r.status) overwrites++;
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+    changes.push({ no: r.no, status: r.status, ...(r.note !== undefined ? { note: r.note } : {}), ...(r.evidence !== undefined ? { evidence: r.evidence } : {}) });
+  }
+  return { changes, counts, unchanged, overwrites };
+}
