@@ -12,6 +12,7 @@ import type { Intent } from "./core/intent.ts";
 import type { Services } from "./core/services.ts";
 import { Pipeline } from "./core/pipeline.ts";
 import { Recognizer } from "./nlu/recognizer.ts";
+import { createBookingModule, type BookingModule } from "./booking/module.ts";
 import { allIntents, fallbackIntent } from "../intents/index.ts";
 
 export interface App {
@@ -21,6 +22,8 @@ export interface App {
   recognizer: Recognizer;
   db: DbHandle;
   log: Logger;
+  /** sessions and seats; its outbox worker is started by main.ts, its senders filled by the channels */
+  booking: BookingModule;
   close(): Promise<void>;
 }
 
@@ -41,7 +44,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" })) : undefined;
   const assessment = createAssessmentModule(db.prisma, kb, config);
-  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment };
+  const booking = await createBookingModule(db.prisma, kb, config, log);
+  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs)) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker);
   const pipeline = new Pipeline(services, recognizer);
@@ -52,7 +56,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     recognizer,
     db,
     log,
+    booking,
     close: async () => {
+      await booking.outbox.stop();
       if (!opts.db) await db.close();
     },
   };

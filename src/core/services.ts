@@ -5,6 +5,7 @@ import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { SearchIndex } from "../knowledge/search.ts";
 import type { GroundedAnswerer } from "../knowledge/llm.ts";
 import type { Logger } from "./logger.ts";
+import type { BookingService } from "../booking/booking-service.ts";
 import type { AssessmentModule } from "../assessment/module.ts";
 
 export interface Services {
@@ -17,4 +18,6 @@ export interface Services {
   log: Logger;
   /** Assessments, answers, progress, export/import (src/assessment). */
   assessment: AssessmentModule;
+  /** Sessions, seats, waitlist, reminders (src/booking). */
+  booking: BookingService;
 }
