@@ -3,6 +3,15 @@
 // ones (showing an item). The fallback takes what nobody claims.
 import type { Intent } from "../src/core/intent.ts";
 import { help } from "./help.ts";
+import { sessionsManage } from "./sessions-manage.ts";
+import { sessionRegistrants } from "./session-registrants.ts";
+import { sessionBroadcast } from "./session-broadcast.ts";
+import { sessionCancel } from "./session-cancel.ts";
+import { sessionBook } from "./session-book.ts";
+import { myBookings } from "./my-bookings.ts";
+import { sessionsRecommend } from "./sessions-recommend.ts";
+import { sessionsList } from "./sessions-list.ts";
+import { sessionTopic } from "./session-topic.ts";
 import { showItem } from "./show-item.ts";
 import { listItems } from "./list-items.ts";
 import { ask } from "./ask.ts";
@@ -15,6 +24,18 @@ export function allIntents(): Intent[] {
   return [
     help,
     // --- booking the consultation sessions (issue 5) ---
+    // the secretariat's commands first (「第5回を中止」 is theirs, 「第5回をキャンセル」 a member's),
+    // then a member's; all before the knowledge base, so 「第3回を予約」 is never read as item 3.
+    // session_topic comes last: right after a booking it takes the next free message as the topic.
+    sessionsManage,
+    sessionRegistrants,
+    sessionBroadcast,
+    sessionCancel,
+    sessionBook,
+    myBookings,
+    sessionsRecommend,
+    sessionsList,
+    sessionTopic,
     // --- recording answers, progress, export (issue 4) ---
     // --- the knowledge base (issues 2 and 3) ---
     listItems,
