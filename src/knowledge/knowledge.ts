@@ -39,7 +39,8 @@ export class Knowledge {
     for (const a of raw.areas) this.areaById.set(a.id, a);
     for (const e of raw.items) {
       const official = raw.official.get(e.no);
-      if (e.status === "known") this.byNo.set(e.no, { no: e.no, status: "known", level: e.level, entry: e, official });
+      // the official sheet, when a deployment imported it, is the authority on the level
+      if (e.status === "known") this.byNo.set(e.no, { no: e.no, status: "known", level: official?.level ?? e.level, entry: e, official });
       else this.byNo.set(e.no, { no: e.no, status: "unknown", level: official?.level, official });
     }
   }
