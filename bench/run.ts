@@ -3,6 +3,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { measureStartup } from "./startup.ts";
 import { measureSlackTurns } from "./slack-turns.ts";
+import { measureRetrieval } from "../src/knowledge/retrieval-eval.ts";
+import { measureIndex } from "./index-cost.ts";
 
 type Row = [section: string, figure: string, value: string | number, baseline?: string | number];
 
@@ -25,6 +27,23 @@ await section("startup", measureStartup, (r) => [
   ["startup", "ready (fresh data dir, migrations applied) ms", r.ready_ms],
   ["startup", "ready (second start) ms", r.ready_warm_ms],
   ["startup", "resident memory after start MB", r.rss_mb],
+]);
+
+for (const [name, file] of [
+  ["retrieval_dev", "test/fixtures/retrieval-dev.jsonl"],
+  ["retrieval_heldout", "test/fixtures/retrieval-heldout.jsonl"],
+] as const) {
+  await section(name, () => measureRetrieval(file), (r) => [
+    [name, "recall@1 (fuse.js defaults)", r.recall_at_1, r.baseline.recall_at_1],
+    [name, "recall@3 (fuse.js defaults)", r.recall_at_3, r.baseline.recall_at_3],
+    [name, `MRR, n=${r.n}`, r.mrr],
+    [name, "per question p50 / p99 ms", `${r.p50_ms} / ${r.p99_ms}`],
+  ]);
+}
+
+await section("search_index", measureIndex, (r) => [
+  ["search index", "build ms (knowledge base load ms)", r.build_ms, r.kb_load_ms],
+  ["search index", "heap MB after build (knowledge base alone)", r.heap_mb, r.kb_heap_mb],
 ]);
 
 await section("slack_turn", () => measureSlackTurns(200), (r) => [
