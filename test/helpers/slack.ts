@@ -29,6 +29,8 @@ export interface FakeSlack {
   failNext(method: string, how: { status?: number; error?: string; times?: number }): void;
   /** Delay responses of a method by ms (to show the ack does not wait for the answer). */
   delay(method: string, ms: number): void;
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
+  socketUrl?: string;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       record(method, args);
       switch (method) {
+        case "apps.connections.open":
+          return reply(200, fake.socketUrl ? { ok: true, url: fake.socketUrl } : { ok: false, error: "no_socket" });
         case "auth.test":
           return reply(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "jama-bot" });
         case "chat.postMessage":
@@ -119,7 +123,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as { port: number }).port;
   base = `http://127.0.0.1:${port}`;
-  return {
+  const fake: FakeSlack = {
     url: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
@@ -147,6 +151,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+  return fake;
 }
 
 let eventSeq = 0;

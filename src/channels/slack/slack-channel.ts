@@ -63,7 +63,12 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const socketMode = Boolean(opts.appToken);
   if (!socketMode && !opts.signingSecret) throw new Error("SLACK_SIGNING_SECRET is required for HTTP mode");
   const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: opts.appToken!, logger, ...(opts.apiUrl ? { clientOptions: { slackApiUrl: opts.apiUrl } } : {}) })
+    ? new SocketModeReceiver({
+        appToken: opts.appToken!,
+        logger,
+        // the socket client makes its own Web API calls (apps.connections.open)
+        ...(opts.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl } } } : {}),
+      })
     : new ExpressReceiver({
         signingSecret: opts.signingSecret!,
         endpoints: "/slack/events",
