@@ -15,6 +15,19 @@ import { sessionTopic } from "./session-topic.ts";
 import { showItem } from "./show-item.ts";
 import { listItems } from "./list-items.ts";
 import { ask } from "./ask.ts";
+import { recordAnswer } from "./record-answer.ts";
+import { answerFollowup } from "./answer-followup.ts";
+import { answerWalk } from "./answer-walk.ts";
+import { undoAnswer } from "./undo-answer.ts";
+import { answerHistory } from "./answer-history.ts";
+import { showProgress } from "./show-progress.ts";
+import { showGaps } from "./show-gaps.ts";
+import { setTargetLevel } from "./set-target-level.ts";
+import { lockAssessment } from "./lock-assessment.ts";
+import { exportSheet } from "./export-sheet.ts";
+import { importSheet } from "./import-sheet.ts";
+import { carryOver } from "./carry-over.ts";
+import { overallStatus } from "./overall-status.ts";
 import { faq } from "./faq.ts";
 import { glossary } from "./glossary.ts";
 import { feedback } from "./feedback.ts";
@@ -37,6 +50,20 @@ export function allIntents(): Intent[] {
     sessionsList,
     sessionTopic,
     // --- recording answers, progress, export (issue 4) ---
+    answerHistory,
+    undoAnswer,
+    answerWalk,
+    showGaps,
+    showProgress,
+    setTargetLevel,
+    lockAssessment,
+    exportSheet,
+    importSheet,
+    carryOver,
+    overallStatus,
+    // free text with a status word ("No.115は達成"), before show_item; then what the bot asked for
+    recordAnswer,
+    answerFollowup,
     // --- the knowledge base (issues 2 and 3) ---
     listItems,
     showItem,

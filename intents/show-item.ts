@@ -12,6 +12,7 @@ import {
   sectionLabel,
   type ItemSection,
 } from "../src/knowledge/item-card.ts";
+import { answerControls } from "../src/assessment/ui.ts";
 
 const SECTIONS = ["asks", "achieved", "why", "measures", "evidence", "related"] as const;
 
@@ -66,7 +67,10 @@ export const showItem = defineIntent({
       const heading = `${itemHeading(kb, no, lang)} — ${sectionLabel(section, lang)}`;
       return { text: `${heading}\n${body}`, blocks: [{ type: "heading", text: heading }, { type: "text", text: body }, { type: "choices", choices: navigation(no, ctx) }] };
     }
-    const card = buildItemCard(kb, no, lang, navigation(no, ctx))!;
+    // the company's answer buttons, and its current answer when there is one (private data)
+    const answer = await answerControls(ctx, no);
+    const card = buildItemCard(kb, no, lang, [...answer.actions, ...navigation(no, ctx)])!;
+    card.answer = answer.answer;
     const blocks: Block[] = [{ type: "item", card }];
     const item = kb.item(no)!;
     if (item.status === "unknown") {
@@ -78,7 +82,7 @@ export const showItem = defineIntent({
           choices: near.map((n) => ({ label: `No.${n} ${kb.title(n, lang)}`, action: { intent: "show_item", params: { nos: [n] } } })),
         });
     }
-    return { text: itemHeading(kb, no, lang), blocks };
+    return { text: itemHeading(kb, no, lang), blocks, ...(answer.answer ? { private: true } : {}) };
   },
 });
 

@@ -1,0 +1,83 @@
+// The guided walk: "レベル1を順番に回答" / "answer level 1 in order" shows the next unanswered item
+// of the level (then of the rest of the target level) with the answer buttons, skip and stop;
+// after each answer the next item comes. "続きから" / "resume" picks up where this person stopped,
+// in any conversation: the position is stored per user (AnswerWalk), not per conversation.
+import { z } from "zod";
+import { defineIntent } from "../src/core/intent.ts";
+import { tr, type Reply } from "../src/core/reply.ts";
+import { actorOf, clearPending, mod, textOnly, walkBlocks } from "../src/assessment/ui.ts";
+import type { Level } from "../src/assessment/progress.ts";
+
+const LEVEL = /(?:レベル|れべる|level|lv\.?)\s*([123])/i;
+const START_JA = /(順番に|順に|順番で|ひとつずつ|一つずつ|1つずつ|1問ずつ|一問ずつ|上から)(回答|答え|こたえ|入力|チェック)|(回答|入力)(を)?(始め|はじめ|開始|スタート)/;
+const START_EN = /\b(answer|go through|walk( me)? through|fill in|work through)\b.*\b(in order|one by one|one at a time|step by step)\b|\b(start|begin) answering\b|\bwalk( me)? through level\b/i;
+const RESUME = /^(続き|続きから|つづき|つづきから|続きを回答|回答の続き|続きから回答|順番回答の続き|続けて|resume|continue|continue answering|keep going)$/i;
+const STOP = /^(中断|中断する|一時中断|やめる|終わり|終了|ストップ|stop|pause|quit walk)$/i;
+const SKIP = /^(スキップ|飛ばす|とばす|パス|skip|pass)$/i;
+
+export const answerWalk = defineIntent({
+  name: "answer_walk",
+  description: { ja: "未回答の項目を順番に回答する", en: "Answer the unanswered items one at a time" },
+  examples: {
+    ja: ["レベル1を順番に回答", "順番に回答する", "続きから", "未回答を順番に"],
+    en: ["answer level 1 in order", "resume", "walk me through level 2"],
+  },
+  params: z
+    .object({
+      action: z.enum(["start", "resume", "skip", "stop"]),
+      level: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+      no: z.number().int().min(1).max(1000).optional(),
+      /** start again from the top, forgetting what was skipped */
+      reset: z.boolean().optional(),
+    })
+    .strict(),
+  match(text, { normalized, state }) {
+    const t = normalized.replace(/[?？!！。.、\s]+$/u, "");
+    if (RESUME.test(t)) return { action: "resume" };
+    if (state.walking === true && STOP.test(t)) return { action: "stop" };
+    if (state.walking === true && SKIP.test(t) && state.lastItemNo) return { action: "skip", no: state.lastItemNo };
+    if (START_JA.test(t) || START_EN.test(t) || /^(未回答|未回答の項目)を?(順番に|順に|ひとつずつ)/.test(t)) {
+      const lv = LEVEL.exec(t);
+      return { action: "start", ...(lv ? { level: Number(lv[1]) } : {}) };
+    }
+    return null;
+  },
+  async handle(p, ctx): Promise<Reply> {
+    const m = mod(ctx);
+    const { lang } = ctx;
+    const actor = actorOf(ctx);
+    const a = await m.service.current(ctx.caller.orgId, ctx.now);
+    clearPending(ctx);
+    if (p.action === "stop") {
+      const w = await m.walk.stop(actor);
+      ctx.state.walking = false;
+      const text = w
+        ? tr(lang, "順番回答を中断しました。「続きから」でいつでも(別の会話からでも)再開できます。", 'Walk paused. Say "resume" any time, in any conversation, to continue.')
+        : tr(lang, "順番回答はしていません。「レベル1を順番に回答」で始められます。", 'No walk in progress. Say "answer level 1 in order" to start one.');
+      return textOnly(text);
+    }
+    const answers = await m.service.answers(a);
+    let step;
+    if (p.action === "start") {
+      const level = (p.level ?? 1) as Level;
+      step = await m.walk.start(actor, a, level, answers, { reset: p.reset });
+    } else if (p.action === "skip") {
+      step = p.no ? await m.walk.skip(actor, a, p.no, answers) : null;
+    } else {
+      step = await m.walk.resume(actor, a, answers);
+    }
+    if (!step)
+      return textOnly(
+        tr(lang, "続きの順番回答はありません。「レベル1を順番に回答」で始められます。", 'There is no walk to continue. Say "answer level 1 in order" to start one.'),
+        { extra: [{ type: "choices", choices: [{ label: tr(lang, "レベル1を順番に回答", "Answer Level 1 in order"), action: { intent: "answer_walk", params: { action: "start", level: 1 } } }] }] },
+      );
+    const blocks = await walkBlocks(ctx, step, a);
+    const intro =
+      p.action === "skip"
+        ? tr(lang, `No.${p.no} をスキップしました。`, `Skipped No.${p.no}.`)
+        : p.action === "resume"
+          ? tr(lang, "中断したところから再開します。", "Picking up where you stopped.")
+          : tr(lang, `レベル${step.walk.level}の未回答の項目を順番にお見せします。`, `Here are the unanswered Level ${step.walk.level} items, one at a time.`);
+    return { text: intro, blocks: [{ type: "text", text: intro }, ...blocks], private: true };
+  },
+});

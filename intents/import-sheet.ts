@@ -1,0 +1,81 @@
+// "インポート /path/to/sheet.xlsx" (terminal chat only: a path is read from this machine's disk,
+// which must never happen for a message from Slack or Teams): pre-fills answers from a filled-in
+// sheet after a preview and a yes/no confirmation. In Slack and Teams the bot says how to import
+// for now (attachments are not read yet; the operator can run `npm run sheet:import`).
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { z } from "zod";
+import { defineIntent } from "../src/core/intent.ts";
+import { tr, type Reply } from "../src/core/reply.ts";
+import { ImportError, MAX_IMPORT_BYTES } from "../src/assessment/import.ts";
+import { importErrorText, previewImport } from "../src/assessment/import-flow.ts";
+import { clearPending, mod, PENDING, setPending, textOnly } from "../src/assessment/ui.ts";
+
+const MATCH = /^(インポート|いんぽーと|取り込み|取込|取り込む|読み込み|読込|import)(\s+(.+))?$/i;
+
+export const importSheet = defineIntent({
+  name: "import_sheet",
+  description: { ja: "記入済みのチェックシート(xlsx/csv)から回答を取り込む", en: "Pre-fill answers from a filled-in check sheet (xlsx/csv)" },
+  examples: { ja: ["インポート"], en: ["import"] },
+  params: z.object({ path: z.string().min(1).max(1000).optional() }).strict(),
+  match(text) {
+    const m = MATCH.exec(text.trim());
+    if (!m) return null;
+    const path = m[3]?.trim().replace(/^["'](.*)["']$/, "$1");
+    return path ? { path } : {};
+  },
+  async handle({ path }, ctx): Promise<Reply> {
+    const m = mod(ctx);
+    const { lang } = ctx;
+    const { kb } = ctx.services;
+    if (ctx.turn.platform !== "console" || !path) {
+      return textOnly(
+        tr(
+          lang,
+          "記入済みのチェックシート(このボットのエクスポートと同じ列の .xlsx / .csv)から回答を取り込めます。\n" +
+            "・ターミナル版: 「インポート /path/to/sheet.xlsx」\n" +
+            "・運用者: `npm run sheet:import -- <組織キー> <ファイル>`\n" +
+            "Slack / Teams でファイルを添付して取り込む機能はまだありません。",
+          "You can pre-fill answers from a filled-in check sheet (.xlsx / .csv with the columns of this bot's export).\n" +
+            '- Terminal: "import /path/to/sheet.xlsx"\n' +
+            "- Operator: `npm run sheet:import -- <org key> <file>`\n" +
+            "Importing an attachment in Slack or Teams is not available yet.",
+        ),
+      );
+    }
+    let data: Buffer;
+    try {
+      if (statSync(path).size > MAX_IMPORT_BYTES) return textOnly(importErrorText(new ImportError("too_large"), lang));
+      data = readFileSync(path);
+    } catch {
+      return textOnly(tr(lang, `ファイル ${path} を開けませんでした。パスを確認してください。何も変更していません。`, `Could not open ${path}; please check the path. Nothing was changed.`));
+    }
+    const a = await m.service.current(ctx.caller.orgId, ctx.now);
+    try {
+      const preview = await previewImport(m, a, data, basename(path), lang, kb.totalItems);
+      clearPending(ctx);
+      const lines = [preview.summary, ...preview.problems];
+      if (!preview.plan.changes.length) return textOnly(lines.join("\n"), { private: true });
+      setPending(ctx, PENDING.importConfirm, { assessmentId: a.id, changes: preview.plan.changes, file: basename(path) });
+      const question = tr(lang, `${preview.summary} — よろしいですか?`, `${preview.summary}. Go ahead?`);
+      return {
+        text: question,
+        blocks: [
+          { type: "text", text: question },
+          ...(preview.problems.length ? [{ type: "context" as const, text: preview.problems.join("\n") }] : []),
+          {
+            type: "choices",
+            choices: [
+              { label: tr(lang, "はい", "Yes"), action: { intent: "answer_followup", params: { confirm: true } }, style: "primary" },
+              { label: tr(lang, "いいえ", "No"), action: { intent: "answer_followup", params: { confirm: false } } },
+            ],
+          },
+        ],
+        private: true,
+      };
+    } catch (e) {
+      if (e instanceof ImportError) return textOnly(importErrorText(e, lang));
+      throw e;
+    }
+  },
+});
