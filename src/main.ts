@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { KnowledgeError } from "./knowledge/load.ts";
 import { createLogger } from "./core/logger.ts";
 import { createApp } from "./app.ts";
-import { runConsole } from "./channels/console/console-channel.ts";
+import { consoleSender, runConsole } from "./channels/console/console-channel.ts";
+import { OUTBOX_INTERVAL_MS } from "./booking/module.ts";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -25,11 +26,15 @@ async function main(): Promise<void> {
   const app = await createApp(config, { log });
 
   if (consoleMode) {
+    const filesDir = join(config.dataDir, "files");
+    // reminders and waitlist promotions are printed in the chat while it runs
+    app.booking.senders.console = consoleSender(process.stdout, filesDir);
+    app.booking.outbox.start(OUTBOX_INTERVAL_MS);
     await runConsole({
       handle: (turn) => app.pipeline.handle(turn),
       input: process.stdin,
       output: process.stdout,
-      filesDir: join(config.dataDir, "files"),
+      filesDir,
     });
     await app.close();
     return;
@@ -37,8 +42,11 @@ async function main(): Promise<void> {
 
   const { startServer } = await import("./server.ts");
   const server = await startServer(app);
+  // the outbox: reminders, waitlist promotions, notices (through the senders the channels set)
+  app.booking.outbox.start(OUTBOX_INTERVAL_MS);
   const stop = async (signal: string) => {
     log.info("shutting down", { signal });
+    await app.booking.outbox.stop();
     await server.close();
     await app.close();
     process.exit(0);

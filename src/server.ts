@@ -34,11 +34,14 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
       expressApp: web,
     });
     await slack.start();
+    // proactive messages from the outbox (reminders, waitlist promotion) go out through Slack
+    app.booking.senders.slack = (ref, reply) => slack!.sendTo(ref, reply);
   }
   let teams: TeamsChannel | undefined;
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");
     teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), log });
+    app.booking.senders.teams = (ref, reply) => teams!.sendTo(ref, reply);
   }
 
   const server = await new Promise<Server>((resolve) => {
@@ -57,6 +60,8 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
     slack,
     teams,
     close: async () => {
+      delete app.booking.senders.slack;
+      delete app.booking.senders.teams;
       await slack?.stop();
       await teams?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));

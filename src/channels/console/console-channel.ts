@@ -35,7 +35,12 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
     deliveryId: undefined,
     org: { externalKey: "console:local", name: "ローカル / Local" },
     user: { platformUserId: user, name: user },
-    conversation: { key: conversationKey("console", "local"), kind: "personal" },
+    conversation: {
+      key: conversationKey("console", "local"),
+      kind: "personal",
+      // where reminders and waitlist promotions reach this user later (see consoleSender)
+      reference: { key: `console:${user}`, data: { user } },
+    },
     input,
     receivedAt: new Date(),
   });
@@ -82,6 +87,25 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
     });
     rl.on("close", () => queue.then(() => resolve()));
   });
+}
+
+/**
+ * Proactive messages (reminders, waitlist promotion) in the terminal: printed where the chat is,
+ * files saved like those of ordinary answers. There is one local user, so the reference is not needed.
+ */
+export function consoleSender(output: Writable, filesDir: string): (ref: unknown, reply: Reply) => Promise<void> {
+  let seq = 0;
+  return async (_ref, reply) => {
+    const rendered = renderText(reply);
+    const out = [`🔔 ${rendered.text}`];
+    for (const f of rendered.files) {
+      mkdirSync(filesDir, { recursive: true });
+      const path = join(filesDir, `${Date.now()}-notice-${++seq}-${f.name}`);
+      writeFileSync(path, f.data);
+      out.push(`📎 ${path}`);
+    }
+    output.write("\n" + out.join("\n") + "\n");
+  };
 }
 
 function safeUserName(): string {

@@ -1,0 +1,83 @@
+// Booking over the signed Slack path: a booking and a waitlist place by DM and by button, a
+// cancellation, and the promotion's proactive message reaching the (fake) Slack Web API's
+// chat.postMessage in the promoted person's DM, with the calendar invite uploaded next to it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
+import { BOT_TOKEN, SIGNING_SECRET, blockAction, dmEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { parseInvite } from "../helpers/booking.ts";
+
+describe("booking over Slack HTTP", () => {
+  let slack: FakeSlack;
+  let app: TestApp;
+  let server: RunningServer;
+  let base: string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    app = await createTestApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url });
+    server = await startServer(app, { port: 0 });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await app?.close();
+    await slack?.close();
+  });
+
+  const postJson = (body: unknown) => {
+    const raw = JSON.stringify(body);
+    return fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw) }, body: raw });
+  };
+  const postForm = (form: string) =>
+    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sign(form) }, body: form });
+  const postsTo = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
+  const postCount = () => slack.calls.filter((c) => c.method === "chat.postMessage").length;
+
+  it("a seat freed by a cancellation goes to the first on the waitlist, who is told in Slack", async () => {
+    expect(app.booking.senders.slack).toBeDefined();
+    await app.services.booking.changeSession(5, { capacity: 1 }, new Date());
+
+    const n0 = postCount();
+    expect((await postJson(dmEvent("第5回を予約", { user: "UHOLD" }))).status).toBe(200);
+    await slack.waitFor("chat.postMessage", n0 + 1);
+    const [booked] = postsTo("DUHOLD");
+    expect(String(booked.args.text)).toContain("席を予約しました");
+
+    // the waitlist through the button on the "full" answer
+    const n = postCount();
+    await postJson(dmEvent("第5回を予約", { user: "UWAIT" }));
+    await slack.waitFor("chat.postMessage", n + 1);
+    const full = postsTo("DUWAIT")[0];
+    expect(String(full.args.text)).toContain("満席です");
+    const button = encodeAction({ intent: "session_book", params: { seriesNo: 5, waitlist: true } })!;
+    expect(JSON.stringify(full.args.blocks)).toContain(JSON.stringify(button).slice(1, -1));
+    const m = postCount();
+    await postForm(`payload=${encodeURIComponent(JSON.stringify(blockAction(button, { user: "UWAIT", responseUrl: slack.responseUrl("wait") })))}`);
+    await slack.waitFor("chat.postMessage", m + 1);
+    expect(String(postsTo("DUWAIT")[1].args.text)).toContain("現在 1 番目");
+
+    const c = postCount();
+    await postJson(dmEvent("第5回をキャンセル", { user: "UHOLD" }));
+    await slack.waitFor("chat.postMessage", c + 1);
+    expect(String(postsTo("DUHOLD").at(-1)!.args.text)).toContain("予約を取り消しました");
+
+    // the outbox worker sends the promotion through the Slack channel's sendTo
+    const p = postCount();
+    const tick = await app.booking.outbox.tick(new Date());
+    expect(tick.sent).toBe(1);
+    await slack.waitFor("chat.postMessage", p + 1);
+    const [promotion] = postsTo("UWAIT");
+    expect(String(promotion.args.text)).toContain("キャンセル待ちをしていた 第5回(仮)");
+    const uploads = slack.calls.filter((x) => x.method === "upload");
+    // the upload is multipart form data: the calendar file is the part between BEGIN and END
+    const body = (uploads.at(-1)!.args.data as Buffer).toString("utf8");
+    const ics = /BEGIN:VCALENDAR[\s\S]*END:VCALENDAR/.exec(body)?.[0];
+    expect(ics).toBeDefined();
+    expect(parseInvite(ics!)).toMatchObject({ method: "REQUEST", status: "CONFIRMED" });
+    // sent once: another tick finds nothing to send
+    expect((await app.booking.outbox.tick(new Date())).sent).toBe(0);
+    expect(postsTo("UWAIT")).toHaveLength(1);
+  });
+});
