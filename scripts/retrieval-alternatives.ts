@@ -12,7 +12,7 @@ import { tokens } from "../src/knowledge/search-text.ts";
 const root = new URL("../test/fixtures/", import.meta.url).pathname;
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ["retrieval-dev.jsonl", "retrieval-tuning.jsonl", "retrieval-heldout.jsonl"].map((f) => root + f);
+  : ["dev", "tuning", "heldout", "fresh", "blind"].map((f) => `${root}retrieval-${f}.jsonl`);
 const kb = Knowledge.load();
 const items = kb.items().filter((i) => i.entry);
 
@@ -106,6 +106,7 @@ const methods: [string, Ranker][] = [
   ["BM25F Intl.Segmenter words", bm25(words)],
   ["BM25F our tokens (folded bigrams+kanji)", bm25((s) => [...tokens(s).keys()])],
   ["ours: full (chosen)", ours()],
+  ["ours without whole-keyword bonus", ours({ phraseWeight: 0 })],
   ["ours without synonyms", ours({ synonymWeight: 0 })],
   ["ours, synonyms summed not max", ours({ synonymMode: "sum" })],
   ["ours without chat-noise removal", ours({ stripNoise: false })],
@@ -119,13 +120,14 @@ const methods: [string, Ranker][] = [
 const sets = files.map((f) => ({ name: f.split("/").at(-1)!.replace(/\.jsonl$/, ""), cases: readCases(f).filter((c) => c.expect.length > 0) }));
 const recall = (r: Ranker, cases: EvalCase[], k: number) => cases.filter((c) => r(c.q).slice(0, k).some((n) => c.expect.includes(n))).length / cases.length;
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
+const short = (name: string) => name.replace(/^retrieval-/, "");
 
-console.log(`${"method".padEnd(42)} ${sets.map((s) => `${s.name} (${s.cases.length}) R@1/R@3`.padEnd(34)).join("")}ms/query`);
+console.log(`${"method (R@1 / R@3 per file)".padEnd(42)} ${sets.map((s) => `${short(s.name)} (${s.cases.length})`.padEnd(17)).join("")}ms/query`);
 for (const [name, r] of methods) {
   const all = sets.flatMap((s) => s.cases);
   for (const c of all) r(c.q); // warm up
   const t0 = performance.now();
   for (const c of all) r(c.q);
   const ms = (performance.now() - t0) / all.length;
-  console.log(`${name.padEnd(42)} ${sets.map((s) => `${pct(recall(r, s.cases, 1))} / ${pct(recall(r, s.cases, 3))}`.padEnd(34)).join("")}${ms.toFixed(2)}`);
+  console.log(`${name.padEnd(42)} ${sets.map((s) => `${pct(recall(r, s.cases, 1))}/${pct(recall(r, s.cases, 3))}`.padEnd(17)).join("")}${ms.toFixed(2)}`);
 }

@@ -23,8 +23,8 @@ export interface VocabularySource {
   maxIdf: number;
   /** Katakana words (folded) used anywhere in the knowledge base or the synonyms. */
   kataWords: Set<string>;
-  /** English words of the synonyms table (tokens), known even when no document uses them. */
-  latinWords: Set<string>;
+  /** Tokens of the synonyms table (kanji pairs, English words): known even when no document uses them. */
+  synonymTokens: Set<string>;
   /** Typo snapper for English words. */
   nearLatin: (token: string) => string | undefined;
 }
@@ -67,12 +67,12 @@ export class SearchVocabulary {
     };
     if (t.latin) {
       const tok = latinToken(t.text);
-      if (this.src.latinWords.has(tok) && !this.src.idf.has(tok)) return { credit: 1, specificity: 1 };
+      if (this.src.synonymTokens.has(tok) && !this.src.idf.has(tok)) return { credit: 1, specificity: 1 };
       const known = this.src.idf.has(tok) ? tok : this.src.nearLatin(tok);
       return known ? { credit: 1, specificity: spec([known]) } : { credit: 0, specificity: 1 };
     }
     if (t.script === "kata") return { credit: this.kataCredit(t.text), specificity: spec(bigrams(t.text)) };
-    if (t.text.length === 1) return { credit: this.src.idf.has(t.text) ? 1 : 0, specificity: spec([t.text]) };
+    if (t.text.length === 1) return { credit: this.known(t.text) ? 1 : 0, specificity: spec([t.text]) };
     return this.kanjiCredit(t.text, spec);
   }
 
@@ -85,14 +85,18 @@ export class SearchVocabulary {
     const pairs: string[] = [];
     for (let i = 0; i + 1 < s.length; i++) {
       const p = s.slice(i, i + 2);
-      if (this.src.idf.has(p)) {
+      if (this.known(p)) {
         covered[i] = covered[i + 1] = true;
         pairs.push(p);
       }
     }
     let credit = 0;
-    for (let i = 0; i < s.length; i++) credit += covered[i] ? 1 : this.src.idf.has(s[i]) ? 0.25 : 0;
+    for (let i = 0; i < s.length; i++) credit += covered[i] ? 1 : this.known(s[i]) ? 0.25 : 0;
     return { credit: credit / s.length, specificity: pairs.length ? spec(pairs) : 1 };
+  }
+
+  private known(token: string): boolean {
+    return this.src.idf.has(token) || this.src.synonymTokens.has(token);
   }
 
   /** Share of a katakana run made of katakana words we use (whole words, or 3+ letters of one). */

@@ -1,17 +1,21 @@
 // The search index over the knowledge base: described items, FAQ and glossary terms, built once
-// at start-up. Method and figures: notes/retrieval.md and `npm run eval:retrieval`.
+// at start-up (~0.2 s) and read-only after. Why this method: notes/retrieval.md and
+// `npx tsx scripts/retrieval-alternatives.ts` (fuse.js variants, Intl.Segmenter words and each
+// feature below switched off, side by side); `npm run eval:retrieval` gives the figures.
 // - BM25F over character bigrams (+ single kanji, okurigana-skipping kanji pairs) and stemmed
-//   English words, with title and keywords weighted above the body (the keywords carry much of
-//   the accuracy).
+//   English words, title and keywords weighted x3 over the explanation (keywords carry much of
+//   the accuracy), plus a bonus when a document's keyword is written out whole in the question.
 // - Query side: chat noise removed (〜ってどうすればいい?), kana-only bigrams weighed low (they are
-//   mostly particles), synonyms from knowledge/synonyms.yaml added at a lower weight, and English
-//   typos snapped to the nearest indexed word.
-// - Explicit item numbers (No.115, 115番, 項目115, item 124...) come first, whatever their status.
+//   mostly particles), synonym groups from knowledge/synonyms.yaml counted at their best
+//   alternative, and misspelt English words snapped to an indexed word.
+// - Explicit item numbers (No.115, 115番, 項目115, item 124...) come first, whatever their status;
+//   items with status "unknown" have no text and never come from content search.
 // - Out of scope: a score threshold does not separate off-topic questions (notes/retrieval.md), so
-//   we look at how much of the question's content words the knowledge base's vocabulary covers.
+//   we measure how much of the question's content words the knowledge base's vocabulary covers.
 import { findItemNumbers } from "../nlu/item-numbers.ts";
 import { normalize } from "../nlu/normalize.ts";
 import { Bm25fIndex, FIELDS, searchDocs } from "./bm25f.ts";
+import { PhraseMatcher } from "./search-phrases.ts";
 import type { Knowledge } from "./knowledge.ts";
 import { katakanaWords, SearchVocabulary } from "./search-scope.ts";
 import { foldText, isEnglishStopword, latinToken, segment, tokens, type TokenOptions } from "./search-text.ts";
@@ -46,6 +50,8 @@ export interface SearchTuning {
   synonymWeight: number;
   /** "max": a synonym group adds its best alternative's score; "sum": every alternative adds up. */
   synonymMode: "max" | "sum";
+  /** Weight of a document keyword written out whole in the question (x its idf). */
+  phraseWeight: number;
   /** Weight of an indexed English word a misspelt query word was snapped to. */
   typoWeight: number;
   /** Remove chat noise (〜ってどうすればいい, 教えて) before tokenising. */
@@ -70,6 +76,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   synonymWeight: 0.6,
   synonymMode: "max",
   typoWeight: 0.8,
+  phraseWeight: 1,
   stripNoise: true,
   faqWeight: 1,
   termWeight: 1,
@@ -80,6 +87,8 @@ export const DEFAULT_TUNING: SearchTuning = {
 };
 
 interface Query {
+  /** The question folded, for whole-keyword matches. */
+  folded: string;
   /** The question's own tokens (and snapped typos), with their weights. */
   base: Map<string, number>;
   /** Per synonym group the question touches: the tokens of each alternative term. */
@@ -102,6 +111,7 @@ const NOISE = new RegExp(
 
 export class SearchIndex {
   private readonly index: Bm25fIndex;
+  private readonly phrases: PhraseMatcher;
   private readonly speller: Speller;
   private readonly synonyms: SynonymTable;
   private readonly vocab: SearchVocabulary;
@@ -115,18 +125,19 @@ export class SearchIndex {
     this.synonyms = new SynonymTable(opts.synonyms ?? loadSynonyms());
     const docs = searchDocs(kb);
     this.index = new Bm25fIndex(docs, this.tuning);
+    this.phrases = new PhraseMatcher(docs, (d) => d.fields.keywords.split(" / "));
     const idf = this.index.idf;
     // rarer words lose ties: a typo more likely hides a common word
     this.speller = new Speller([...idf.keys()].filter((t) => t.startsWith("_")), (w) => idf.get(w)!);
 
     const kataWords = new Set<string>();
     for (const d of docs) for (const f of FIELDS) for (const w of katakanaWords(d.fields[f])) kataWords.add(w);
-    const latinWords = new Set<string>();
+    const synonymTokens = new Set<string>();
     for (const g of this.synonyms.rawTerms()) {
       for (const w of katakanaWords(g)) kataWords.add(w);
-      for (const w of segment(g).latin) latinWords.add(latinToken(w));
+      for (const t of tokens(g).keys()) synonymTokens.add(t);
     }
-    this.vocab = new SearchVocabulary({ idf, maxIdf: this.index.maxIdf, kataWords, latinWords, nearLatin: (t) => this.speller.correct(t, 6) });
+    this.vocab = new SearchVocabulary({ idf, maxIdf: this.index.maxIdf, kataWords, synonymTokens, nearLatin: (t) => this.speller.correct(t, 6) });
   }
 
   search(query: string, opts: { limit?: number } = {}): SearchResult {
@@ -203,7 +214,7 @@ export class SearchIndex {
         })
         .filter((m) => m.size > 0),
     );
-    return { base, groups };
+    return { base, groups, folded: foldText(content) };
   }
 
   private score(q: Query): SearchHit[] {
@@ -211,6 +222,7 @@ export class SearchIndex {
     const docs = this.index.docs;
     const acc = new Float64Array(docs.length);
     this.index.accumulate(q.base, acc, 1);
+    if (this.tuning.phraseWeight > 0) this.phrases.accumulate(q.folded, acc, this.tuning.phraseWeight);
     if (synonymWeight > 0) {
       const alt = new Float64Array(docs.length);
       for (const group of q.groups) {

@@ -63,13 +63,16 @@ describe("SearchIndex: content search", () => {
   });
 
   it.each([
-    [["サーバ室の施錠", "サーバー室の施錠", "ｻｰﾊﾞｰ室の施錠"], 85],
-    [["ウイルス対策ソフトの導入", "ウィルス対策ソフトの導入", "ういるす対策そふとの導入"], 136],
-    [["PC台帳", "ＰＣ台帳", "パソコン台帳"], 60],
-    [["アクセス権の棚卸", "アクセス権の棚卸し", "アクセス権のたなおろし"], 49],
-    [["ファイアウォールのログは何か月保管", "ファイヤーウォールのログは何ヶ月保管"], 53],
-  ] as [string[], number][])("spelling variants %j find the same item", (variants, no) => {
-    for (const q of variants) expect(topItem(q), q).toBe(no);
+    [["サーバ室の施錠", "サーバー室の施錠", "ｻｰﾊﾞｰ室の施錠"], [85]],
+    [["ウイルス対策ソフトの導入", "ウィルス対策ソフトの導入", "ういるす対策そふとの導入"], [136]],
+    [["PC台帳", "ＰＣ台帳", "パソコン台帳"], [60]],
+    [["アクセス権の棚卸", "アクセス権の棚卸し", "アクセス権のたなおろし"], [49]],
+    // No.53 and No.143 describe the same METI criterion: either is right, but the same for both
+    [["ファイアウォールのログは何か月保管", "ファイヤーウォールのログは何ヶ月保管"], [53, 143]],
+  ] as [string[], number[]][])("spelling variants %j find the same item", (variants, expected) => {
+    const tops = variants.map(topItem);
+    expect(expected).toContain(tops[0]);
+    for (const [i, q] of variants.entries()) expect(tops[i], q).toBe(tops[0]);
   });
 
   it.each([
