@@ -30,7 +30,8 @@ const SUGGESTIONS = 3;
 export async function answerQuestion(question: string, lang: Lang, deps: AnswerDeps): Promise<AnswerOutcome> {
   const { kb, search } = deps;
   const result = search.search(question, { limit: 6 });
-  const hits = result.hits.filter((h) => h.kind !== "item" || kb.item(h.no!)?.status === "known");
+  // an explicit number that does not exist ("No.999") is not a question search can answer
+  const hits = result.hits.filter((h) => h.kind !== "item" || kb.item(h.no!)?.entry || kb.item(h.no!)?.official);
   if (result.outOfScope || hits.length === 0) return nothingFound(lang);
 
   const top = hits[0];
@@ -78,7 +79,8 @@ function others(kb: Knowledge, hits: SearchHit[], lang: Lang): Block[] {
 
 export function itemAnswer(kb: Knowledge, no: number, hits: SearchHit[], lang: Lang): Omit<AnswerOutcome, "ref"> {
   const item = kb.item(no)!;
-  const e = item.entry!;
+  const e = item.entry;
+  if (!e) return officialOnlyAnswer(kb, no, hits, lang);
   const heading = itemHeading(kb, no, lang);
   const meta = [levelLabel(item.level, lang), kb.area(e.area)?.name[lang]].filter(Boolean).join(" / ");
   const text = `${heading}(${meta})\n${e.asks[lang]}`;
@@ -100,6 +102,27 @@ export function itemAnswer(kb: Knowledge, no: number, hits: SearchHit[], lang: L
     { type: "context", text: tr(lang, "説明は当チームの要約です。公式チェックシートで照合してください。", "Our own summary; check the official sheet.") },
   ];
   return { reply: { text, blocks }, answered: true, itemNo: no };
+}
+
+/** An item we have not described, found through the official wording the deployment imported. */
+function officialOnlyAnswer(kb: Knowledge, no: number, hits: SearchHit[], lang: Lang): Omit<AnswerOutcome, "ref"> {
+  const o = kb.item(no)!.official!;
+  const heading = itemHeading(kb, no, lang);
+  const body = [o.requirement, o.condition].filter(Boolean).join("\n");
+  return {
+    reply: {
+      text: `${heading}\n${body}`,
+      blocks: [
+        { type: "heading", text: heading },
+        { type: "text", text: body },
+        { type: "context", text: tr(lang, `公式の文言(${o.sheet})`, `Official wording (${o.sheet})`) },
+        { type: "choices", choices: [{ label: tr(lang, `No.${no} を開く`, `Open No.${no}`), action: { intent: "show_item", params: { nos: [no] } } }, ...feedbackButtons(`item:${no}`, lang)] },
+        ...others(kb, hits, lang),
+      ],
+    },
+    answered: true,
+    itemNo: no,
+  };
 }
 
 function faqAnswer(kb: Knowledge, id: string, hits: SearchHit[], lang: Lang): AnswerOutcome {
@@ -180,12 +203,14 @@ export function nothingFound(lang: Lang): AnswerOutcome {
 function groundingDocs(kb: Knowledge, hits: SearchHit[], lang: Lang): GroundingDoc[] {
   return hits.map((h) => {
     if (h.kind === "item") {
-      const e = kb.item(h.no!)!.entry!;
+      const it = kb.item(h.no!)!;
+      const e = it.entry;
+      const official = [it.official?.requirement, it.official?.condition].filter(Boolean).join("\n");
       return {
         no: h.no,
         label: `No.${h.no}`,
-        title: e.title[lang],
-        text: [e.asks[lang], e.achieved_when[lang], ...e.measures[lang], ...e.evidence[lang]].join("\n"),
+        title: e?.title[lang] ?? kb.title(h.no!, lang),
+        text: [official, ...(e ? [e.asks[lang], e.achieved_when[lang], ...e.measures[lang], ...e.evidence[lang]] : [])].filter(Boolean).join("\n"),
       };
     }
     if (h.kind === "faq") {

@@ -14,11 +14,19 @@ export interface SearchDoc {
   fields: Record<Field, string>;
 }
 
-/** The documents we search. Items with status "unknown" have no text and are left out. */
+/**
+ * The documents we search. Items with status "unknown" have no text and are left out, unless the
+ * deployment imported the official wording (npm run kb:import): then that text is searched.
+ */
 export function searchDocs(kb: Knowledge): SearchDoc[] {
   const docs: SearchDoc[] = [];
   for (const it of kb.items()) {
     const e = it.entry;
+    const official = [it.official?.requirement, it.official?.condition].filter(Boolean).join(" ");
+    if (!e && official) {
+      docs.push({ kind: "item", key: String(it.no), no: it.no, fields: { title: it.official?.condition ?? "", keywords: "", asks: official, body: it.official?.area ?? "" } });
+      continue;
+    }
     if (it.status !== "known" || !e) continue;
     const area = kb.area(e.area);
     docs.push({
@@ -30,7 +38,7 @@ export function searchDocs(kb: Knowledge): SearchDoc[] {
         keywords: e.keywords.join(" / "),
         asks: `${e.asks.ja} ${e.asks.en}`,
         body: [e.why.ja, e.why.en, e.achieved_when.ja, e.achieved_when.en, ...e.measures.ja, ...e.measures.en,
-          ...e.evidence.ja, ...e.evidence.en, area ? `${area.name.ja} ${area.name.en}` : ""].join(" / "),
+          ...e.evidence.ja, ...e.evidence.en, area ? `${area.name.ja} ${area.name.en}` : "", official].join(" / "),
       },
     });
   }

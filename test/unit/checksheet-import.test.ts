@@ -114,3 +114,22 @@ describe("official check sheet import", () => {
     expect(existsSync(other)).toBe(false);
   });
 });
+
+describe("official wording in search", () => {
+  it("makes an item we never described findable by its official text", async () => {
+    const { SearchIndex } = await import("../../src/knowledge/search.ts");
+    const { answerQuestion } = await import("../../src/knowledge/answer.ts");
+    const dir = mkdtempSync(join(tmpdir(), "kbsearch-"));
+    const overlay = join(dir, "official.yaml");
+    writeFileSync(overlay, "sheet: test.xlsx\nitems:\n  - no: 8\n    level: 2\n    condition: 貸与スマートフォンの紛失時に遠隔消去できる手順を定めている\n");
+    const kb = Knowledge.load({ overlayFile: overlay });
+    const search = new SearchIndex(kb);
+    const r = search.search("スマホをなくしたときの遠隔消去");
+    expect(r.hits[0]?.no).toBe(8);
+    const answer = await answerQuestion("スマホをなくしたときの遠隔消去の手順", "ja", { kb, search });
+    expect(JSON.stringify(answer.reply)).toContain("No.8");
+    // without the overlay, No.8 has no text and is never a content hit
+    const plain = new SearchIndex(Knowledge.load());
+    expect(plain.search("スマホをなくしたときの遠隔消去").hits.some((h) => h.no === 8)).toBe(false);
+  });
+});
