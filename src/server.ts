@@ -1,6 +1,6 @@
 // The HTTP server for Slack and Teams: GET /healthz, POST /slack/events (Bolt verifies the
 // signature on the raw body, so no JSON body parser may run before it), POST /api/messages
-// (Bot Framework). Socket Mode needs no route.
+// (Bot Framework), GET /files/:token (signed download links). Socket Mode needs no route.
 import express from "express";
 import type { Server } from "node:http";
 import type { App } from "./app.ts";
@@ -21,6 +21,32 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
   web.disable("x-powered-by");
   web.get("/healthz", (_req, res) => {
     res.json({ ok: true, slack: Boolean(config.slack), teams: Boolean(config.teams) });
+  });
+  // Short-lived signed download links for files the bot made (exports for Teams): the token is
+  // checked (HMAC with LINK_SECRET, expiry ~15 min) and the bytes come from the database, so any
+  // instance can serve a link another one handed out.
+  web.get("/files/:token", async (req, res) => {
+    const r = await app.services.assessment.links.open(req.params.token).catch((err) => {
+      log.error("file link failed", { err });
+      return { ok: false as const, reason: "invalid" as const };
+    });
+    res.setHeader("cache-control", "private, no-store");
+    res.setHeader("x-content-type-options", "nosniff");
+    if (!r.ok) {
+      res
+        .status(r.reason === "expired" ? 410 : 404)
+        .type("text/plain; charset=utf-8")
+        .send(
+          r.reason === "expired"
+            ? "このリンクは有効期限が切れました。ボットでもう一度エクスポートしてください。\nThis link has expired; please export again from the bot.\n"
+            : "ファイルが見つかりません。\nFile not found.\n",
+        );
+      return;
+    }
+    const ascii = r.name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+    res.setHeader("content-type", r.mime);
+    res.setHeader("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(r.name)}`);
+    res.send(r.data);
   });
 
   let slack: SlackChannel | undefined;
