@@ -85,14 +85,14 @@ const dateCell = z.unknown().optional().transform((v, ctx): Date | null => {
   if (blank(v)) return null;
   if (v instanceof Date) return v;
   const d = typeof v === "string" ? parseJstDateTime(v) : null;
-  if (!d) ctx.addIssue({ code: "custom", message: `not a date and time like 2027-05-20 14:00 (Japan time): ${JSON.stringify(v)}` });
+  if (!d) ctx.addIssue({ code: "custom", message: `「2027-05-20 14:00」の形の日時(日本時間)ではありません / not a date and time like 2027-05-20 14:00 (Japan time): ${JSON.stringify(v)}` });
   return d;
 });
 const intCell = (what: string) =>
   z.unknown().optional().transform((v, ctx): number | undefined => {
     if (blank(v)) return undefined;
     const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v.normalize("NFKC")) ? Number(v.normalize("NFKC")) : NaN;
-    if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: `${what} must be a whole number: ${JSON.stringify(v)}` });
+    if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: `整数で書いてください / must be a whole number (${what}): ${JSON.stringify(v)}` });
     return n;
   });
 const strCell = z.unknown().optional().transform((v, ctx): string | null => {
