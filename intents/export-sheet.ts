@@ -61,7 +61,6 @@ export const exportSheet = defineIntent({
         for (const f of files) {
           const link = await m.links.create(ctx.caller.orgId, ctx.caller.userId, f, ctx.now);
           f.url = link.url;
-          blocks.push({ type: "text", text: `${f.title}: ${link.url}` });
         }
         notes.unshift(tr(lang, "リンクは15分間有効です。", "The links work for 15 minutes."));
       }

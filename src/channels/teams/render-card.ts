@@ -227,14 +227,21 @@ function renderBlock(b: Block, state: RenderState): CardElement[] {
       return [...(b.prompt ? lines(b.prompt) : []), ...actionSets(b.choices, state)];
     case "progress":
       return [...(b.title ? [textBlock(b.title, { weight: "Bolder" })] : []), ...b.rows.map(progressRow)];
-    case "file":
-      // Teams cannot take the bytes in a bot message: files need a consent card in a personal chat
-      // or a download link. Until the channel offers one of those, the card says the file exists
-      // and where else it can be fetched, and the bytes are not sent.
+    case "file": {
+      // Teams cannot take the bytes in a bot message: the bot serves them behind a short-lived
+      // signed link (GET /files/:token), shown as a download button. Without a link (no
+      // PUBLIC_BASE_URL), the card says the file exists and where else it can be fetched.
+      const title = `📄 ${b.file.title ?? b.file.name}`;
+      if (b.file.url && /^https:\/\//.test(b.file.url))
+        return [
+          textBlock(title, { weight: "Bolder" }),
+          { type: "ActionSet", actions: [{ type: "Action.OpenUrl", title: "ダウンロード / Download", url: b.file.url }] },
+        ];
       return lines(
-        `📄 ${b.file.title ?? b.file.name}: ファイルを作成しました。Teams でのダウンロードには今後対応します(ターミナル版と Slack では受け取れます)。\n` +
-          `The file is ready. Downloading it in Teams is not available yet (the terminal and Slack versions deliver it).`,
+        `${title}: ファイルを作成しました。Teams で受け取るにはダウンロード用リンクの公開URL(PUBLIC_BASE_URL)の設定が必要です(ターミナル版と Slack では受け取れます)。\n` +
+          `The file is ready. Receiving it in Teams needs the bot's public URL (PUBLIC_BASE_URL) for a download link (the terminal and Slack versions deliver it).`,
       );
+    }
   }
 }
 
