@@ -213,17 +213,17 @@ export function readFileRow(
   let end = r.end;
   if (r.when) {
     const range = parseJstRange(r.when);
-    if (!range) problems.push(`when: not a range like 2027-05-20 14:00-16:00: ${JSON.stringify(r.when)}`);
+    if (!range) problems.push(`when: 「2027-05-20 14:00-16:00」の形ではありません / not a range like 2027-05-20 14:00-16:00: ${JSON.stringify(r.when)}`);
     else ({ start, end } = range);
   }
-  if (!start) problems.push("start: required (or when)");
-  if (!end) problems.push("end: required (or when)");
+  if (!start) problems.push("start: 開始が必要です / required (or when)");
+  if (!end) problems.push("end: 終了が必要です / required (or when)");
   const format = r.format ? FORMAT_WORDS[r.format.toLowerCase()] : r.venue && !r.url ? "venue" : "online";
-  if (!format) problems.push(`format: expected online or venue: ${JSON.stringify(r.format)}`);
+  if (!format) problems.push(`format: 形式は online か venue です / expected online or venue: ${JSON.stringify(r.format)}`);
   const status = r.status ? STATUS_WORDS[r.status.toLowerCase()] : "open";
-  if (!status) problems.push(`status: expected open, closed or cancelled: ${JSON.stringify(r.status)}`);
-  if (r.no === undefined) problems.push("no: required (the number in the series)");
-  if (r.capacity === undefined) problems.push("capacity: required");
+  if (!status) problems.push(`status: 状態は open・closed・cancelled のいずれかです / expected open, closed or cancelled: ${JSON.stringify(r.status)}`);
+  if (r.no === undefined) problems.push("no: 回の番号が必要です / required (the number in the series)");
+  if (r.capacity === undefined) problems.push("capacity: 定員が必要です / required");
   if (problems.length) return { ok: false, problems, seriesNo: r.no };
   const candidate: SessionFields = {
     seriesNo: r.no!,

@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { csvObjects } from "./csv.ts";
-import { readFileRow, type RowProblem, type SessionFields } from "./session-data.ts";
+import { FILE_COLUMNS, readFileRow, type RowProblem, type SessionFields } from "./session-data.ts";
+
+const KNOWN_COLUMNS = new Set<string>([...FILE_COLUMNS, "when"]);
 
 export interface SessionFileResult {
   sessions: SessionFields[];
@@ -17,6 +19,9 @@ export function readSessionsText(text: string, kind: "csv" | "yaml", areaIds: Re
   let provisional: boolean | undefined;
   if (kind === "csv") {
     rows = csvObjects(text);
+    const unknown = Object.keys(rows[0] ?? {}).filter((k) => !KNOWN_COLUMNS.has(k));
+    if (unknown.length)
+      return { sessions: [], problems: [{ row: 0, problems: [`知らない列があります / unknown column(s): ${unknown.join(", ")} (known: ${[...KNOWN_COLUMNS].join(", ")})`] }] };
   } else {
     let doc: unknown;
     try {
