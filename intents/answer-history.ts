@@ -45,7 +45,9 @@ export const answerHistory = defineIntent({
       const change = `${m.choices.label(e.oldStatus, lang)} → ${m.choices.label(e.newStatus, lang)}`;
       const noteChanged = (e.newNote ?? "") !== (e.oldNote ?? "");
       const note = noteChanged ? (e.newNote ? tr(lang, ` / メモ: ${e.newNote}`, ` / note: ${e.newNote}`) : tr(lang, " / メモ削除", " / note removed")) : "";
-      const who = e.actorName ?? (e.actorId ? tr(lang, "(不明)", "(unknown)") : tr(lang, "(システム)", "(system)"));
+      const who =
+        e.actorName ??
+        (e.actorId ? tr(lang, "(不明)", "(unknown)") : e.channel === "script" ? tr(lang, "(運用者)", "(operator)") : tr(lang, "(システム)", "(system)"));
       return {
         label: `${formatJst(e.at)} ${who}: ${change}${note}`,
         detail: `${tr(lang, ja, en)} / ${CHANNEL[e.channel] ?? e.channel}`,
