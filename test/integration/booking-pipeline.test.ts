@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { describeEachDb } from "../helpers/db.ts";
 import { BOOKING_TIME, actionAt, allText, files, inviteOf, parseInvite, recordingSender, textAt, type Who } from "../helpers/booking.ts";
 import { parseCsv } from "../../src/booking/csv.ts";
+import { BookingService } from "../../src/booking/booking-service.ts";
 
 const SEC: Who = { user: "sec", org: "console:jama", orgName: "JAMA事務局", name: "事務局 太郎" };
 
@@ -268,6 +269,32 @@ describeEachDb("booking in conversation", (kind) => {
     // a second click on the same confirmation sends nothing more
     const again = await click("session_broadcast", { confirm: true }, SEC);
     expect(again.reply.text).toContain("見つかりませんでした");
+  });
+
+  it("tells a second person of a company over its cap, and says 'please retry' when the database stays busy", async () => {
+    expect((await say("第9回の1社上限を1に", SEC)).reply.text).toContain("1社上限: 2 → 1");
+    expect((await say("第9回を予約", { user: "nao", org: "console:org-n" })).reply.text).toContain("席を予約しました");
+    const second = await say("第9回を予約", { user: "oto", org: "console:org-n" });
+    expect(second.reply.text).toContain("1社あたり1名まで");
+    expect((await bookingsOf(9)).map((b) => b.status)).toEqual(["confirmed"]);
+
+    const real = app.services.booking;
+    app.services.booking = new BookingService(db(), {
+      areaIds: real.areaIds,
+      log: app.log,
+      retry: { baseMs: 1 },
+      faults: { beforeCommit: (tx) => tx.$executeRawUnsafe(`DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = '40001'; END $$`).then(() => undefined) },
+    });
+    try {
+      const busy = await say("第10回を予約", { user: "pia", org: "console:org-p" });
+      expect(busy.intent).toBe("session_book");
+      expect(busy.reply.text).toContain("もう一度お試しください");
+      expect(busy.reply.text).toContain("何も変更していません");
+    } finally {
+      app.services.booking = real;
+    }
+    expect(await bookingsOf(10)).toHaveLength(0);
+    expect((await session(10)).confirmedCount).toBe(0);
   });
 
   it("suggests the sessions whose areas cover the organisation's 未達成 items", async () => {
