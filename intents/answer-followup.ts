@@ -13,7 +13,7 @@ import { recordAndReply } from "./record-answer.ts";
 import type { AnswerChange } from "../src/assessment/service.ts";
 
 const SKIP = /^(スキップ|すきっぷ|skip|なし|無し|ない|不要|いらない|結構です|no|none|no note|いいえ|特になし)$/i;
-const CANCEL = /^(やめる|やめます|止める|キャンセル|中止|取り消し|cancel|stop|abort|never ?mind)$/i;
+const CANCEL = /^(やめる|やめます|止める|キャンセル|中止|中断|取り消し|cancel|stop|abort|never ?mind)$/i;
 const YES = /^(はい|ok|okay|yes|y|お願いします|おねがいします|実行|進めて|いいよ|大丈夫)$/i;
 const NO = /^(いいえ|no|n|やめる|やめます|キャンセル|中止|cancel)$/i;
 /** Left to the other intents even while a note is awaited: moving around, not writing a note. */
@@ -47,7 +47,7 @@ export const answerFollowup = defineIntent({
       return null;
     }
     if (CANCEL.test(t)) return { cancel: true };
-    if (kind === PENDING.note && SKIP.test(t)) return { skip: true };
+    if (SKIP.test(t)) return kind === PENDING.note ? { skip: true } : { cancel: true }; // a reason cannot be skipped
     if (NAVIGATION.test(t)) return null;
     // a question, or little more than an item number, is not a note
     if (/[?？]\s*$/.test(text)) return null;

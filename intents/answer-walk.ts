@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineIntent } from "../src/core/intent.ts";
 import { tr, type Reply } from "../src/core/reply.ts";
-import { actorOf, clearPending, mod, textOnly, walkBlocks } from "../src/assessment/ui.ts";
+import { actorOf, clearPending, mod, PENDING_KINDS, textOnly, walkBlocks } from "../src/assessment/ui.ts";
 import type { Level } from "../src/assessment/progress.ts";
 
 const LEVEL = /(?:レベル|れべる|level|lv\.?)\s*([123])/i;
@@ -34,8 +34,10 @@ export const answerWalk = defineIntent({
   match(text, { normalized, state }) {
     const t = normalized.replace(/[?？!！。.、\s]+$/u, "");
     if (RESUME.test(t)) return { action: "resume" };
-    if (state.walking === true && STOP.test(t)) return { action: "stop" };
-    if (state.walking === true && SKIP.test(t) && state.lastItemNo) return { action: "skip", no: state.lastItemNo };
+    // while the bot waits for a note, a reason or a yes/no, "スキップ" and "やめる" answer that question
+    const waiting = state.pending && PENDING_KINDS.includes(state.pending.kind) && new Date(state.pending.expiresAt).getTime() > Date.now();
+    if (state.walking === true && !waiting && STOP.test(t)) return { action: "stop" };
+    if (state.walking === true && !waiting && SKIP.test(t) && state.lastItemNo) return { action: "skip", no: state.lastItemNo };
     if (START_JA.test(t) || START_EN.test(t) || /^(未回答|未回答の項目)を?(順番に|順に|ひとつずつ)/.test(t)) {
       const lv = LEVEL.exec(t);
       return { action: "start", ...(lv ? { level: Number(lv[1]) } : {}) };

@@ -204,6 +204,7 @@ export async function recordAndReply(
     if (step) blocks.push({ type: "divider" }, ...(await walkBlocks(ctx, step, a)));
     return { text: head, blocks, private: true };
   }
+  ctx.state.walking = false;
   const choices: Choice[] = [undo];
   if (askNote) {
     blocks.push({ type: "text", text: tr(lang, "メモがあれば送ってください(スキップ可)", "Send a note if you like (you can skip)") });

@@ -197,6 +197,34 @@ describeEachDb("assessment in conversation", (kind) => {
     expect(walks).toHaveLength(2);
   });
 
+  it("in a walk, スキップ / やめる answer the bot's pending question before they steer the walk", async () => {
+    const who = { org: "console:walk-words", user: "hayashi", conversation: "console:ww" };
+    const start = await say("レベル1を順番に回答", who);
+    const first = card(start.reply)!;
+    // a walk button asks for an optional note and already shows the next item
+    const btn = first.actions.find((a) => a.label === "未達成")!;
+    const r = await run(actionTurn(btn.action.intent, btn.action.params, who));
+    expect(allText(r.reply)).toContain("メモがあれば送ってください");
+    expect(card(r.reply)?.no).toBe(lv1[1]);
+    // "スキップ" skips the note, not the item on screen
+    const skipNote = await say("スキップ", who);
+    expect(skipNote.intent).toBe("answer_followup");
+    expect(skipNote.reply.text).toContain("メモなしで記録しました");
+    expect(card(skipNote.reply)?.no).toBe(lv1[1]);
+    // 対象外 by the walk's button asks for a reason; "中断" then cancels that question only
+    const na = card(skipNote.reply)!.actions.find((a) => a.label === "対象外")!;
+    expect((await run(actionTurn(na.action.intent, na.action.params, who))).reply.text).toContain("理由を送ってください");
+    const cancel = await say("中断", who);
+    expect(cancel.intent).toBe("answer_followup");
+    expect(cancel.reply.text).toContain("何も変更していません");
+    expect((await answers("console:walk-words"))[lv1[1]]).toBeUndefined();
+    // with nothing pending, "スキップ" skips the item and "中断" stops the walk
+    const skipItem = await say("スキップ", who);
+    expect(skipItem.intent).toBe("answer_walk");
+    expect(card(skipItem.reply)?.no).toBe(lv1[2]);
+    expect((await say("中断", who)).reply.text).toContain("中断しました");
+  });
+
   it("undoes one's own last change, as an audit event, and never someone else's", async () => {
     const key = "console:undo";
     const a = { org: key, user: "ito" };
