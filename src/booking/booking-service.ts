@@ -228,6 +228,8 @@ export class BookingService {
       seriesNo,
       async (tx, session) => {
         const existing = await tx.booking.findUnique({ where: { sessionId_userId: { sessionId: session.id, userId: actor.userId } } });
+        // an old button of a session called off since: say so rather than "booked"
+        if (session.status === "cancelled") return { kind: "unavailable", session, state: "cancelled" };
         if (existing?.status === "confirmed") return { kind: "confirmed", session, booking: existing, already: true };
         if (existing?.status === "waitlisted")
           return { kind: "waitlisted", session, booking: existing, position: await waitlistPosition(tx, existing), already: true };

@@ -182,6 +182,8 @@ describeEachDb("booking in conversation", (kind) => {
     expect(done.reply.text).toContain("登録者1名にお知らせ");
     expect((await session(7)).status).toBe("cancelled");
     expect((await say("第7回を予約", { user: "hal" })).reply.text).toContain("中止になりました");
+    // an old "book" button of someone already booked says the same, not "booked"
+    expect((await click("session_book", { seriesNo: 7 }, gil)).reply.text).toContain("中止になりました");
     await app.booking.outbox.tick(BOOKING_TIME);
     const notice = sender.sent.find((m) => (m.ref as { user: string }).user === "gil");
     expect(notice?.reply.text).toContain("中止になりました");
