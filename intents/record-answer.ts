@@ -3,7 +3,7 @@
 // item cards. Anything unclear asks back and changes nothing: two different statuses, a number
 // that is not an item, 対象外 without a reason (asked for, then completed by the next message).
 import { z } from "zod";
-import { defineIntent, type IntentContext } from "../src/core/intent.ts";
+import { defineIntent, type IntentContext, type MatchContext } from "../src/core/intent.ts";
 import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
 import { AssessmentError } from "../src/assessment/service.ts";
 import { MAX_NOTE, parseAnswer } from "../src/assessment/parse-answer.ts";
@@ -152,7 +152,7 @@ export const recordAnswer = defineIntent({
   },
 });
 
-function parseAnswerFor(text: string, ctx: { normalized: string; state: { lastItemNo?: number } }): Record<string, unknown> | null {
+function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown> | null {
   const r = parseAnswer(text, AnswerChoices.shared());
   if (!r) return null;
   if (r.kind === "ambiguous") return { ...(r.nos.length ? { nos: r.nos } : {}), ask: "ambiguous", statuses: r.statuses };
@@ -161,6 +161,9 @@ function parseAnswerFor(text: string, ctx: { normalized: string; state: { lastIt
     // a bare status word: only a clear one, and only when an item is on screen
     const word = text.trim().split(/[\s、,。:：]/)[0] ?? "";
     if (WEAK_BARE.test(word.trim()) || ctx.state.lastItemNo === undefined) return null;
+    // the bot asked for a reason: "該当なし" is that reason, not a new answer
+    const p = ctx.state.pending;
+    if (p && p.kind === PENDING.reason && new Date(p.expiresAt).getTime() > Date.now()) return null;
   }
   return {
     ...(r.nos.length ? { nos: r.nos } : {}),

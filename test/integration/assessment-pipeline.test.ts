@@ -214,14 +214,22 @@ describeEachDb("assessment in conversation", (kind) => {
     // 対象外 by the walk's button asks for a reason; "中断" then cancels that question only
     const na = card(skipNote.reply)!.actions.find((a) => a.label === "対象外")!;
     expect((await run(actionTurn(na.action.intent, na.action.params, who))).reply.text).toContain("理由を送ってください");
+    await say("中断", who);
+    // a typed bare 対象外 asks for the reason too, and "該当なし" is then the reason, not a new answer
+    expect((await say("対象外", who)).reply.text).toContain("理由を送ってください");
+    const reason = await say("該当なし", who);
+    expect(reason.intent).toBe("answer_followup");
+    expect(reason.reply.text).toContain(`No.${lv1[1]} を「対象外」にしました`);
+    expect(card(reason.reply)?.no).toBe(lv1[2]);
+    await run(actionTurn("record_answer", { nos: [lv1[2]], choice: "not_applicable", walk: true }, who));
     const cancel = await say("中断", who);
     expect(cancel.intent).toBe("answer_followup");
     expect(cancel.reply.text).toContain("何も変更していません");
-    expect((await answers("console:walk-words"))[lv1[1]]).toBeUndefined();
+    expect((await answers("console:walk-words"))[lv1[2]]).toBeUndefined();
     // with nothing pending, "スキップ" skips the item and "中断" stops the walk
     const skipItem = await say("スキップ", who);
     expect(skipItem.intent).toBe("answer_walk");
-    expect(card(skipItem.reply)?.no).toBe(lv1[2]);
+    expect(card(skipItem.reply)?.no).toBe(lv1[3]);
     expect((await say("中断", who)).reply.text).toContain("中断しました");
   });
 
