@@ -176,6 +176,32 @@ export class OutboxWorker {
     return r.count === 1;
   }
 
+  /**
+   * While a send is in flight, the lease is pushed forward every third of its length, so a slow
+   * post (a platform SDK retrying a rate limit) is not taken for a dead instance's and sent again.
+   * A dead instance stops extending, and its rows are claimed again once the lease runs out.
+   */
+  private keepLease(msg: Claimed): { stop(): Promise<void> } {
+    const every = Math.max(1_000, Math.floor((this.opts.leaseMs ?? 120_000) / 3));
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      inFlight = inFlight.then(async () => {
+        const next = new Date(msg.lockedUntil.getTime() + every);
+        const r = await this.opts.db.outboxMessage
+          .updateMany({ where: { id: msg.id, lockedUntil: msg.lockedUntil, status: "sending" }, data: { lockedUntil: next } })
+          .catch(() => ({ count: 0 }));
+        if (r.count === 1) msg.lockedUntil = next;
+      });
+    }, every);
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await inFlight;
+      },
+    };
+  }
+
   private async retryLater(msg: Claimed, now: Date, err: unknown): Promise<"retried" | "failed"> {
     const max = this.opts.maxAttempts ?? 6;
     const lastError = describe(err);
@@ -228,9 +254,11 @@ export class OutboxWorker {
       this.log.warn("outbox message has nowhere to go", { id: String(msg.id), kind: msg.kind });
       return "failed";
     }
+    const heartbeat = this.keepLease(msg);
     try {
       await sender(ref.reference, composed.reply);
     } catch (err) {
+      await heartbeat.stop();
       if (isPermanentDeliveryError(err)) {
         await this.opts.db.conversationRef.update({ where: { id: ref.id }, data: { active: false } });
         const other = await this.opts.db.conversationRef.count({ where: { userId: msg.userId, platform: p.platform, active: true } });
@@ -244,6 +272,7 @@ export class OutboxWorker {
       }
       return this.retryLater(msg, now, err);
     }
+    await heartbeat.stop();
     await this.finish(msg, { status: "sent", sentAt: now, lastError: null });
     this.log.info("outbox message sent", { id: String(msg.id), kind: msg.kind, attempts: msg.attempts });
     return "sent";

@@ -205,6 +205,28 @@ describeEachDb("outbox and reminders", (kind) => {
     expect((await rowsOf(p.user.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
   });
 
+  it("keeps the lease while a slow send is in flight, so another instance does not send it again", async () => {
+    const p = await booked();
+    await service.broadcast(p.seriesNo, "slow post", { now: BOOKING_TIME });
+    const [row] = await rowsOf(p.user.id);
+    const sent: string[] = [];
+    let otherTick: unknown;
+    const other = worker({ console: async () => void sent.push("other") }, { leaseMs: 3_000, reminderOffsetsMs: [] }, 1);
+    // the post takes long: until the lease has been pushed twice past its first end...
+    const slow = async () => {
+      const pushed = BOOKING_TIME.getTime() + 3_000 + 2 * 1_000;
+      while ((await db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).lockedUntil!.getTime() < pushed) await new Promise((r) => setTimeout(r, 50));
+      // ...and meanwhile another instance looks, at a time the first lease would have run out
+      otherTick = await other.tick(new Date(BOOKING_TIME.getTime() + 3_500));
+      sent.push("slow");
+    };
+    const w = worker({ console: slow }, { leaseMs: 3_000, reminderOffsetsMs: [] });
+    expect(await w.tick(BOOKING_TIME)).toMatchObject({ sent: 1 });
+    expect(otherTick).toMatchObject({ sent: 0 });
+    expect(sent).toEqual(["slow"]);
+    expect((await rowsOf(p.user.id))[0]).toMatchObject({ status: "sent", attempts: 1, lockedUntil: null });
+  });
+
   it("two workers on one database send every message exactly once", async () => {
     const no = ++seriesNo;
     await service.addSession(fields(no, 60));
