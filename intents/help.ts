@@ -28,6 +28,7 @@ export const help = defineIntent({
             { label: "項目の説明 / Explain an item", value: "「No.115」「115番は？」「バックアップの項目は？」\n\"What does item 124 require?\"" },
             { label: "レベル・分野ごとの一覧 / Lists", value: "「レベル1の一覧」「ID・認証の項目」\n\"list level 2\"" },
             { label: "よくある質問 / FAQ", value: "「提出期限は？」「対象外とは？」\n\"who must answer?\"" },
+            { label: "よろず相談会 / Consultation sessions", value: "「相談会の予定は？」「第3回を予約」「予約を確認」「第3回をキャンセル」\n\"sessions\", \"book session 3\", \"my bookings\"" },
           ],
         },
         {
@@ -41,6 +42,7 @@ export const help = defineIntent({
           choices: [
             { label: "No.1 を見る / Show No.1", action: { intent: "show_item", params: { nos: [1] } } },
             { label: "レベル1の一覧 / Level 1 list", action: { intent: "list_items", params: { level: 1 } } },
+            { label: "相談会の予定 / Sessions", action: { intent: "sessions_list", params: {} } },
           ],
         },
       ],
