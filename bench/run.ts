@@ -5,6 +5,14 @@ import { measureStartup } from "./startup.ts";
 import { measureSlackTurns } from "./slack-turns.ts";
 import { measureRetrieval } from "../src/knowledge/retrieval-eval.ts";
 import { measureIndex } from "./index-cost.ts";
+import { measureRecordVsEcho } from "./pipeline-turns.ts";
+import { measureExport } from "../src/assessment/bench-figures.ts";
+import { measureBooking } from "../src/booking/bench-figures.ts";
+import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
+
+// The PostgreSQL server for the figures that need one (the tests' server by default).
+const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const pg = await postgresAvailable(PG_URL);
 
 type Row = [section: string, figure: string, value: string | number, baseline?: string | number];
 
@@ -23,11 +31,17 @@ async function section<T>(name: string, run: () => Promise<T>, toRows: (r: T) =>
   }
 }
 
-await section("startup", measureStartup, (r) => [
-  ["startup", "ready (fresh data dir, migrations applied) ms", r.ready_ms],
-  ["startup", "ready (second start) ms", r.ready_warm_ms],
-  ["startup", "resident memory after start MB", r.rss_mb],
+await section("startup", () => measureStartup(), (r) => [
+  ["startup", "PGlite: ready, first start (creates the db) ms", r.ready_ms],
+  ["startup", "PGlite: ready, second start ms", r.ready_warm_ms],
+  ["startup", "PGlite: resident memory after start MB", r.rss_mb],
 ]);
+if (pg)
+  await section("startup_postgres", () => withScratchDatabase(PG_URL, (url) => measureStartup(url)), (r) => [
+    ["startup", "PostgreSQL: ready, first start (migrates) ms", r.ready_ms],
+    ["startup", "PostgreSQL: ready, second start ms", r.ready_warm_ms],
+    ["startup", "PostgreSQL: resident memory after start MB", r.rss_mb],
+  ]);
 
 for (const [name, file] of [
   ["retrieval_dev", "test/fixtures/retrieval-dev.jsonl"],
@@ -51,6 +65,36 @@ await section("slack_turn", () => measureSlackTurns(200), (r) => [
   ["slack turn", `${r.real.intent} p99 ms (echo baseline)`, r.real.p99_ms, r.echo.p99_ms],
   ["slack turn", "ratio to echo p50 / p99", `${r.ratio_p50} / ${r.ratio_p99}`],
 ]);
+
+await section("record_answer", () => measureRecordVsEcho(300), (r) => [
+  ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
+  ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
+]);
+if (pg)
+  await section("record_answer_postgres", () => withScratchDatabase(PG_URL, (url) => measureRecordVsEcho(300, url)), (r) => [
+    ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
+    ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
+  ]);
+
+await section("export", () => measureExport(10), (r) => [
+  ["export", `${r.items}-item xlsx p50 / max ms (${r.xlsx_bytes} bytes)`, `${r.xlsx_p50_ms} / ${r.xlsx_max_ms}`],
+  ["export", `${r.items}-item csv p50 / max ms (${r.csv_bytes} bytes)`, `${r.csv_p50_ms} / ${r.csv_max_ms}`],
+]);
+
+await section("booking", () => measureBooking({ databaseUrl: pg ? PG_URL : undefined, attempts: 500, capacity: 20 }), (r) => {
+  const out: Row[] = [
+    ["booking", `PGlite: ${r.pglite.attempts} concurrent attempts/s (${r.pglite.clients} client)`, r.pglite.attempts_per_s],
+    ["booking", `PGlite: confirmed = capacity ${r.pglite.capacity}, errors`, `${r.pglite.confirmed} (${r.pglite.correct ? "correct" : "WRONG"}), ${r.pglite.errors}`],
+  ];
+  if ("skipped" in r.postgres) out.push(["booking", "PostgreSQL", `skipped: ${r.postgres.skipped}`]);
+  else
+    out.push(
+      ["booking", `PostgreSQL: ${r.postgres.attempts} concurrent attempts/s (${r.postgres.clients} clients)`, r.postgres.attempts_per_s],
+      ["booking", `PostgreSQL: confirmed = capacity ${r.postgres.capacity}, errors`, `${r.postgres.confirmed} (${r.postgres.correct ? "correct" : "WRONG"}), ${r.postgres.errors}`],
+    );
+  return out;
+});
+if (!pg) rows.push(["postgres", "figures on PostgreSQL", `skipped: no server at ${PG_URL.replace(/\/\/[^@]*@/, "//")}`]);
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/latest.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");

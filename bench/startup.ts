@@ -33,7 +33,7 @@ export interface StartupFigures {
   rss_mb: number;
 }
 
-async function startOnce(dataDir: string): Promise<{ ms: number; rss: number }> {
+async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -48,6 +48,7 @@ async function startOnce(dataDir: string): Promise<{ ms: number; rss: number }> 
       SLACK_BOT_TOKEN: "xoxb-bench",
       SLACK_SIGNING_SECRET: "bench-secret",
       SLACK_API_URL: "http://127.0.0.1:9/api/",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -68,9 +69,10 @@ async function startOnce(dataDir: string): Promise<{ ms: number; rss: number }> 
   }
 }
 
-export async function measureStartup(): Promise<StartupFigures> {
+/** With `databaseUrl` (an empty database), on PostgreSQL; otherwise on the embedded PGlite. */
+export async function measureStartup(databaseUrl?: string): Promise<StartupFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), "jama-bench-start-"));
-  const cold = await startOnce(dataDir);
-  const warm = await startOnce(dataDir);
+  const cold = await startOnce(dataDir, databaseUrl);
+  const warm = await startOnce(dataDir, databaseUrl);
   return { ready_ms: round(cold.ms), ready_warm_ms: round(warm.ms), rss_mb: warm.rss };
 }
