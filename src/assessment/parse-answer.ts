@@ -17,6 +17,10 @@ export type ParsedAnswer =
 const QUESTION =
   /(達成条件|達成基準|達成要件|達成とみな|達成(する|させる|の)(には|ため|方法)|達成率|達成状況|達成度|達成に(は|必要)|対象外(とは|って|の意味|にでき|になる|にして(いい|よい|も)|の条件|の基準|の判断|かどうか|の例)|とは[?？]?$|って何|ってなに|どういう|what counts|achieved when|achievement rate|how (do|can|to|should|is)|what (does|is)|what's|\bmean(s|ing)?\b|\bdefin)/i;
 
+/** Sentence endings and openings that make a question even without a question mark. */
+const QUESTION_END = /(ですか|ますか|でしょうか|ませんか|かな|のか|か)[。.!！]?\s*$/;
+const QUESTION_START = /^\s*(is|are|does|do|did|can|could|should|has|have|was|were|will|would)\b/i;
+
 /** Words around the numbers and the status that carry no meaning of their own. */
 const PREFIX_FILLER =
   /(mark(ed)?|set|record|update|change|item|items|number|answer(ed)?|for|as|to|is|are|the|was|were|our|we|status|of|please|no\.?|#|番|項目|は|を|が|も|の|これ|それ|この項目|その項目|この|その|うち|当社|弊社|回答|ステータス|を?回答して|[\s:=、,。.()（）「」])/gi;
@@ -68,7 +72,8 @@ export function parseAnswer(text: string, choices: AnswerChoices): ParsedAnswer 
   if (nos.length === 0 && leftover.length > 0) return null;
   if (leftover.length > 20) return null;
 
-  if (/[?？]\s*$/.test(raw)) return nos.length ? { kind: "status-query", nos } : null;
+  // a question ("No.115は達成?", "115は対象外になりますか", "is 115 achieved"): never recorded
+  if (/[?？]\s*$/.test(raw) || QUESTION_END.test(raw) || QUESTION_START.test(folded)) return nos.length ? { kind: "status-query", nos } : null;
 
   // a second, different status before any explicit note marker: ask back
   const marker = NOTE_MARKER.exec(fold(suffix).toLowerCase());

@@ -67,6 +67,11 @@ describe("parseAnswer", () => {
   it("turns a question about our answer into a status query", () => {
     expect(parse("No.115は達成?")).toEqual({ kind: "status-query", nos: [115] });
     expect(parse("115は達成?")).toEqual({ kind: "status-query", nos: [115] });
+    // questions without a question mark are never recorded either
+    expect(parse("115は対象外になりますか")).toEqual({ kind: "status-query", nos: [115] });
+    expect(parse("No.115は達成でしょうか")).toEqual({ kind: "status-query", nos: [115] });
+    expect(parse("is 115 achieved")).toEqual({ kind: "status-query", nos: [115] });
+    expect(parse("対象外にできますか")).toBeNull();
   });
 
   it("leaves questions about the guideline and unrelated sentences alone", () => {
