@@ -21,8 +21,14 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
       create: { ...key, displayName: turn.user.name, role: first ? "admin" : "member", timeZone: turn.user.timeZone, locale: turn.user.locale },
       update: {},
     });
-  } else if (turn.user.name !== undefined && turn.user.name !== user.displayName) {
-    user = await db.user.update({ where: { id: user.id }, data: { displayName: turn.user.name, lastSeenAt: new Date() } });
+  } else if (
+    (turn.user.name !== undefined && turn.user.name !== user.displayName) ||
+    (turn.user.timeZone !== undefined && turn.user.timeZone !== user.timeZone)
+  ) {
+    user = await db.user.update({
+      where: { id: user.id },
+      data: { displayName: turn.user.name ?? user.displayName, timeZone: turn.user.timeZone ?? user.timeZone, lastSeenAt: new Date() },
+    });
   }
   const roles = new Set<Role>(["member"]);
   if (user.role === "admin") roles.add("admin");

@@ -64,6 +64,9 @@ describe("Slack HTTP endpoint", () => {
     expect(blocks[0]).toMatchObject({ type: "header" });
     expect(JSON.stringify(blocks)).toContain("当方の解釈");
     expect(blocks.some((b) => b.type === "actions")).toBe(true);
+    // the person's name and time zone come from users.info
+    const user = await app.services.db.user.findFirst({ where: { platformUserId: "UDM1" } });
+    expect(user).toMatchObject({ displayName: "Test User" });
   });
 
   it("answers an @mention in the thread of that message, without the mention text", async () => {

@@ -85,7 +85,12 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
 
   const allowed = (team: string | undefined) => !opts.allowedTeams.length || (team !== undefined && opts.allowedTeams.includes(team));
 
+  const profiles = new UserProfiles(log);
   const dispatch = async (turn: Turn, dest: Destination, client: WebClient) => {
+    // Events carry only a user id: the display name (for registrant lists and the audit trail)
+    // and the time zone (for session times) come from users.info, cached.
+    const profile = await profiles.get(client, turn.user.platformUserId);
+    turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
     const result = await opts.handle(turn);
     if (!result) return;
     await deliver(client, dest, result.reply, log);
@@ -195,6 +200,28 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       if (socketMode) await app.stop();
     },
   };
+}
+
+/** users.info, remembered for an hour; a failure only means no name or time zone for this turn. */
+class UserProfiles {
+  private readonly cache = new Map<string, { at: number; profile?: { name?: string; timeZone?: string } }>();
+  constructor(private readonly log: Logger) {}
+
+  async get(client: WebClient, user: string): Promise<{ name?: string; timeZone?: string } | undefined> {
+    const hit = this.cache.get(user);
+    if (hit && Date.now() - hit.at < 3_600_000) return hit.profile;
+    try {
+      const r = await client.users.info({ user });
+      const u = r.user as { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string } } | undefined;
+      const profile = u ? { name: u.profile?.display_name || u.real_name || u.name, timeZone: u.tz } : undefined;
+      this.cache.set(user, { at: Date.now(), profile });
+      return profile;
+    } catch (err) {
+      this.log.warn("users.info failed", { error: (err as Error).message });
+      this.cache.set(user, { at: Date.now() });
+      return undefined;
+    }
+  }
 }
 
 export function orgKey(enterpriseId: string | undefined | null, teamId: string | undefined): string {
