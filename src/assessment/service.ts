@@ -392,33 +392,38 @@ export class AssessmentService {
    * averages. Returns the averages only when at least `minOrgsForAverage` organisations answered.
    */
   async deploymentAverages(fiscalYear: number, version = this.kb.version) {
-    const rows = await this.db.$queryRaw<{ orgId: string; itemNo: number; status: string }[]>`
-      SELECT a."orgId", a."itemNo", a.status FROM "Answer" a
-      JOIN "Assessment" s ON s.id = a."assessmentId"
-      WHERE s."fiscalYear" = ${fiscalYear} AND s."guidelineVersion" = ${version} AND a.status <> ${UNANSWERED}`;
-    const byOrg = new Map<string, Map<number, string>>();
-    for (const r of rows) {
-      if (!byOrg.has(r.orgId)) byOrg.set(r.orgId, new Map());
-      byOrg.get(r.orgId)!.set(r.itemNo, r.status);
-    }
-    const orgs = byOrg.size;
+    // counted in the database, one row per organisation: this runs on every progress request
+    const lv = ([1, 2, 3] as const).map((l) => this.kb.itemsOfLevel(l).map((i) => i.no));
+    const achieved = this.choices.list.filter((c) => c.counts_as_achieved).map((c) => c.id);
+    const excluded = this.choices.list.filter((c) => c.excluded_from_denominator).map((c) => c.id);
+    const rows = await this.db.$queryRaw<Record<string, bigint | number | string>[]>`
+      SELECT a."orgId",
+        COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a1,
+        COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x1,
+        COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[1]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a2,
+        COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[1]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x2,
+        COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[2]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a3,
+        COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[2]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x3,
+        COUNT(*) FILTER (WHERE a."itemNo" <= ${this.kb.totalItems} AND a.status = ANY(${achieved}::text[])) AS aall,
+        COUNT(*) FILTER (WHERE a."itemNo" <= ${this.kb.totalItems} AND a.status = ANY(${excluded}::text[])) AS xall
+      FROM "Answer" a JOIN "Assessment" s ON s.id = a."assessmentId"
+      WHERE s."fiscalYear" = ${fiscalYear} AND s."guidelineVersion" = ${version} AND a.status <> ${UNANSWERED}
+      GROUP BY a."orgId"`;
+    const orgs = rows.length;
     if (orgs < this.minOrgsForAverage) return { orgs, shown: false as const };
-    const sums = { 1: 0, 2: 0, 3: 0, all: 0 } as Record<string, number>;
-    const counts = { 1: 0, 2: 0, 3: 0, all: 0 } as Record<string, number>;
-    for (const answers of byOrg.values()) {
-      const p = computeProgress(this.kb, this.choices, answers, 2);
-      for (const l of p.levels)
-        if (l.rate !== null) {
-          sums[l.level] += l.rate;
-          counts[l.level]++;
-        }
-      if (p.all.rate !== null) {
-        sums.all += p.all.rate;
-        counts.all++;
-      }
-    }
-    const avg = (k: string) => (counts[k] ? sums[k] / counts[k] : null);
-    return { orgs, shown: true as const, levels: { 1: avg("1"), 2: avg("2"), 3: avg("3") } as Record<Level, number | null>, all: avg("all") };
+    const mean = (a: string, x: string, items: number) => {
+      const rates = rows
+        .map((r) => ({ achieved: Number(r[a]), denominator: items - Number(r[x]) }))
+        .filter((r) => r.denominator > 0)
+        .map((r) => r.achieved / r.denominator);
+      return rates.length ? rates.reduce((p, q) => p + q, 0) / rates.length : null;
+    };
+    return {
+      orgs,
+      shown: true as const,
+      levels: { 1: mean("a1", "x1", lv[0].length), 2: mean("a2", "x2", lv[1].length), 3: mean("a3", "x3", lv[2].length) } as Record<Level, number | null>,
+      all: mean("aall", "xall", this.kb.totalItems),
+    };
   }
 
   /** For the secretariat: how many organisations have an assessment, answers, a submitted sheet. */

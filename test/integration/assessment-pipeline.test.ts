@@ -330,10 +330,17 @@ describeEachDb("assessment in conversation", (kind) => {
       expect(few).toContain("回答のある組織が5組織未満のため");
       expect(few).not.toMatch(/組織の平均:/);
       await ask(`No.${lv1[0]}は達成`, "console:avg-5");
+      await ask(`No.${lv1[1]} 対象外 理由: 該当なし`, "console:avg-1");
       const many = allText((await ask("進捗", "console:avg-1")).reply);
-      // 3 of 5 achieved the one item: the mean of 1/47 over three organisations and 0 over two
-      expect(many).toContain(`5組織の平均: レベル1 ${Math.round(((3 / 47) / 5) * 100)}%`);
+      // 3 of 5 achieved the one item; one of them has a 対象外 too: 1/46, 1/47, 1/47, 0, 0
+      const mean = (1 / 46 + 2 / 47) / 5;
+      expect(many).toContain(`5組織の平均: レベル1 ${Math.round(mean * 100)}%`);
       expect(many).not.toContain("avg-2");
+      const fy = fresh.services.assessment.service.fiscalYear(new Date());
+      const avg = await fresh.services.assessment.service.deploymentAverages(fy);
+      expect(avg.shown && avg.levels[1]).toBeCloseTo(mean, 12);
+      expect(avg.shown && avg.levels[2]).toBe(0);
+      expect(avg.shown && avg.all).toBeCloseTo((1 / 152 + 2 / 153) / 5, 12);
     } finally {
       await fresh.close();
     }
