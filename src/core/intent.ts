@@ -34,6 +34,8 @@ export interface MatchContext {
   lang: Lang;
   /** The normalised message (NFKC, lower case). */
   normalized: string;
+  /** The message came with attached files. */
+  hasFiles: boolean;
 }
 
 export interface Intent<P = Record<string, unknown>> {
@@ -51,6 +53,11 @@ export interface Intent<P = Record<string, unknown>> {
    * lacks what the intent needs after all (then the fallback takes it).
    */
   extract?: (text: string, ctx: MatchContext) => Record<string, unknown> | null;
+  /**
+   * Reads attached files: when a message carries files, these intents are asked first, so a
+   * pending question ("what topic would you bring?") does not swallow an uploaded sheet.
+   */
+  acceptsFiles?: boolean;
   /** Who may call it; default: any member of the organisation. */
   role?: Role;
   /**

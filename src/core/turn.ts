@@ -12,6 +12,15 @@ export type TurnInput =
   /** action is null when the platform payload could not be read (malformed or forged). */
   | { kind: "action"; action: ActionRef | null };
 
+/** A file the user attached (a Slack file share, a file in a Teams personal chat). */
+export interface IncomingFile {
+  name: string;
+  /** as the platform reports it, before downloading */
+  size?: number;
+  /** Fetches the bytes; the adapter decides how (the bot token for Slack, a pre-signed URL for Teams). */
+  download(): Promise<Buffer>;
+}
+
 export interface Turn {
   platform: Platform;
   /** The platform's delivery id (Slack event_id or message ts, Teams activity id) for dedupe. */
@@ -32,6 +41,8 @@ export interface Turn {
     reference?: { key: string; data: unknown };
   };
   input: TurnInput;
+  /** Files attached to the message, if any. */
+  files?: IncomingFile[];
   receivedAt: Date;
 }
 

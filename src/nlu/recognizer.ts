@@ -62,12 +62,13 @@ export class Recognizer {
     return [...this.intents];
   }
 
-  async recognize(input: TurnInput, state: ConversationData, lang: Lang): Promise<Recognition> {
+  async recognize(input: TurnInput, state: ConversationData, lang: Lang, hasFiles = false): Promise<Recognition> {
     if (input.kind === "action") return this.fromAction(input.action);
 
     const normalized = normalize(input.text);
-    const ctx: MatchContext = { state, lang, normalized };
-    for (const it of this.intents) {
+    const ctx: MatchContext = { state, lang, normalized, hasFiles };
+    const order = hasFiles ? [...this.intents.filter((i) => i.acceptsFiles), ...this.intents.filter((i) => !i.acceptsFiles)] : this.intents;
+    for (const it of order) {
       const params = it.match?.(input.text, ctx);
       if (params) return { intent: it, params, via: "pattern" };
     }

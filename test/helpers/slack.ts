@@ -31,6 +31,8 @@ export interface FakeSlack {
   delay(method: string, ms: number): void;
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
+  /** Serves a file as Slack's file host would (url_private_download); it requires the bot token. */
+  serveFile(name: string, data: Buffer): string;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: ApiCall[] = [];
   const waiters: { method: string; n: number; resolve: (c: ApiCall[]) => void }[] = [];
   const failures = new Map<string, { status?: number; error?: string; times: number }>();
+  const files = new Map<string, Buffer>();
   const delays = new Map<string, number>();
   let ts = 1_700_000_000;
   let base = "";
@@ -76,6 +79,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(body));
       };
+      if (req.method === "GET" && path.startsWith("/files-pri/")) {
+        const file = files.get(decodeURIComponent(path.slice(11)));
+        record("file.download", { path, authorization: req.headers.authorization });
+        if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`) return reply(403, { ok: false, error: "not_authed" });
+        if (!file) return reply(404, { ok: false, error: "file_not_found" });
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        return res.end(file);
+      }
       if (path.startsWith("/upload/")) {
         record("upload", { id: path.slice(8), bytes: raw.length, data: raw });
         return reply(200, { ok: true });
@@ -143,6 +154,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         }, ms);
       });
     },
+    serveFile(name, data) {
+      files.set(name, data);
+      return `${base}/files-pri/${encodeURIComponent(name)}`;
+    },
     failNext(method, how) {
       failures.set(method, { ...how, times: how.times ?? 1 });
     },
@@ -155,8 +170,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 }
 
 let eventSeq = 0;
-/** A real Events API envelope (event_callback) for a DM to the bot. */
-export function dmEvent(text: string, o: { user?: string; team?: string; channel?: string; ts?: string; eventId?: string } = {}) {
+/** A real Events API envelope (event_callback) for a DM to the bot; with `files`, a file_share message. */
+export function dmEvent(
+  text: string,
+  o: { user?: string; team?: string; channel?: string; ts?: string; eventId?: string; files?: { name: string; url: string; size: number }[] } = {},
+) {
   const ts = o.ts ?? `${1_700_000_000 + ++eventSeq}.${String(eventSeq).padStart(6, "0")}`;
   return {
     token: "legacy-verification-token",
@@ -173,6 +191,25 @@ export function dmEvent(text: string, o: { user?: string; team?: string; channel
       client_msg_id: `c-${eventSeq}`,
       team: o.team ?? "T1",
       blocks: [],
+      ...(o.files
+        ? {
+            subtype: "file_share",
+            upload: false,
+            display_as_bot: false,
+            files: o.files.map((f, i) => ({
+              id: `F0FILE${i}`,
+              name: f.name,
+              title: f.name,
+              mimetype: f.name.endsWith(".csv") ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              filetype: f.name.split(".").pop(),
+              size: f.size,
+              mode: "hosted",
+              is_external: false,
+              url_private: f.url,
+              url_private_download: f.url,
+            })),
+          }
+        : {}),
     },
     type: "event_callback",
     event_id: o.eventId ?? `Ev${String(++eventSeq).padStart(8, "0")}`,

@@ -5,7 +5,7 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt"
 import type { Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
-import type { ActionRef, Turn } from "../../core/turn.ts";
+import type { ActionRef, IncomingFile, Turn } from "../../core/turn.ts";
 import { conversationKey } from "../../core/turn.ts";
 import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
 
@@ -96,14 +96,17 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     await deliver(client, dest, result.reply, log);
   };
 
-  // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype.
+  // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
+  // a message with an uploaded file has subtype file_share and is taken.
   app.message(async ({ message, body, client }) => {
     const m = message as unknown as Record<string, string | undefined>;
-    if (m.subtype || m.bot_id || m.channel_type !== "im" || !m.user) return;
+    if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
     const b = body as unknown as Record<string, string | undefined>;
     const team = m.user_team ?? m.team ?? b.team_id;
     if (!allowed(b.team_id)) return log.warn("message from a workspace not allowed", { team: b.team_id });
     const turn = textTurn({ b, m, team, text: m.text ?? "", kind: "personal" });
+    const files = (message as unknown as { files?: SlackFile[] }).files;
+    if (files?.length) turn.files = files.map((f) => incomingFile(f, opts.botToken, opts.apiUrl));
     await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client);
   });
 
@@ -198,6 +201,33 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     },
     async stop() {
       if (socketMode) await app.stop();
+    },
+  };
+}
+
+interface SlackFile {
+  name?: string;
+  size?: number;
+  url_private_download?: string;
+  url_private?: string;
+}
+
+/**
+ * A file shared in a DM, downloaded with the bot token (files:read). The token goes only to
+ * Slack's file host (or the Web API stand-in the tests configure), never to a URL of another host.
+ */
+export function incomingFile(f: SlackFile, botToken: string, apiUrl?: string): IncomingFile {
+  return {
+    name: f.name ?? "file",
+    size: f.size,
+    async download() {
+      const url = f.url_private_download ?? f.url_private;
+      if (!url) throw new Error("the file has no download URL");
+      const allowed = [new URL("https://files.slack.com").origin, ...(apiUrl ? [new URL(apiUrl).origin] : [])];
+      if (!allowed.includes(new URL(url).origin)) throw new Error(`refusing to send the bot token to ${new URL(url).origin}`);
+      const res = await fetch(url, { headers: { Authorization: `Bearer ${botToken}` } });
+      if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
+      return Buffer.from(await res.arrayBuffer());
     },
   };
 }

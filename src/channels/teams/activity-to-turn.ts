@@ -3,7 +3,7 @@
 // mention removed, or a card action). Pure: no I/O, so the mapping is unit-tested on its own.
 import botbuilder from "botbuilder";
 import type { Activity } from "botbuilder";
-import type { ActionRef, Turn } from "../../core/turn.ts";
+import type { ActionRef, IncomingFile, Turn } from "../../core/turn.ts";
 import { conversationKey } from "../../core/turn.ts";
 import { decodeCardAction } from "./render-card.ts";
 
@@ -109,4 +109,29 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
       receivedAt: new Date(),
     },
   };
+}
+
+const FILE_INFO = "application/vnd.microsoft.teams.file.download.info";
+
+/**
+ * Files a user sent in a personal chat (the bot's manifest says supportsFiles). Teams gives a
+ * short-lived pre-authenticated download URL; only https is fetched (plain http only outside
+ * production, for the local stand-in the tests use).
+ */
+export function filesOf(activity: Partial<Activity>, allowHttp: boolean): IncomingFile[] {
+  return (activity.attachments ?? [])
+    .filter((a) => a.contentType === FILE_INFO)
+    .map((a) => {
+      const content = (a.content ?? {}) as { downloadUrl?: unknown; fileType?: unknown };
+      return {
+        name: a.name ?? `file.${typeof content.fileType === "string" ? content.fileType : "bin"}`,
+        async download() {
+          const url = typeof content.downloadUrl === "string" ? new URL(content.downloadUrl) : undefined;
+          if (!url || (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:"))) throw new Error("no usable download URL");
+          const res = await fetch(url);
+          if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
+          return Buffer.from(await res.arrayBuffer());
+        },
+      };
+    });
 }

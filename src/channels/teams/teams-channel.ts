@@ -9,7 +9,7 @@ import express, { type Application, type Request, type Response } from "express"
 import type { Logger } from "../../core/logger.ts";
 import { both, type Reply } from "../../core/reply.ts";
 import type { Turn } from "../../core/turn.ts";
-import { activityToTurn, conversationKind, messageText, readExecuteAction } from "./activity-to-turn.ts";
+import { activityToTurn, conversationKind, messageText, readExecuteAction , filesOf } from "./activity-to-turn.ts";
 import { authFailureStatus, createBotAuthentication, type BotAuthenticationOptions } from "./bot-authentication.ts";
 import { deliverReply, describeError } from "./deliver-reply.ts";
 import { decodeCardAction } from "./render-card.ts";
@@ -97,7 +97,12 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     let input: Turn["input"];
     if (a.type === ActivityTypes.Message) {
       // A card's Action.Submit arrives as a message whose value is the button's data.
-      input = a.value !== undefined && a.value !== null ? { kind: "action", action: decodeCardAction(a.value) } : { kind: "text", text: messageText(a) || "ヘルプ" };
+      // A message that only carries a file has no text; anything else empty means "help".
+      const hasFile = filesOf(a, !opts.production).length > 0;
+      input =
+        a.value !== undefined && a.value !== null
+          ? { kind: "action", action: decodeCardAction(a.value) }
+          : { kind: "text", text: messageText(a) || (hasFile ? "" : "ヘルプ") };
     } else if (a.type === ActivityTypes.Invoke) {
       if (a.name !== "adaptiveCard/action") return respond(invokeError(400, "NotSupported", `invoke ${String(a.name)} is not supported`));
       const execute = readExecuteAction(a);
@@ -124,6 +129,8 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       return;
     }
 
+    const files = a.type === ActivityTypes.Message ? filesOf(a, !opts.production) : [];
+    if (files.length) mapped.turn.files = files;
     const result = await opts.handle(mapped.turn);
     if (!result) {
       // A redelivery of something already answered: the first delivery posted the answer.
