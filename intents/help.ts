@@ -16,7 +16,8 @@ export const help = defineIntent({
   async handle(): Promise<Reply> {
     const text =
       "自工会/部工会ガイドラインのチェックシート(153項目)の自己評価をお手伝いします。\n" +
-      "I help you with the JAMA/JAPIA guideline check sheet (153 items): explaining items, recording your answers, and booking consultation sessions.";
+      "I help you with the JAMA/JAPIA guideline check sheet (153 items): explaining items, recording your answers, and booking consultation sessions.\n" +
+      "会社の回答や進捗は、あなたの会社のメンバーだけに表示されます。 / Your company's answers and progress are shown only to your company's members.";
     return {
       text,
       blocks: [
@@ -28,6 +29,14 @@ export const help = defineIntent({
             { label: "項目の説明 / Explain an item", value: "「No.115」「115番は？」「バックアップの項目は？」\n\"What does item 124 require?\"" },
             { label: "レベル・分野ごとの一覧 / Lists", value: "「レベル1の一覧」「ID・認証の項目」\n\"list level 2\"" },
             { label: "よくある質問 / FAQ", value: "「提出期限は？」「対象外とは？」\n\"who must answer?\"" },
+            {
+              label: "自社の回答を記録 / Record your answers",
+              value: "「No.115は達成」「115 未達成 EDR未導入のため」「No.1〜3 達成」「124 対象外 理由: 該当なし」「レベル1を順番に回答」「元に戻す」「No.115の履歴」\n\"mark 124 as achieved\", \"answer level 1 in order\", \"undo\"",
+            },
+            {
+              label: "進捗と提出準備 / Progress and submission",
+              value: "「進捗」「重点課題」「エクスポート」(xlsx/csv)、記入済みシートを添付して取り込み、「昨年度の回答を引き継ぐ」\n\"progress\", \"gaps\", \"export\"; attach a filled-in sheet to import it",
+            },
             { label: "よろず相談会 / Consultation sessions", value: "「相談会の予定は？」「第3回を予約」「予約を確認」「第3回をキャンセル」\n\"sessions\", \"book session 3\", \"my bookings\"" },
           ],
         },
@@ -42,6 +51,7 @@ export const help = defineIntent({
           choices: [
             { label: "No.1 を見る / Show No.1", action: { intent: "show_item", params: { nos: [1] } } },
             { label: "レベル1の一覧 / Level 1 list", action: { intent: "list_items", params: { level: 1 } } },
+            { label: "進捗 / Progress", action: { intent: "show_progress", params: {} } },
             { label: "相談会の予定 / Sessions", action: { intent: "sessions_list", params: {} } },
           ],
         },
