@@ -1,6 +1,6 @@
-// A scratch database on the PostgreSQL server for one bench section, dropped afterwards.
-import { randomUUID } from "node:crypto";
+// The PostgreSQL server for the bench's figures, when one answers.
 import pg from "pg";
+import { createScratchDatabase } from "../test/helpers/scratch-database.ts";
 
 export async function postgresAvailable(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -15,23 +15,12 @@ export async function postgresAvailable(url: string): Promise<boolean> {
   }
 }
 
+/** Runs `run` on a scratch database of the server, dropped afterwards. */
 export async function withScratchDatabase<T>(serverUrl: string, run: (url: string) => Promise<T>): Promise<T> {
-  const name = `bench_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(serverUrl, "bench");
   try {
-    return await run(url.toString());
+    return await run(scratch.url);
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }

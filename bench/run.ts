@@ -6,8 +6,8 @@ import { measureSlackTurns } from "./slack-turns.ts";
 import { measureRetrieval } from "../src/knowledge/retrieval-eval.ts";
 import { measureIndex } from "./index-cost.ts";
 import { measureRecordVsEcho } from "./pipeline-turns.ts";
-import { measureExport } from "../src/assessment/bench-figures.ts";
-import { measureBooking } from "../src/booking/bench-figures.ts";
+import { measureExport } from "./export.ts";
+import { measureBooking } from "./booking.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).

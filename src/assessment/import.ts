@@ -3,12 +3,13 @@
 // anywhere in the first rows), values are read whatever their form (○ × - 達成 N/A, "No.1", full-width
 // digits, rich text, formulas, links), and every row that cannot be read is reported, never guessed.
 // Nothing is written here: the caller shows a preview and applies it after confirmation.
-import ExcelJS from "exceljs";
+import { ImportError, MAX_IMPORT_BYTES, readTables, type Table } from "../core/spreadsheet.ts";
 import { UNANSWERED, fold, type AnswerChoices } from "./choices.ts";
 import { MAX_NOTE } from "./parse-answer.ts";
 import type { AnswerChange, CurrentAnswer } from "./service.ts";
 
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+export { ImportError, MAX_IMPORT_BYTES, decodeText, parseCsv } from "../core/spreadsheet.ts";
+
 const HEADER_SCAN_ROWS = 30;
 
 export interface ImportRow {
@@ -38,125 +39,13 @@ export interface ParsedSheet {
   headerLine?: number;
 }
 
-export class ImportError extends Error {
-  constructor(public readonly code: "too_large" | "unreadable" | "no_header" | "unsupported") {
-    super(code);
-    this.name = "ImportError";
-  }
-}
 
-type Table = { name?: string; rows: string[][] };
 
 const norm = (s: string) => fold(s).toLowerCase().replace(/[\s　:：]/g, "");
 const H_NO = /^(no\.?|№|番号|項目番号|項番|itemno\.?|itemnumber|number|#|no\.?\(番号\))$/;
 const H_STATUS = /^(回答|回答結果|評価|評価結果|結果|達成状況|達成度|状況|ステータス|自己評価|判定|answer|status|result|assessment|selfassessment)([(（].*)?$/;
 const H_NOTE = /^(メモ|備考|理由|コメント|メモ・理由|メモ・備考|対象外の理由|note|notes|comment|comments|reason|remarks|note\/reason)([(（].*)?$/;
 const H_EVIDENCE = /^(証跡|エビデンス|根拠|evidence|url|link)([(（].*)?$/;
-
-/** Reads an .xlsx or .csv into tables of strings (one per worksheet). */
-export async function readTables(data: Buffer, fileName: string): Promise<Table[]> {
-  if (data.length > MAX_IMPORT_BYTES) throw new ImportError("too_large");
-  const lower = fileName.toLowerCase();
-  const isZip = data.length > 4 && data[0] === 0x50 && data[1] === 0x4b;
-  if (lower.endsWith(".xlsx") || isZip) {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(data as never);
-    } catch {
-      throw new ImportError("unreadable");
-    }
-    return wb.worksheets.map((ws) => {
-      const rows: string[][] = [];
-      ws.eachRow({ includeEmpty: true }, (row, n) => {
-        const cells: string[] = [];
-        row.eachCell({ includeEmpty: true }, (cell, c) => {
-          cells[c - 1] = cellString(cell.value);
-        });
-        rows[n - 1] = Array.from(cells, (c) => c ?? "");
-      });
-      return { name: ws.name, rows: Array.from(rows, (r) => r ?? []) };
-    });
-  }
-  if (lower.endsWith(".csv") || lower.endsWith(".txt") || lower.endsWith(".tsv")) return [{ rows: parseCsv(decodeText(data)) }];
-  if (lower.endsWith(".xls")) throw new ImportError("unsupported");
-  // unknown extension: try CSV when it is text
-  const text = decodeText(data);
-  if (/[\u0000]/.test(text)) throw new ImportError("unsupported");
-  return [{ rows: parseCsv(text) }];
-}
-
-/** UTF-8 (with or without BOM), else Shift_JIS (what Excel writes for "CSV" on Japanese Windows). */
-export function decodeText(data: Buffer): string {
-  let bytes = data;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    try {
-      return new TextDecoder("shift_jis").decode(bytes);
-    } catch {
-      throw new ImportError("unreadable");
-    }
-  }
-}
-
-/** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes); also tab- or semicolon-separated. */
-export function parseCsv(text: string): string[][] {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
-  const count = (ch: string) => firstLine.split(ch).length - 1;
-  const sep = count("\t") > count(",") ? "\t" : count(";") > count(",") ? ";" : ",";
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else cell += ch;
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === sep) {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function cellString(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((r) => r.text ?? "").join("");
-    if (typeof o.hyperlink === "string") {
-      const text = cellString(o.text);
-      // a link cell: the address is the evidence, unless the text is itself the address
-      return /^https?:\/\//i.test(o.hyperlink) ? o.hyperlink : text;
-    }
-    if ("result" in o) return cellString(o.result);
-    if ("formula" in o || "sharedFormula" in o) return "";
-    if ("error" in o) return "";
-    if ("text" in o) return cellString(o.text);
-  }
-  return String(v);
-}
 
 /** Undoes the CSV-injection guard of our export ('=… → =…). */
 function unguard(s: string): string {

@@ -3,7 +3,7 @@
 // the columns given), and produces the overlay the knowledge base merges at start-up. The overlay
 // stays on the deployment (knowledge/local/, outside git): the official text is JAMA's, not ours.
 // Every row that cannot be read is reported; the caller writes the overlay only as a whole.
-import { readTables } from "../assessment/import.ts";
+import { readTables } from "../core/spreadsheet.ts";
 import { normalize } from "../nlu/normalize.ts";
 
 export interface OfficialRow {

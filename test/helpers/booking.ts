@@ -1,14 +1,13 @@
 // Helpers for the booking tests: turns at a fixed time with a stored conversation reference, a
 // fake sender that records proactive messages, and reading calendar invites back with ical.js.
-import { randomUUID } from "node:crypto";
 import ICAL from "ical.js";
-import pg from "pg";
 import type { Block, FileAttachment, Reply } from "../../src/core/reply.ts";
 import type { Turn } from "../../src/core/turn.ts";
 import type { Sender } from "../../src/booking/outbox-worker.ts";
 import { openDb, openMigratedDb, type DbHandle } from "../../src/db/client.ts";
 import { actionTurn, textTurn } from "./app.ts";
 import { openTestDb, TEST_DATABASE_URL, type DbKind } from "./db.ts";
+import { createScratchDatabase } from "./scratch-database.ts";
 
 /** 2026-12-01 10:00 in Japan: the seeded (provisional) 2027 sessions are open for booking. */
 export const BOOKING_TIME = new Date("2026-12-01T01:00:00Z");
@@ -127,24 +126,14 @@ export async function openSharedDb(kind: DbKind, clients: number): Promise<Share
     return { handles: [h], close: () => h.close() };
   }
   if (!TEST_DATABASE_URL) throw new Error("TEST_DATABASE_URL is not set");
-  const name = `t_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const first = await openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://" });
-  const handles = [first];
-  for (let i = 1; i < clients; i++) handles.push(await openDb({ databaseUrl: url.toString(), dataDir: "memory://" }));
+  const scratch = await createScratchDatabase(TEST_DATABASE_URL);
+  const handles = [await openMigratedDb({ databaseUrl: scratch.url, dataDir: "memory://" })];
+  for (let i = 1; i < clients; i++) handles.push(await openDb({ databaseUrl: scratch.url, dataDir: "memory://" }));
   return {
     handles,
     close: async () => {
       for (const h of handles) await h.close();
-      const a = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }

@@ -1,11 +1,10 @@
 // Test databases: an in-memory PGlite started from a migrated snapshot (fast), and, when
 // TEST_DATABASE_URL is set, a fresh database on that PostgreSQL server, dropped afterwards.
-import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { describe } from "vitest";
 import { openMigratedDb, wrapPglite, type DbHandle } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/schema-engine.ts";
+import { createScratchDatabase } from "./scratch-database.ts";
 
 export type DbKind = "pglite" | "postgres";
 
@@ -29,22 +28,13 @@ export async function openTestDb(kind: DbKind = "pglite"): Promise<DbHandle> {
     return wrapPglite(pglite);
   }
   if (!TEST_DATABASE_URL) throw new Error("TEST_DATABASE_URL is not set");
-  const name = `t_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = await openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://" });
+  const scratch = await createScratchDatabase(TEST_DATABASE_URL);
+  const db = await openMigratedDb({ databaseUrl: scratch.url, dataDir: "memory://" });
   return {
     ...db,
     close: async () => {
       await db.close();
-      const a = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }

@@ -457,7 +457,7 @@ describeEachDb("assessment in conversation", (kind) => {
     expect((await answers(key))[1]).toBe("unanswered");
     // from Slack a path is never read
     const slack = await say(`インポート ${path}`, { org: key, user: "abe", platform: "slack", conversation: "slack:D2" });
-    expect(slack.reply.text).toContain("まだありません");
+    expect(slack.reply.text).toContain("ファイルを添付");
     expect(slack.reply.text).not.toContain("件を更新します");
     // our own export imports cleanly
     const exp = await say("エクスポート", who);

@@ -1,6 +1,6 @@
 // The bench's booking figures run end to end and check themselves (no timing is asserted).
 import { describe, expect, it } from "vitest";
-import { measureBooking } from "../../src/booking/bench-figures.ts";
+import { measureBooking } from "../../bench/booking.ts";
 import { TEST_DATABASE_URL } from "../helpers/db.ts";
 
 describe("booking bench figures", () => {

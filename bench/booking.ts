@@ -4,11 +4,11 @@
 // a server URL is given, in a throwaway database, through several Prisma clients (each its own
 // connection pool, like several bot instances).
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { openDb, openMigratedDb, type DbHandle } from "../db/client.ts";
-import { createLogger } from "../core/logger.ts";
-import { BookingService, type BookOutcome } from "./booking-service.ts";
-import type { SessionFields } from "./session-data.ts";
+import { openDb, openMigratedDb, type DbHandle } from "../src/db/client.ts";
+import { createLogger } from "../src/core/logger.ts";
+import { BookingService, type BookOutcome } from "../src/booking/booking-service.ts";
+import type { SessionFields } from "../src/booking/session-data.ts";
+import { createScratchDatabase } from "../test/helpers/scratch-database.ts";
 
 export interface BookingBenchOptions {
   /** a PostgreSQL server (the role must be allowed to CREATE DATABASE); absent: PGlite only */
@@ -117,24 +117,15 @@ export async function measureBooking(opts: BookingBenchOptions = {}): Promise<Bo
   }
   if (!opts.databaseUrl) return { pglite, postgres: { skipped: "no PostgreSQL URL given" } };
 
-  const name = `bench_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: opts.databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(opts.databaseUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(opts.databaseUrl, "bench");
   const handles: DbHandle[] = [];
   try {
-    handles.push(await openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://" }));
-    for (let i = 1; i < (opts.clients ?? 4); i++) handles.push(await openDb({ databaseUrl: url.toString(), dataDir: "memory://" }));
+    handles.push(await openMigratedDb({ databaseUrl: scratch.url, dataDir: "memory://" }));
+    for (let i = 1; i < (opts.clients ?? 4); i++) handles.push(await openDb({ databaseUrl: scratch.url, dataDir: "memory://" }));
     const postgres = await run("postgres", handles, attempts, capacity);
     return { pglite, postgres };
   } finally {
     for (const h of handles) await h.close();
-    const a = new pg.Client({ connectionString: opts.databaseUrl });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
+    await scratch.drop();
   }
 }

@@ -1,25 +1,14 @@
-// Figures for `npm run bench` (wired in bench/run.ts by whoever owns it): the time to record an
-// answer through the whole pipeline (recogniser, identity, row-locked write, audit event, reply),
-// and the time to produce a full 153-item export as .xlsx and .csv. Each function builds its own
-// app on a throwaway embedded database unless given one. Never run by the tests.
+// The time to produce a full 153-item export as .xlsx and .csv, reading the answers as the export
+// intent does, on a throwaway embedded database. (Recording an answer is in pipeline-turns.ts.)
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../config.ts";
-import { createApp, type App } from "../app.ts";
-import { createLogger } from "../core/logger.ts";
-import type { Turn } from "../core/turn.ts";
-import { buildSheetData, toCsv, toXlsx } from "./export.ts";
-
-export interface RecordFigures {
-  n: number;
-  db: "pglite" | "postgres";
-  p50_ms: number;
-  p99_ms: number;
-  mean_ms: number;
-  /** answer events written (one per turn) */
-  events: number;
-}
+import { loadConfig } from "../src/config.ts";
+import { createApp, type App } from "../src/app.ts";
+import { createLogger } from "../src/core/logger.ts";
+import type { Turn } from "../src/core/turn.ts";
+import { percentile, round } from "./stats.ts";
+import { buildSheetData, toCsv, toXlsx } from "../src/assessment/export.ts";
 
 export interface ExportFigures {
   rounds: number;
@@ -32,12 +21,7 @@ export interface ExportFigures {
   csv_bytes: number;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
-const r2 = (n: number) => Math.round(n * 100) / 100;
 
 /** An app on a fresh embedded database (or on `databaseUrl`), quiet. */
 export async function benchApp(databaseUrl?: string): Promise<App> {
@@ -60,35 +44,6 @@ function turn(text: string, org: string, user: string): Turn {
     input: { kind: "text", text },
     receivedAt: new Date(),
   };
-}
-
-/** `n` answers typed in chat ("No.12は達成"), one after the other, each timed end to end. */
-export async function measureRecordAnswer(n = 200, given?: App): Promise<RecordFigures> {
-  const app = given ?? (await benchApp());
-  try {
-    const org = `console:bench-record-${Date.now()}`;
-    const say = (text: string) => app.pipeline.handle(turn(text, org, "bench-user"));
-    for (let i = 0; i < 10; i++) await say(`No.${1 + i}は達成`); // warm-up (JIT, first assessment)
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const text = `No.${1 + (i % 153)}は${i % 2 ? "達成" : "未達成"}`;
-      const t0 = performance.now();
-      const r = await say(text);
-      times.push(performance.now() - t0);
-      if (r?.intent !== "record_answer") throw new Error(`"${text}" went to ${r?.intent}`);
-    }
-    const orgRow = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: org } });
-    return {
-      n,
-      db: app.db.kind,
-      p50_ms: r2(percentile(times, 50)),
-      p99_ms: r2(percentile(times, 99)),
-      mean_ms: r2(times.reduce((a, b) => a + b, 0) / n),
-      events: (await app.services.db.answerEvent.count({ where: { orgId: orgRow.id } })) - 10,
-    };
-  } finally {
-    if (!given) await app.close();
-  }
 }
 
 /** A sheet with all 153 items answered (with notes), exported `rounds` times as xlsx and csv. */
@@ -129,11 +84,11 @@ export async function measureExport(rounds = 10, given?: App): Promise<ExportFig
     return {
       rounds,
       items: kb.totalItems,
-      xlsx_p50_ms: r2(percentile(xlsx, 50)),
-      xlsx_max_ms: r2(Math.max(...xlsx)),
+      xlsx_p50_ms: round(percentile(xlsx, 50)),
+      xlsx_max_ms: round(Math.max(...xlsx)),
       xlsx_bytes: xlsxBytes,
-      csv_p50_ms: r2(percentile(csv, 50)),
-      csv_max_ms: r2(Math.max(...csv)),
+      csv_p50_ms: round(percentile(csv, 50)),
+      csv_max_ms: round(Math.max(...csv)),
       csv_bytes: csvBytes,
     };
   } finally {
