@@ -8,6 +8,7 @@ import type { Knowledge } from "./knowledge.ts";
 import type { SearchHit, SearchIndex } from "./search.ts";
 import type { GroundedAnswerer, GroundingDoc } from "./llm.ts";
 import { itemHeading, levelLabel, sectionLabel } from "./item-card.ts";
+import { normalize } from "../nlu/normalize.ts";
 
 export interface AnswerOutcome {
   reply: Reply;
@@ -32,7 +33,11 @@ export async function answerQuestion(question: string, lang: Lang, deps: AnswerD
   const result = search.search(question, { limit: 6 });
   // an explicit number that does not exist ("No.999") is not a question search can answer
   const hits = result.hits.filter((h) => h.kind !== "item" || kb.item(h.no!)?.entry || kb.item(h.no!)?.official);
-  if (result.outOfScope || hits.length === 0) return nothingFound(lang);
+  if (hits.length === 0) return nothingFound(lang);
+  // Vocabulary coverage sometimes calls a real question off-topic ("ファイアウォールのログって何ヶ月
+  //残せばいい?"); when it names one of our keywords or terms outright, offer the candidates rather
+  // than saying nothing fits.
+  if (result.outOfScope) return namesKnownTerm(kb, question) ? didYouMean(kb, hits, lang) : nothingFound(lang);
 
   const top = hits[0];
   const ref = `${top.kind}:${top.key}`;
@@ -43,6 +48,15 @@ export async function answerQuestion(question: string, lang: Lang, deps: AnswerD
   if (top.kind === "faq") return faqAnswer(kb, top.key, hits, lang);
   if (top.kind === "term") return termAnswer(kb, top.key, hits, lang);
   return { ...itemAnswer(kb, top.no!, hits, lang), ref };
+}
+
+/** The question contains an item keyword or a glossary term written out whole. */
+function namesKnownTerm(kb: Knowledge, question: string): boolean {
+  const q = normalize(question);
+  const long = (t: string) => (/^[\x00-\x7f]+$/.test(t) ? t.length >= 3 : t.length >= 2);
+  for (const it of kb.items()) for (const k of it.entry?.keywords ?? []) if (long(k) && q.includes(normalize(k))) return true;
+  for (const g of kb.glossary) for (const t of [g.term.ja, g.term.en, ...g.aliases]) if (long(t) && q.includes(normalize(t))) return true;
+  return false;
 }
 
 function feedbackButtons(ref: string, lang: Lang): Choice[] {

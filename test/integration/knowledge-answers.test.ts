@@ -31,6 +31,13 @@ describeEachDb("answers from the knowledge base", (kind) => {
     expect(offered).toContain("No.7");
   });
 
+  it("offers candidates rather than 'nothing found' when an off-topic-looking question names one of our terms", async () => {
+    const r = await say("UTM入れてれば境界防御はクリア？");
+    expect(JSON.stringify(r.reply)).toMatch(/No\.10[34]/);
+    const w = await say("Windows10まだ使ってる");
+    expect(JSON.stringify(w.reply)).toContain("No.123");
+  });
+
   it("says plainly when nothing covers the question and points to the FAQ and the sessions", async () => {
     const r = await say("社員食堂のおすすめメニューは？");
     expect(r.reply.text).toContain("ありませんでした");
