@@ -28,6 +28,7 @@ import { exportSheet } from "./export-sheet.ts";
 import { importSheet } from "./import-sheet.ts";
 import { carryOver } from "./carry-over.ts";
 import { overallStatus } from "./overall-status.ts";
+import { orgMembers } from "./org-members.ts";
 import { faq } from "./faq.ts";
 import { glossary } from "./glossary.ts";
 import { feedback } from "./feedback.ts";
@@ -61,6 +62,7 @@ export function allIntents(): Intent[] {
     importSheet,
     carryOver,
     overallStatus,
+    orgMembers,
     // free text with a status word ("No.115は達成"), before show_item; then what the bot asked for
     recordAnswer,
     answerFollowup,
