@@ -8,6 +8,7 @@ import { createLogger } from "./core/logger.ts";
 import { createApp } from "./app.ts";
 import { consoleSender, runConsole } from "./channels/console/console-channel.ts";
 import { OUTBOX_INTERVAL_MS } from "./booking/module.ts";
+import { pruneDeliveries } from "./core/dedupe.ts";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -44,8 +45,14 @@ async function main(): Promise<void> {
   const server = await startServer(app);
   // the outbox: reminders, waitlist promotions, notices (through the senders the channels set)
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
+  // the dedupe inbox only needs to outlive the platforms' retry windows (minutes): keep a day
+  const housekeeping = setInterval(() => {
+    pruneDeliveries(app.services.db).catch((err) => log.warn("pruning deliveries failed", { err }));
+  }, 3_600_000);
+  housekeeping.unref();
   const stop = async (signal: string) => {
     log.info("shutting down", { signal });
+    clearInterval(housekeeping);
     await app.booking.outbox.stop();
     await server.close();
     await app.close();

@@ -148,3 +148,21 @@ describeEachDb("pipeline", (kind) => {
     }
   });
 });
+
+describeEachDb("dedupe inbox", (kind) => {
+  it("forgets deliveries older than a day, so a very late copy would be processed again", async () => {
+    const { openTestDb } = await import("../helpers/db.ts");
+    const { claimDelivery, pruneDeliveries } = await import("../../src/core/dedupe.ts");
+    const db = await openTestDb(kind);
+    try {
+      expect(await claimDelivery(db.prisma, "slack", "old")).toBe(true);
+      expect(await claimDelivery(db.prisma, "slack", "new")).toBe(true);
+      await db.prisma.processedDelivery.updateMany({ where: { deliveryId: "old" }, data: { receivedAt: new Date(Date.now() - 2 * 86_400_000) } });
+      expect(await pruneDeliveries(db.prisma)).toBe(1);
+      expect(await claimDelivery(db.prisma, "slack", "new")).toBe(false);
+      expect(await claimDelivery(db.prisma, "slack", "old")).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+});
