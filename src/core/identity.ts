@@ -14,12 +14,16 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
   let user = await db.user.findUnique({ where: { orgId_platform_platformUserId: key } });
   if (!user) {
     // The first person of an organisation becomes its admin (sets the target level, locks the
-    // sheet); admins can hand the role on. Concurrent first contacts: the unique key decides.
-    const first = (await db.user.count({ where: { orgId: org.id } })) === 0;
-    user = await db.user.upsert({
-      where: { orgId_platform_platformUserId: key },
-      create: { ...key, displayName: turn.user.name, role: first ? "admin" : "member", timeZone: turn.user.timeZone, locale: turn.user.locale },
-      update: {},
+    // sheet; `メンバー一覧` hands the role on). The organisation's row is locked while deciding, so
+    // two people arriving at the same moment cannot both be first.
+    user = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${org.id}::uuid FOR UPDATE`;
+      const existing = await tx.user.findUnique({ where: { orgId_platform_platformUserId: key } });
+      if (existing) return existing;
+      const first = (await tx.user.count({ where: { orgId: org.id } })) === 0;
+      return tx.user.create({
+        data: { ...key, displayName: turn.user.name, role: first ? "admin" : "member", timeZone: turn.user.timeZone, locale: turn.user.locale },
+      });
     });
   } else if (
     (turn.user.name !== undefined && turn.user.name !== user.displayName) ||

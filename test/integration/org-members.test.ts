@@ -49,3 +49,18 @@ describeEachDb("organisation members and admins", (kind) => {
     expect(JSON.stringify(forged.reply)).not.toContain("b-admin");
   });
 });
+
+describeEachDb("first contact", (kind) => {
+  it("makes exactly one admin when several people of a new organisation arrive at once", async () => {
+    const app = await createTestApp({}, { dbKind: kind });
+    try {
+      const org = "console:first-contact";
+      await Promise.all(Array.from({ length: 12 }, (_, i) => app.pipeline.handle(textTurn("ヘルプ", { org, user: `u${i}` }))));
+      const users = await app.services.db.user.findMany({ where: { org: { externalKey: org } } });
+      expect(users).toHaveLength(12);
+      expect(users.filter((u) => u.role === "admin")).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
