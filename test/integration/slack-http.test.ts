@@ -181,6 +181,15 @@ describe("Slack HTTP endpoint", () => {
     expect(String(help.args.text)).toContain("チェックシート");
   });
 
+  it("retries a failed post a few times and posts the answer once", async () => {
+    slack.failNext("chat.postMessage", { status: 503, times: 2 });
+    await postJson(dmEvent("No.149", { user: "UFLAKY" }));
+    await slack.waitFor("chat.postMessage:failed", 2).catch(() => {});
+    for (let i = 0; i < 100 && postsTo("DUFLAKY").length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(postsTo("DUFLAKY")).toHaveLength(1);
+    expect(slack.calls.filter((c) => c.method === "chat.postMessage:failed" && c.args.channel === "DUFLAKY")).toHaveLength(2);
+  });
+
   it("never logs tokens or the signing secret", () => {
     const all = app.logs.join("\n");
     expect(all).not.toContain(BOT_TOKEN);

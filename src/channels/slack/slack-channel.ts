@@ -80,7 +80,9 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     token: opts.botToken,
     receiver,
     logger,
-    clientOptions: { slackApiUrl: opts.apiUrl, timeout: 10_000 },
+    // A reply that arrives half an hour late (the SDK's default: 10 retries over ~30 min) is worse
+    // than none, and chat.postMessage has no idempotency key: a few quick retries only.
+    clientOptions: { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } },
   });
 
   const allowed = (team: string | undefined) => !opts.allowedTeams.length || (team !== undefined && opts.allowedTeams.includes(team));
