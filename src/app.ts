@@ -6,6 +6,7 @@ import { Knowledge } from "./knowledge/knowledge.ts";
 import { SearchIndex } from "./knowledge/search.ts";
 import { createOpenAiClient, GroundedAnswerer } from "./knowledge/llm.ts";
 import { LlmIntentPicker } from "./nlu/llm-picker.ts";
+import { SlidingWindowLimit } from "./core/rate-limit.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
 import { createAssessmentModule } from "./assessment/module.ts";
 import type { Intent } from "./core/intent.ts";
@@ -42,11 +43,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const search = new SearchIndex(kb);
   const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
-  const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" })) : undefined;
+  // one budget for both kinds of call: what one person can spend of the endpoint per hour
+  const budget = config.openai ? new SlidingWindowLimit(config.openai.userHourlyLimit, 3_600_000) : undefined;
+  const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget) : undefined;
   const assessment = createAssessmentModule(db.prisma, kb, config);
   const booking = await createBookingModule(db.prisma, kb, config, log);
   const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service };
-  const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs)) : undefined;
+  const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs), budget) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker);
   const pipeline = new Pipeline(services, recognizer);
   return {

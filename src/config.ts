@@ -51,6 +51,8 @@ const Env = z.object({
   OPENAI_BASE_URL: url,
   OPENAI_MODEL: z.string().default("gpt-4o-mini"),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).default(8000),
+  /** LLM calls one person may cause per hour; past it, plain answers (bounded cost). */
+  OPENAI_USER_HOURLY_LIMIT: z.coerce.number().int().min(1).default(60),
 
   /** Platform users with the secretariat role, as platform:userId (e.g. slack:U123, teams:29:abc). */
   SECRETARIAT_USERS: list,
@@ -119,7 +121,7 @@ function toConfig(e: z.infer<typeof Env>) {
         }
       : undefined,
     openai: e.OPENAI_API_KEY
-      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }
+      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS, userHourlyLimit: e.OPENAI_USER_HOURLY_LIMIT }
       : undefined,
     secretariatUsers: e.SECRETARIAT_USERS,
     reminderOffsetsMs: e.REMINDER_OFFSETS.split(",").map(parseOffset),

@@ -36,6 +36,8 @@ export interface MatchContext {
   normalized: string;
   /** The message came with attached files. */
   hasFiles: boolean;
+  /** Who is asking (for per-user budgets); absent in tests that match text alone. */
+  userId?: string;
 }
 
 export interface Intent<P = Record<string, unknown>> {

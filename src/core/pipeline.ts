@@ -56,7 +56,7 @@ export class Pipeline {
       const lang: Lang = (text && detectLang(text)) || state.lang || "ja";
       state.lang = lang;
 
-      const rec = await this.recognizer.recognize(turn.input, state, lang, Boolean(turn.files?.length));
+      const rec = await this.recognizer.recognize(turn.input, state, lang, { hasFiles: Boolean(turn.files?.length), userId: caller.userId });
       const tlog = log.child({ intent: rec.intent.name, via: rec.via, user: caller.userId, org: caller.orgId });
       if (rec.via === "invalid-action") {
         tlog.warn("unreadable action payload");

@@ -24,6 +24,8 @@ export interface AnswerDeps {
   kb: Knowledge;
   search: SearchIndex;
   llm?: GroundedAnswerer;
+  /** who asks, for the LLM budget */
+  userId?: string;
 }
 
 const SUGGESTIONS = 3;
@@ -41,7 +43,7 @@ export async function answerQuestion(question: string, lang: Lang, deps: AnswerD
 
   const top = hits[0];
   const ref = `${top.kind}:${top.key}`;
-  const grounded = deps.llm ? await deps.llm.answer(question, groundingDocs(kb, hits.slice(0, 4), lang), lang) : null;
+  const grounded = deps.llm ? await deps.llm.answer(question, groundingDocs(kb, hits.slice(0, 4), lang), lang, deps.userId) : null;
   if (grounded) return llmAnswer(kb, grounded, hits, lang);
 
   if (!result.confident) return didYouMean(kb, hits, lang);

@@ -6,6 +6,7 @@
 import OpenAI from "openai";
 import type { Logger } from "../core/logger.ts";
 import type { Lang } from "../core/reply.ts";
+import type { SlidingWindowLimit } from "../core/rate-limit.ts";
 
 export interface GroundingDoc {
   /** Item number when the document is an item. */
@@ -21,6 +22,8 @@ export interface LlmSettings {
   baseUrl?: string;
   model: string;
   timeoutMs: number;
+  /** calls one person may cause per hour */
+  userHourlyLimit: number;
 }
 
 export function createOpenAiClient(s: LlmSettings): OpenAI {
@@ -42,10 +45,15 @@ export class GroundedAnswerer {
     private readonly client: OpenAI,
     private readonly model: string,
     private readonly log: Logger,
+    private readonly budget?: SlidingWindowLimit,
   ) {}
 
-  async answer(question: string, docs: GroundingDoc[], lang: Lang): Promise<{ text: string; cited: number[] } | null> {
+  async answer(question: string, docs: GroundingDoc[], lang: Lang, userId?: string): Promise<{ text: string; cited: number[] } | null> {
     if (docs.length === 0) return null;
+    if (userId && this.budget && !this.budget.take(userId)) {
+      this.log.info("llm budget spent, plain answer given");
+      return null;
+    }
     const documents = docs.map((d) => `<document label="${d.label}">\n${d.title}\n${d.text}\n</document>`).join("\n");
     const started = Date.now();
     try {

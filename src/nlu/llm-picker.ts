@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Intent, MatchContext } from "../core/intent.ts";
 import type { Logger } from "../core/logger.ts";
 import type { IntentPicker } from "./recognizer.ts";
+import type { SlidingWindowLimit } from "../core/rate-limit.ts";
 
 export class LlmIntentPicker implements IntentPicker {
   constructor(
@@ -14,11 +15,13 @@ export class LlmIntentPicker implements IntentPicker {
     private readonly log: Logger,
     /** Picking must leave time for the answer itself within Teams' 15 s: a short budget. */
     private readonly timeoutMs = 3000,
+    private readonly budget?: SlidingWindowLimit,
   ) {}
 
   async pick(text: string, intents: Intent[], ctx: MatchContext) {
     const allowed = intents.filter((i) => i.llm);
     if (allowed.length === 0) return null;
+    if (ctx.userId && this.budget && !this.budget.take(ctx.userId)) return null;
     const tools = allowed.map((i) => ({
       type: "function" as const,
       function: {

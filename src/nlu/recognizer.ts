@@ -62,11 +62,17 @@ export class Recognizer {
     return [...this.intents];
   }
 
-  async recognize(input: TurnInput, state: ConversationData, lang: Lang, hasFiles = false): Promise<Recognition> {
+  async recognize(
+    input: TurnInput,
+    state: ConversationData,
+    lang: Lang,
+    opts: { hasFiles?: boolean; userId?: string } = {},
+  ): Promise<Recognition> {
     if (input.kind === "action") return this.fromAction(input.action);
 
+    const hasFiles = Boolean(opts.hasFiles);
     const normalized = normalize(input.text);
-    const ctx: MatchContext = { state, lang, normalized, hasFiles };
+    const ctx: MatchContext = { state, lang, normalized, hasFiles, userId: opts.userId };
     const order = hasFiles ? [...this.intents.filter((i) => i.acceptsFiles), ...this.intents.filter((i) => !i.acceptsFiles)] : this.intents;
     for (const it of order) {
       const params = it.match?.(input.text, ctx);

@@ -123,6 +123,26 @@ describe("grounded answers and tool calling", () => {
     expect(r2.reply.text).toContain("読み取れませんでした");
   });
 
+  it("gives one person at most OPENAI_USER_HOURLY_LIMIT model calls an hour, then plain answers", async () => {
+    const limited = await createTestApp({ OPENAI_API_KEY: "sk-test-key-123456789", OPENAI_BASE_URL: ai.baseUrl, OPENAI_USER_HOURLY_LIMIT: "2" });
+    try {
+      ai.behave({ pick: { kind: "text", text: "" }, answer: { kind: "text", text: "バックアップを取ります [No.148]" } });
+      const before = ai.requests.length;
+      const who = { org: "console:budget", user: "heavy-user", conversation: "console:budget" };
+      const replies = [];
+      for (let i = 0; i < 4; i++) replies.push((await limited.pipeline.handle(textTurn(`${question} (${i})`, who)))!);
+      // the first question spends the budget (one call to pick an intent, one to answer)
+      expect(ai.requests.length - before).toBe(2);
+      expect(JSON.stringify(replies[3].reply)).not.toContain("AIが");
+      expect(JSON.stringify(replies[3].reply)).toMatch(/No\.1(48|49|53)/);
+      // another person still has their own budget
+      await limited.pipeline.handle(textTurn(question, { ...who, user: "someone-else" }));
+      expect(ai.requests.length - before).toBe(4);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("does not log the API key", () => {
     expect(app.logs.join("\n")).not.toContain("sk-test-key-123456789");
   });
