@@ -4,9 +4,9 @@
 // serves a signed, expiring download link (what Teams users get) and nothing else.
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
-import { BOT_TOKEN, SIGNING_SECRET, dmEvent, mentionEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { textTurn, type TestApp } from "../helpers/app.ts";
+import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
+import { dmEvent, mentionEvent, type FakeSlack } from "../helpers/slack.ts";
 
 /** The file inside a multipart/form-data upload body (or the body itself when it is raw). */
 function filePart(body: Buffer): Buffer {
@@ -18,33 +18,19 @@ function filePart(body: Buffer): Buffer {
 }
 
 describe("assessment over HTTP", () => {
+  let h: SlackHarness;
   let slack: FakeSlack;
   let app: TestApp;
-  let server: RunningServer;
   let base: string;
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    app = await createTestApp({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.url,
-      PUBLIC_BASE_URL: "https://bot.example.com",
-      LINK_SECRET: "test-link-secret",
-    });
-    server = await startServer(app, { port: 0 });
-    base = `http://127.0.0.1:${server.port}`;
+    h = await startSlackHarness({ PUBLIC_BASE_URL: "https://bot.example.com", LINK_SECRET: "test-link-secret" });
+    ({ slack, app } = h);
+    base = `http://127.0.0.1:${h.server.port}`;
   });
-  afterAll(async () => {
-    await server?.close();
-    await app?.close();
-    await slack?.close();
-  });
+  afterAll(async () => h?.close());
 
-  const postJson = (body: unknown) => {
-    const raw = JSON.stringify(body);
-    return fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw) }, body: raw });
-  };
+  const postJson = (body: unknown) => h.postJson(body);
 
   it("answers a progress request @mentioned in a channel only to the asker (chat.postEphemeral)", async () => {
     // the company has answers: progress is company data

@@ -2,38 +2,27 @@
 // cancellation, and the promotion's proactive message reaching the (fake) Slack Web API's
 // chat.postMessage in the promoted person's DM, with the calendar invite uploaded next to it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
-import { BOT_TOKEN, SIGNING_SECRET, blockAction, dmEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { blockAction, dmEvent, type FakeSlack } from "../helpers/slack.ts";
 import { parseInvite } from "../helpers/booking.ts";
 
 describe("booking over Slack HTTP", () => {
+  let h: SlackHarness;
   let slack: FakeSlack;
   let app: TestApp;
-  let server: RunningServer;
-  let base: string;
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    app = await createTestApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url });
-    server = await startServer(app, { port: 0 });
-    base = `http://127.0.0.1:${server.port}`;
+    h = await startSlackHarness();
+    ({ slack, app } = h);
   });
-  afterAll(async () => {
-    await server?.close();
-    await app?.close();
-    await slack?.close();
-  });
+  afterAll(async () => h?.close());
 
-  const postJson = (body: unknown) => {
-    const raw = JSON.stringify(body);
-    return fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw) }, body: raw });
-  };
-  const postForm = (form: string) =>
-    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sign(form) }, body: form });
-  const postsTo = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
-  const postCount = () => slack.calls.filter((c) => c.method === "chat.postMessage").length;
+  const postJson = (body: unknown) => h.postJson(body);
+  const postForm = (form: string) => h.postForm(form);
+  const postsTo = (channel: string) => h.postsTo(channel);
+  const postCount = () => h.postCount();
 
   it("a seat freed by a cancellation goes to the first on the waitlist, who is told in Slack", async () => {
     expect(app.booking.senders.slack).toBeDefined();

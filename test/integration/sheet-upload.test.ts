@@ -7,7 +7,8 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
 import { incomingFile } from "../../src/channels/slack/slack-channel.ts";
-import { BOT_TOKEN, SIGNING_SECRET, blockAction, dmEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { BOT_TOKEN, blockAction, dmEvent, type FakeSlack } from "../helpers/slack.ts";
+import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { personalMessage, postActivity, startFakeConnector, submitAction, visible, type FakeConnector } from "../helpers/teams.ts";
 
 const SHEET = Buffer.from("\uFEFFNo.,回答,メモ・理由\n1,達成,\n2,未達成,予算待ち\n124,対象外,該当システムなし\n", "utf8");
@@ -19,27 +20,19 @@ async function answers(app: TestApp, orgKey: string) {
 }
 
 describe("Slack: a sheet shared in a DM", () => {
+  let h: SlackHarness;
   let slack: FakeSlack;
   let app: TestApp;
-  let server: RunningServer;
-  let url: string;
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    app = await createTestApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url });
-    server = await startServer(app, { port: 0 });
-    url = `http://127.0.0.1:${server.port}/slack/events`;
+    h = await startSlackHarness();
+    ({ slack, app } = h);
   });
-  afterAll(async () => {
-    await server?.close();
-    await app?.close();
-    await slack?.close();
-  });
-  const post = (body: string, type: string) => fetch(url, { method: "POST", headers: { "content-type": type, ...sign(body) }, body });
+  afterAll(async () => h?.close());
 
   it("previews the import, changes nothing until confirmed, then records the answers", async () => {
     const fileUrl = slack.serveFile("sheet.csv", SHEET);
-    await post(JSON.stringify(dmEvent("", { user: "UIMP", files: [{ name: "sheet.csv", url: fileUrl, size: SHEET.length }] })), "application/json");
+    await h.postJson(dmEvent("", { user: "UIMP", files: [{ name: "sheet.csv", url: fileUrl, size: SHEET.length }] }));
     const [preview] = await slack.waitFor("chat.postMessage");
     expect(String(preview.args.text)).toMatch(/3件|よろしいですか/);
     const download = slack.calls.find((c) => c.method === "file.download")!;
@@ -47,7 +40,7 @@ describe("Slack: a sheet shared in a DM", () => {
     expect(await app.services.db.answer.count()).toBe(0);
 
     const yes = encodeAction({ intent: "answer_followup", params: { confirm: true } })!;
-    await post(`payload=${encodeURIComponent(JSON.stringify(blockAction(yes, { user: "UIMP", responseUrl: slack.responseUrl("imp") })))}`, "application/x-www-form-urlencoded");
+    await h.postForm(`payload=${encodeURIComponent(JSON.stringify(blockAction(yes, { user: "UIMP", responseUrl: slack.responseUrl("imp") })))}`);
     await slack.waitFor("chat.postMessage", 2);
     expect(await answers(app, "slack:T1")).toEqual([[1, "achieved"], [2, "not_achieved"], [124, "not_applicable"]]);
   });

@@ -1,8 +1,8 @@
 // Slack over HTTP, against the contract: validly signed requests into the real server (Bolt's
 // ExpressReceiver on our express app), the Web API replaced by a local stand-in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
 import {
   BOT_TOKEN,
@@ -12,33 +12,25 @@ import {
   mentionEvent,
   sign,
   slashCommand,
-  startFakeSlack,
   type FakeSlack,
 } from "../helpers/slack.ts";
 
 describe("Slack HTTP endpoint", () => {
+  let h: SlackHarness;
   let slack: FakeSlack;
   let app: TestApp;
-  let server: RunningServer;
   let base: string;
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    app = await createTestApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url });
-    server = await startServer(app, { port: 0 });
-    base = `http://127.0.0.1:${server.port}`;
+    h = await startSlackHarness();
+    ({ slack, app } = h);
+    base = `http://127.0.0.1:${h.server.port}`;
   });
-  afterAll(async () => {
-    await server?.close();
-    await app?.close();
-    await slack?.close();
-  });
+  afterAll(async () => h?.close());
 
-  const postJson = (body: unknown, headers: Record<string, string> = {}, raw = JSON.stringify(body)) =>
-    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw), ...headers }, body: raw });
-  const postForm = (form: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sign(form), ...headers }, body: form });
-  const postsTo = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
+  const postJson = (body: unknown, headers: Record<string, string> = {}, raw = JSON.stringify(body)) => h.postJson(body, headers, raw);
+  const postForm = (form: string, headers: Record<string, string> = {}) => h.postForm(form, headers);
+  const postsTo = (channel: string) => h.postsTo(channel);
   const settle = () => new Promise((r) => setTimeout(r, 300));
 
   it("serves the health check", async () => {
