@@ -19,8 +19,14 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
   const { config, log } = app;
   const web = express();
   web.disable("x-powered-by");
-  web.get("/healthz", (_req, res) => {
-    res.json({ ok: true, slack: Boolean(config.slack), teams: Boolean(config.teams) });
+  // Healthy means able to answer: the database responds (a load balancer takes an instance that
+  // lost its database out of rotation).
+  web.get("/healthz", async (_req, res) => {
+    const db = await Promise.race([
+      app.services.db.$queryRaw`SELECT 1`.then(() => "ok" as const),
+      new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 2000).unref()),
+    ]).catch(() => "unreachable" as const);
+    res.status(db === "ok" ? 200 : 503).json({ ok: db === "ok", db, slack: Boolean(config.slack), teams: Boolean(config.teams) });
   });
   // Short-lived signed download links for files the bot made (exports for Teams): the token is
   // checked (HMAC with LINK_SECRET, expiry ~15 min) and the bytes come from the database, so any
