@@ -84,15 +84,8 @@ export class AssessmentError extends Error {
 const TX = { maxWait: 15_000, timeout: 30_000 };
 const ITEM_EVENT_KINDS = ["set", "note", "import", "carry-over"];
 
-interface LockedAnswer {
-  itemNo: number;
-  status: string;
-  note: string | null;
-  evidenceUrl: string | null;
-  answeredById: string | null;
-  answeredAt: Date;
-  revision: number;
-}
+/** An answer row read under its row lock (same shape as the current answer). */
+type LockedAnswer = CurrentAnswer;
 
 export interface AssessmentServiceOptions {
   fiscalYearStartMonth: number;
