@@ -5,11 +5,7 @@ import type { Caller, Role } from "./intent.ts";
 import type { Turn } from "./turn.ts";
 
 export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string[]): Promise<Caller> {
-  const org = await db.organization.upsert({
-    where: { externalKey: turn.org.externalKey },
-    create: { externalKey: turn.org.externalKey, platform: turn.platform, name: turn.org.name },
-    update: turn.org.name ? { name: turn.org.name } : {},
-  });
+  const org = await findOrCreateOrg(db, turn);
   const key = { orgId: org.id, platform: turn.platform, platformUserId: turn.user.platformUserId };
   let user = await db.user.findUnique({ where: { orgId_platform_platformUserId: key } });
   if (!user) {
@@ -39,4 +35,20 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
   if (user.role === "secretariat" || secretariatUsers.includes(`${turn.platform}:${turn.user.platformUserId}`))
     roles.add("secretariat");
   return { userId: user.id, orgId: org.id, orgName: org.name ?? undefined, displayName: user.displayName ?? undefined, roles };
+}
+
+/**
+ * The organisation of a workspace or tenant, created on first contact. INSERT … ON CONFLICT DO
+ * NOTHING (createMany with skipDuplicates) rather than Prisma's upsert, which reads then inserts
+ * and fails with a unique violation when two people of a new organisation arrive together.
+ */
+async function findOrCreateOrg(db: Db, turn: Turn) {
+  const where = { externalKey: turn.org.externalKey };
+  let org = await db.organization.findUnique({ where });
+  if (!org) {
+    await db.organization.createMany({ data: [{ ...where, platform: turn.platform, name: turn.org.name }], skipDuplicates: true });
+    org = await db.organization.findUniqueOrThrow({ where });
+  }
+  if (turn.org.name && turn.org.name !== org.name) org = await db.organization.update({ where, data: { name: turn.org.name } });
+  return org;
 }
