@@ -4,20 +4,21 @@ import { z } from "zod";
 import { defineIntent, type IntentContext } from "../src/core/intent.ts";
 import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
 import { itemHeading } from "../src/knowledge/item-card.ts";
-import { normalize, toHiragana } from "../src/nlu/normalize.ts";
+import { normalize, stripChatNoise, toHiragana } from "../src/nlu/normalize.ts";
+import type { Knowledge } from "../src/knowledge/knowledge.ts";
 
 export const PAGE_SIZE = 10;
 
 const LEVEL_WORDS = /(?:レベル|れべる|level|lv\.?)\s*([123])/i;
 const LIST_WORDS = /(一覧|いちらん|リスト|項目(は|を|一覧)?|全部|すべて|list|items|show all)/i;
 
-function findArea(normalized: string, ctx: IntentContext | { services: IntentContext["services"] }) {
-  const t = toHiragana(normalized);
-  for (const a of ctx.services.kb.areas) {
-    const names = [a.name.ja, a.name.en, ...a.keywords].map((n) => toHiragana(normalize(n)));
-    if (names.some((n) => n.length >= 2 && t.includes(n))) return a;
-  }
-  return undefined;
+/** "ID・認証の項目", "バックアップの一覧", "malware items": an area named outright, then a list word. */
+const AREA_LIST = /^(.{2,30}?)\s*(?:の|に関する|関係の|関連の)?\s*(?:項目|一覧|項目一覧|リスト|items|item list)(?:は|を見せて|を教えて|を表示)?$/;
+
+function areaNamed(name: string, kb: Knowledge) {
+  const key = (s: string) => toHiragana(normalize(s)).replace(/[・\s/]/g, "");
+  const wanted = key(name.replace(/^(list|show)\s+/, ""));
+  return kb.areas.find((a) => [a.name.ja, a.name.en, ...a.keywords].some((n) => key(n) === wanted));
 }
 
 export const listItems = defineIntent({
@@ -35,7 +36,7 @@ export const listItems = defineIntent({
       page: z.number().int().min(0).max(100).default(0),
     })
     .strict(),
-  match(text, { normalized, state }) {
+  match(text, { normalized, state, kb }) {
     if (/^(次のページ|つぎのページ|次|もっと|続き|next page|more)$/.test(normalized) && state.lastList) {
       const [kind, key] = [state.lastList.kind, state.lastList.key];
       const base = kind === "level" ? { level: Number(key) } : kind === "area" ? { area: key } : {};
@@ -44,6 +45,9 @@ export const listItems = defineIntent({
     const level = LEVEL_WORDS.exec(normalized);
     if (level && LIST_WORDS.test(normalized.replace(LEVEL_WORDS, ""))) return { level: Number(level[1]) };
     if (/^(分野|領域|カテゴリ|area|areas|categories)(の)?(一覧|リスト|list)?$/.test(normalized)) return {};
+    const named = AREA_LIST.exec(stripChatNoise(normalized));
+    const area = named && kb ? areaNamed(named[1], kb) : undefined;
+    if (area) return { area: area.id };
     return null;
   },
   extract(text, { normalized }) {
@@ -119,4 +123,3 @@ function areaMenu(ctx: IntentContext): Reply {
   return { text: title, blocks };
 }
 
-export { findArea };

@@ -50,7 +50,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const booking = await createBookingModule(db.prisma, kb, config, log);
   const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs), budget) : undefined;
-  const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker);
+  const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker, kb);
   const pipeline = new Pipeline(services, recognizer);
   return {
     config,

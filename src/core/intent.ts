@@ -5,6 +5,7 @@ import type { Turn } from "./turn.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services.ts";
 import type { ConversationData } from "./conversation-state.ts";
+import type { Knowledge } from "../knowledge/knowledge.ts";
 
 export type Role = "member" | "admin" | "secretariat";
 
@@ -38,6 +39,8 @@ export interface MatchContext {
   hasFiles: boolean;
   /** Who is asking (for per-user budgets); absent in tests that match text alone. */
   userId?: string;
+  /** The knowledge base, for patterns that name its areas or terms. */
+  kb?: Knowledge;
 }
 
 export interface Intent<P = Record<string, unknown>> {

@@ -7,6 +7,7 @@ import type { Intent, MatchContext } from "../core/intent.ts";
 import type { ConversationData } from "../core/conversation-state.ts";
 import type { Lang } from "../core/reply.ts";
 import type { ActionRef, TurnInput } from "../core/turn.ts";
+import type { Knowledge } from "../knowledge/knowledge.ts";
 import { normalize, stripChatNoise } from "./normalize.ts";
 
 export interface Recognition {
@@ -40,6 +41,7 @@ export class Recognizer {
     private readonly intents: Intent[],
     private readonly fallback: Intent,
     private readonly picker?: IntentPicker,
+    private readonly kb?: Knowledge,
   ) {
     const docs: ExampleDoc[] = [];
     for (const it of [...intents, fallback]) {
@@ -72,7 +74,7 @@ export class Recognizer {
 
     const hasFiles = Boolean(opts.hasFiles);
     const normalized = normalize(input.text);
-    const ctx: MatchContext = { state, lang, normalized, hasFiles, userId: opts.userId };
+    const ctx: MatchContext = { state, lang, normalized, hasFiles, userId: opts.userId, kb: this.kb };
     const order = hasFiles ? [...this.intents.filter((i) => i.acceptsFiles), ...this.intents.filter((i) => !i.acceptsFiles)] : this.intents;
     for (const it of order) {
       const params = it.match?.(input.text, ctx);

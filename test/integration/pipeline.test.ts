@@ -89,6 +89,17 @@ describeEachDb("pipeline", (kind) => {
     expect(second.reply.text).toContain("2/5");
   });
 
+  it("lists an area named outright: ID・認証の項目, バックアップの項目は?", async () => {
+    const id = await say("ID・認証の項目");
+    expect(id.intent).toBe("list_items");
+    expect(JSON.stringify(id.reply)).toContain("No.115");
+    const backup = await say("バックアップの項目は？");
+    expect(backup.intent).toBe("list_items");
+    expect(JSON.stringify(backup.reply)).toMatch(/No\.148[\s\S]*No\.153/);
+    // a question that only mentions the topic is still a question for the knowledge base
+    expect((await say("バックアップを遠隔地に保管")).intent).toBe("ask");
+  });
+
   it("treats buttons as untrusted: unknown intents and bad parameters change nothing and get a polite answer", async () => {
     for (const turn of [
       actionTurn("drop_database", {}),
