@@ -182,3 +182,16 @@ describe("Teams limits", () => {
     expect(card.body[card.body.length - 1].type).toBe("ActionSet");
   });
 });
+
+describe("renderCard message text", () => {
+  it("sends a card alone (with a summary for notifications), and plain text when there is no card", async () => {
+    const { renderCard } = await import("../../src/channels/teams/render-card.ts");
+    const withCard = renderCard({ text: "No.115 パスワード\n詳細", blocks: [{ type: "heading", text: "No.115 パスワード" }] });
+    expect(withCard.text).toBeUndefined();
+    expect(withCard.summary).toBe("No.115 パスワード");
+    expect(withCard.attachments).toHaveLength(1);
+    const plain = renderCard({ text: "こんにちは", blocks: [] });
+    expect(plain.text).toBe("こんにちは");
+    expect(plain.attachments).toBeUndefined();
+  });
+});

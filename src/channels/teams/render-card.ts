@@ -37,7 +37,10 @@ export interface AdaptiveCard {
 
 export interface TeamsMessage {
   type: "message";
-  text: string;
+  /** Only for messages without a card: with one, Teams would show the text above the card again. */
+  text?: string;
+  /** What notifications and the chat list show for a card message. */
+  summary?: string;
   textFormat: "markdown";
   attachments?: { contentType: typeof CARD_CONTENT_TYPE; content: AdaptiveCard }[];
 }
@@ -301,5 +304,5 @@ export function renderCard(reply: Reply): TeamsMessage {
     fallbackText: clip(reply.text, 500),
     msteams: { width: "Full" },
   });
-  return { type: "message", text, textFormat: "markdown", attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] };
+  return { type: "message", summary: clip(reply.text.split("\n")[0], 200), textFormat: "markdown", attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] };
 }
