@@ -53,7 +53,9 @@ describe("terminal chat", () => {
     expect(r.stderr).toContain("SLACK_BOT_TOKEN");
   });
 
-  it("is interactive on a terminal: prompt, answers, /quit", async () => {
+  // `script` (util-linux) gives the child a real pseudo-terminal; without it this cannot be tried.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("is interactive on a terminal: prompt, answers, /quit (skipped where `script` is missing)", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "jama-tty-"));
     // `script` gives the child a real pseudo-terminal, as a user's shell would
     const child = spawn("script", ["-qfec", `${tsx} src/main.ts`, "/dev/null"], {
