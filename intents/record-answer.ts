@@ -159,7 +159,8 @@ function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown
   if (r.kind === "status-query") return { nos: r.nos, ask: "status" };
   if (r.nos.length === 0) {
     // a bare status word: only a clear one, and only when an item is on screen
-    const word = text.trim().split(/[\s、,。:：]/)[0] ?? "";
+    // (without its trailing punctuation: "no." and "x." are as weak as "no" and "x")
+    const word = (text.trim().split(/[\s、,。:：]/)[0] ?? "").replace(/[.!！?？。]+$/u, "");
     if (WEAK_BARE.test(word.trim()) || ctx.state.lastItemNo === undefined) return null;
     // the bot asked for a reason: "該当なし" is that reason, not a new answer
     const p = ctx.state.pending;

@@ -221,8 +221,9 @@ export class AnswerChoices {
 function matcherFor(word: string): RegExp {
   const w = escapeRe(word).replace(/ /g, "\\s+");
   if (word === "no") {
-    // "no" means not achieved, but "No.115" / "no 115" is an item number
-    return /(^|[^a-z0-9])no(?![a-z0-9])(?!\.?\s*\d)/g;
+    // "no" means not achieved, but "No.115" / "no 115" is an item number, and "No." glued to
+    // anything ("No.-1", "No.abc", "No.#1") is a mistyped number, not an answer for the item on screen
+    return /(^|[^a-z0-9])no(?![a-z0-9])(?!\.?\s*\d)(?!\.\S)/g;
   }
   if (SYMBOL.test(word)) {
     // ○ × - stand on their own: "115 ○", "115:×", but not the dash of "No.1-3" or "サーバー"
