@@ -7,6 +7,7 @@ import type { Services } from "./services.ts";
 import type { Turn } from "./turn.ts";
 import { APOLOGY, UserFacingError } from "./errors.ts";
 import { claimDelivery } from "./dedupe.ts";
+import { cleanText, cleanValues } from "./clean-text.ts";
 import { resolveCaller } from "./identity.ts";
 import { loadState, saveState } from "./conversation-state.ts";
 import { detectLang } from "../nlu/normalize.ts";
@@ -28,8 +29,10 @@ export class Pipeline {
   ) {}
 
   /** Handles one turn; null when it was a duplicate delivery (already answered). */
-  async handle(turn: Turn): Promise<PipelineResult | null> {
+  async handle(incoming: Turn): Promise<PipelineResult | null> {
     const { db, config } = this.services;
+    // invisible and control characters out before anything reads or stores the input (clean-text.ts)
+    const turn: Turn = { ...incoming, input: cleanInput(incoming.input) };
     const log = this.services.log.child({ platform: turn.platform, conversation: turn.conversation.key, delivery: turn.deliveryId });
     try {
       if (turn.deliveryId && !(await claimDelivery(db, turn.platform, turn.deliveryId))) {
@@ -112,6 +115,11 @@ export class Pipeline {
       update: { reference: data, active: true },
     });
   }
+}
+
+function cleanInput(input: Turn["input"]): Turn["input"] {
+  if (input.kind === "text") return { kind: "text", text: cleanText(input.text) };
+  return input.action ? { kind: "action", action: { intent: input.action.intent, params: cleanValues(input.action.params) } } : input;
 }
 
 function allowed(intent: Intent, roles: ReadonlySet<string>): boolean {

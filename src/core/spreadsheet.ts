@@ -2,6 +2,7 @@
 // whatever the cells hold (rich text, formulas, links, dates). Shared by the answer import
 // (src/assessment) and the official check-sheet import (src/knowledge).
 import ExcelJS from "exceljs";
+import { cleanText } from "./clean-text.ts";
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
@@ -32,19 +33,24 @@ export async function readTables(data: Buffer, fileName: string): Promise<Table[
       ws.eachRow({ includeEmpty: true }, (row, n) => {
         const cells: string[] = [];
         row.eachCell({ includeEmpty: true }, (cell, c) => {
-          cells[c - 1] = cellString(cell.value);
+          cells[c - 1] = cleanText(cellString(cell.value));
         });
         rows[n - 1] = Array.from(cells, (c) => c ?? "");
       });
       return { name: ws.name, rows: Array.from(rows, (r) => r ?? []) };
     });
   }
-  if (lower.endsWith(".csv") || lower.endsWith(".txt") || lower.endsWith(".tsv")) return [{ rows: parseCsv(decodeText(data)) }];
+  // cells are cleaned like chat input (clean-text.ts): a NUL in a note would fail the whole import
+  if (lower.endsWith(".csv") || lower.endsWith(".txt") || lower.endsWith(".tsv")) return [{ rows: cleanRows(parseCsv(decodeText(data))) }];
   if (lower.endsWith(".xls")) throw new ImportError("unsupported");
   // unknown extension: try CSV when it is text
   const text = decodeText(data);
   if (/[\u0000]/.test(text)) throw new ImportError("unsupported");
-  return [{ rows: parseCsv(text) }];
+  return [{ rows: cleanRows(parseCsv(text)) }];
+}
+
+function cleanRows(rows: string[][]): string[][] {
+  return rows.map((r) => r.map(cleanText));
 }
 
 /** UTF-8 (with or without BOM), else Shift_JIS (what Excel writes for "CSV" on Japanese Windows). */

@@ -4,7 +4,7 @@
 // or answered with a message about a button nobody pressed; each expects a polite answer and
 // nothing changed.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
+import { actionTurn, createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
 import { describeEachDb } from "../helpers/db.ts";
 import type { Turn } from "../../src/core/turn.ts";
 
@@ -39,5 +39,50 @@ describeEachDb("hostile input", (kind) => {
     await say("115 no", who);
     await say("No.116 ×", who);
     expect(await answers("console:no-dot")).toEqual({ 115: "not_achieved", 116: "not_achieved" });
+  });
+
+  it("reads what the person sees: invisible characters are ignored, control characters never reach the database", async () => {
+    const who = { org: "console:invisible", user: "mori" };
+    // a zero-width space inside or after "No." (pasted from a web page or a PDF)
+    await say("No.1\u200b15は未達成", who);
+    await say("No.\u200b116は達成", who);
+    await say("\ufeff117\u2060 達成", who);
+    expect(await answers("console:invisible")).toEqual({ 115: "not_achieved", 116: "achieved", 117: "achieved" });
+    // NUL and other control characters: PostgreSQL refuses them in text, so they must not get there
+    const note = await say("118 未達成 手順書\u0000未整備\u0007", who);
+    expect(note.intent).toBe("record_answer");
+    const o = await db().organization.findUniqueOrThrow({ where: { externalKey: "console:invisible" } });
+    const row = await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 118 } });
+    expect([row.status, row.note]).toEqual(["not_achieved", "手順書未整備"]);
+    for (const text of ["\u0000\u0001\u0002", "\u202eNo.115\u0000?", "\ud83d"]) {
+      const r = await say(text, who);
+      expect(r.intent, JSON.stringify(text)).not.toBe("error");
+    }
+    // the same from a button: a forged note with NUL is stored without it
+    await say("No.119", who);
+    const click = await run(actionTurn("record_answer", { nos: [119], choice: "not_achieved", note: "a\u0000b" }, who));
+    expect(click.intent).toBe("record_answer");
+    expect((await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 119 } })).note).toBe("ab");
+    // emoji sequences joined with ZWJ are left alone
+    await say("120 未達成 👨‍💻対応中", who);
+    expect((await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 120 } })).note).toBe("👨‍💻対応中");
+  });
+
+  it("imports a sheet whose cells hold control characters instead of failing the turn", async () => {
+    const who = { org: "console:nul-sheet", user: "abe" };
+    const turn = textTurn("", who);
+    const csv = "No.,回答,メモ\n1,達成,a\u0000b\n2,未達成,x\u0001y\n";
+    turn.files = [{ name: "sheet.csv", size: csv.length, download: async () => Buffer.from(csv) }];
+    const preview = await run(turn);
+    expect(preview.intent).toBe("import_sheet");
+    expect(preview.reply.text).toContain("2件を更新します");
+    const done = await say("はい", who);
+    expect(done.reply.text).toContain("2件を取り込みました");
+    const o = await db().organization.findUniqueOrThrow({ where: { externalKey: "console:nul-sheet" } });
+    const rows = await db().answer.findMany({ where: { orgId: o.id }, orderBy: { itemNo: "asc" } });
+    expect(rows.map((r) => [r.itemNo, r.status, r.note])).toEqual([
+      [1, "achieved", "ab"],
+      [2, "not_achieved", "xy"],
+    ]);
   });
 });
