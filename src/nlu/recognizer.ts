@@ -88,7 +88,10 @@ export class Recognizer {
       if (best && (best.score ?? 1) <= FUZZY_THRESHOLD) {
         const it = this.byName.get(best.item.intent)!;
         const params = it.extract ? it.extract(input.text, ctx) : {};
-        if (params) return { intent: it, params, via: "fuzzy", score: best.score };
+        // a guess whose parameters the intent would refuse ("履歴" alone for the history of an
+        // item, "目標レベル" with no level) lacks what the intent needs: the fallback takes it,
+        // instead of an answer about an unreadable button nobody pressed
+        if (params && it.params.safeParse(params).success) return { intent: it, params, via: "fuzzy", score: best.score };
       }
     }
 

@@ -85,4 +85,13 @@ describeEachDb("hostile input", (kind) => {
       [2, "not_achieved", "xy"],
     ]);
   });
+
+  it("answers a half-remembered command typed alone without talking about a button", async () => {
+    const who = { org: "console:half", user: "goto" };
+    for (const text of ["履歴", "の履歴", "history", "目標レベル", "レベル", "参加者", "no", "NO"]) {
+      const r = await say(text, who);
+      expect(r.via, text).not.toBe("error");
+      expect(r.reply.text, text).not.toMatch(/ボタン|button/);
+    }
+  });
 });
