@@ -7,7 +7,7 @@ import { textReply, tr, type Reply } from "../src/core/reply.ts";
 import { findSeriesNo, readMemberRequest } from "../src/booking/commands.ts";
 import { actorOf, askForTopic, noSessionReply, orBusy, tzOf } from "../src/booking/intent-support.ts";
 import { confirmedReply, fullReply, sessionName, unavailableText, waitlistedReply } from "../src/booking/replies.ts";
-import { MAX_SERIES_NO } from "../src/booking/session-data.ts";
+import { SeriesNoParam } from "../src/booking/session-data.ts";
 
 export const sessionBook = defineIntent({
   name: "session_book",
@@ -18,7 +18,7 @@ export const sessionBook = defineIntent({
   },
   params: z
     .object({
-      seriesNo: z.number().int().min(1).max(MAX_SERIES_NO),
+      seriesNo: SeriesNoParam,
       waitlist: z.boolean().optional(),
     })
     .strict(),

@@ -7,7 +7,7 @@ import { readAdminRequest } from "../src/booking/commands.ts";
 import { clearPending, noSessionReply } from "../src/booking/intent-support.ts";
 import { MAX_BROADCAST_LENGTH } from "../src/booking/booking-service.ts";
 import { sessionName } from "../src/booking/replies.ts";
-import { MAX_SERIES_NO } from "../src/booking/session-data.ts";
+import { SeriesNoParam } from "../src/booking/session-data.ts";
 
 const PENDING = "session_broadcast";
 const CONFIRM_WAIT_MS = 30 * 60_000;
@@ -19,7 +19,7 @@ export const sessionBroadcast = defineIntent({
   role: "secretariat",
   params: z
     .object({
-      seriesNo: z.number().int().min(1).max(MAX_SERIES_NO).optional(),
+      seriesNo: SeriesNoParam.optional(),
       text: z.string().trim().min(1).max(MAX_BROADCAST_LENGTH).optional(),
       includeWaitlist: z.boolean().optional(),
       confirm: z.boolean().optional(),

@@ -7,7 +7,7 @@ import { textReply, tr, type Reply } from "../src/core/reply.ts";
 import { readMemberRequest } from "../src/booking/commands.ts";
 import { clearPending, noSessionReply, orBusy, TOPIC_PENDING, tzOf } from "../src/booking/intent-support.ts";
 import { cancelledReply, sessionName } from "../src/booking/replies.ts";
-import { MAX_SERIES_NO } from "../src/booking/session-data.ts";
+import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { formatDateTime } from "../src/booking/time.ts";
 
 export const sessionCancel = defineIntent({
@@ -17,7 +17,7 @@ export const sessionCancel = defineIntent({
     ja: ["第3回をキャンセル", "予約をキャンセル", "第3回の予約を取り消したい", "キャンセル待ちをやめる"],
     en: ["cancel session 3", "cancel my booking", "leave the waitlist for session 3"],
   },
-  params: z.object({ seriesNo: z.number().int().min(1).max(MAX_SERIES_NO).optional() }).strict(),
+  params: z.object({ seriesNo: SeriesNoParam.optional() }).strict(),
   match(text) {
     const r = readMemberRequest(text);
     return r?.kind === "cancel" ? (r.seriesNo !== undefined ? { seriesNo: r.seriesNo } : {}) : null;

@@ -7,7 +7,7 @@ import { readAdminRequest } from "../src/booking/commands.ts";
 import { toCsv } from "../src/booking/csv.ts";
 import { noSessionReply } from "../src/booking/intent-support.ts";
 import { sessionName } from "../src/booking/replies.ts";
-import { MAX_SERIES_NO } from "../src/booking/session-data.ts";
+import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { toJstString } from "../src/booking/time.ts";
 
 export const sessionRegistrants = defineIntent({
@@ -15,7 +15,7 @@ export const sessionRegistrants = defineIntent({
   description: { ja: "相談会の参加者一覧とCSV(事務局)", en: "Registrants of a session, with CSV (secretariat)" },
   examples: { ja: ["第3回の参加者", "第3回の参加者CSV"], en: ["registrants of session 3"] },
   role: "secretariat",
-  params: z.object({ seriesNo: z.number().int().min(1).max(MAX_SERIES_NO), csv: z.boolean().optional() }).strict(),
+  params: z.object({ seriesNo: SeriesNoParam, csv: z.boolean().optional() }).strict(),
   match(text) {
     const r = readAdminRequest(text);
     return r?.kind === "registrants" ? { seriesNo: r.seriesNo, csv: r.csv || undefined } : null;

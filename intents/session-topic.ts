@@ -7,7 +7,7 @@ import { isSkip, readMemberRequest } from "../src/booking/commands.ts";
 import { clearPending, pendingTopic, TOPIC_PENDING } from "../src/booking/intent-support.ts";
 import { MAX_TOPIC_LENGTH } from "../src/booking/booking-service.ts";
 import { sessionName } from "../src/booking/replies.ts";
-import { MAX_SERIES_NO } from "../src/booking/session-data.ts";
+import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { findItemNumbers } from "../src/nlu/item-numbers.ts";
 
 /** Messages that are clearly something else, even right after a booking: left to other intents. */
@@ -20,7 +20,7 @@ export const sessionTopic = defineIntent({
   params: z
     .object({
       bookingId: z.string().uuid().optional(),
-      seriesNo: z.number().int().min(1).max(MAX_SERIES_NO).optional(),
+      seriesNo: SeriesNoParam.optional(),
       topic: z.string().trim().min(1).max(2000).optional(),
       skip: z.boolean().optional(),
     })

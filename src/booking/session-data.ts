@@ -29,6 +29,12 @@ export interface SessionFields {
 }
 
 export const MAX_SERIES_NO = 999;
+/**
+ * A session number as the member intents take it, typed or from a button. 0 is let through on
+ * purpose: 「第0回を予約」 is answered like 「第99回を予約」 ("there is no session 0"), where a
+ * schema refusing it told the person their button could not be read.
+ */
+export const SeriesNoParam = z.number().int().min(0).max(MAX_SERIES_NO);
 export const MAX_CAPACITY = 10_000;
 
 const httpUrl = z

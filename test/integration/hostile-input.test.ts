@@ -94,4 +94,28 @@ describeEachDb("hostile input", (kind) => {
       expect(r.reply.text, text).not.toMatch(/ボタン|button/);
     }
   });
+
+  it("answers session 0 and a target level outside 1〜3 in words, changing nothing", async () => {
+    const member = { org: "console:zero", user: "ono" };
+    const secretary = { org: "console:jama", user: "secretary" };
+    const bookingsBefore = await db().booking.count();
+    for (const text of ["第0回を予約", "第0回をキャンセル", "book session 0"]) {
+      const r = await say(text, member);
+      expect(r.reply.text, text).toMatch(/第0回という相談会はありません|There is no session 0/);
+    }
+    expect((await say("第0回の相談テーマ: ランサムウェア", member)).reply.text).toContain("第0回のご予約が見つからない");
+    expect((await say("第0回の参加者", secretary)).reply.text).toContain("第0回という相談会はありません");
+    expect((await say("第0回の参加者に連絡: 会場変更", secretary)).reply.text).toContain("第0回という相談会はありません");
+    expect(await db().booking.count()).toBe(bookingsBefore);
+
+    await say("No.1", member); // the first person of an organisation is its admin
+    for (const text of ["目標レベルを4に", "目標レベルを0に", "set target level to 9"]) {
+      const r = await say(text, member);
+      expect(r.reply.text, text).toMatch(/目標レベルは 1〜3|target level is 1, 2 or 3/);
+    }
+    const o = await db().organization.findUniqueOrThrow({ where: { externalKey: "console:zero" } });
+    const a = await db().assessment.findFirst({ where: { orgId: o.id } });
+    expect(a?.targetLevel ?? 2).toBe(2);
+    expect((await say("目標レベルを3に", member)).reply.text).toContain("2 から 3 に変更しました");
+  });
 });
