@@ -1,14 +1,19 @@
 // Renders a neutral Reply as Slack Block Kit, inside Slack's limits (50 blocks, 3000 characters
-// per section, 75 per button label, 25 elements per actions block, 2000 per button value).
-// Every text is escaped: Slack treats &, < and > as control characters (<!channel>, links).
+// per text object, 150 per header, 75 per button label, 25 elements per actions block, 2000 per
+// button value; https://docs.slack.dev/reference/block-kit/blocks). Every text is escaped: Slack
+// treats &, < and > as control characters (<!channel>, links). No text object is ever empty:
+// Slack refuses the whole message (invalid_blocks) when one is ("minimum length is 1").
 import type { ActionRef } from "../../core/turn.ts";
 import type { Block, Choice, Reply } from "../../core/reply.ts";
 
 export const ACTION_PREFIX = "jama:";
 const MAX_BLOCKS = 50;
 const MAX_SECTION = 2900;
+const MAX_HEADER = 150;
 const MAX_BUTTON_LABEL = 75;
 const MAX_VALUE = 2000;
+const MAX_ACTIONS_PER_BLOCK = 25;
+const TRUNCATED = "(一部を省略しました / truncated)";
 
 type SlackBlock = Record<string, unknown>;
 
@@ -16,12 +21,52 @@ export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * Shortens to at most n UTF-16 units. Never splits a surrogate pair (an emoji cut in half is a
+ * lone surrogate: not valid text) and, in escaped mrkdwn, never leaves half an entity ("&am…").
+ */
 function clip(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+  if (s.length <= n) return s;
+  let cut = n - 1;
+  const code = s.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return s.slice(0, cut).replace(/&[a-z]{0,3}$/, "") + "…";
 }
 
-function section(text: string): SlackBlock {
-  return { type: "section", text: { type: "mrkdwn", text: clip(text, MAX_SECTION) } };
+const blank = (s: string | undefined): boolean => !s || !s.trim();
+
+/** A section of mrkdwn, or nothing when the text is empty (Slack refuses an empty text). */
+function section(text: string): SlackBlock[] {
+  return blank(text) ? [] : [{ type: "section", text: { type: "mrkdwn", text: clip(text, MAX_SECTION) } }];
+}
+
+/**
+ * Lines of mrkdwn as few sections as fit, so a long text or list is split rather than cut at
+ * 3000 characters (only the 50-block budget can still shorten it).
+ */
+function sections(lines: string[]): SlackBlock[] {
+  const out: SlackBlock[] = [];
+  let cur = "";
+  for (const raw of lines) {
+    const line = clip(raw, MAX_SECTION);
+    if (cur && cur.length + 1 + line.length > MAX_SECTION) {
+      out.push(...section(cur));
+      cur = "";
+    }
+    cur = cur ? `${cur}\n${line}` : line;
+  }
+  out.push(...section(cur));
+  return out;
+}
+
+function context(text: string): SlackBlock[] {
+  return blank(text) ? [] : [{ type: "context", elements: [{ type: "mrkdwn", text: clip(text, MAX_SECTION) }] }];
+}
+
+function header(text: string): SlackBlock[] {
+  // plain_text: shown as typed, so no escaping; a header holds one line
+  const t = text.replace(/\s+/g, " ").trim();
+  return t ? [{ type: "header", text: { type: "plain_text", text: clip(t, MAX_HEADER), emoji: true } }] : [];
 }
 
 /** The button value: the action, compactly; too long a value is dropped rather than truncated. */
@@ -51,19 +96,32 @@ function buttons(choices: Choice[], counter: { n: number }): SlackBlock[] {
       const el: SlackBlock = {
         type: "button",
         action_id: `${ACTION_PREFIX}${counter.n++}`,
-        text: { type: "plain_text", text: clip(c.label, MAX_BUTTON_LABEL), emoji: true },
+        text: { type: "plain_text", text: clip(blank(c.label) ? "開く / Open" : c.label.trim(), MAX_BUTTON_LABEL), emoji: true },
         value,
       };
       if (c.style) el.style = c.style;
       return el;
     })
     .filter((e): e is SlackBlock => Boolean(e));
-  for (let i = 0; i < elements.length; i += 25) out.push({ type: "actions", elements: elements.slice(i, i + 25) });
+  for (let i = 0; i < elements.length; i += MAX_ACTIONS_PER_BLOCK)
+    out.push({ type: "actions", elements: elements.slice(i, i + MAX_ACTIONS_PER_BLOCK) });
   return out;
 }
 
-function bullets(body: string | string[]): string {
-  return Array.isArray(body) ? body.map((b) => `• ${escapeMrkdwn(b)}`).join("\n") : escapeMrkdwn(body);
+function bulletLines(body: string | string[]): string[] {
+  return Array.isArray(body) ? body.map((b) => `• ${escapeMrkdwn(b)}`) : escapeMrkdwn(body).split("\n");
+}
+
+/** A bold label line, or nothing for an empty label (Slack would show the bare asterisks). */
+const bold = (label: string | undefined): string[] => (blank(label) ? [] : [`*${escapeMrkdwn(label!.trim())}*`]);
+
+/** A progress bar of 10 cells; the rate is clamped, since String.repeat throws on a negative count. */
+function progressLine(r: { label: string; done: number; total: number; rate?: number; detail?: string }): string {
+  const raw = r.rate ?? (r.total ? r.done / r.total : 0);
+  const rate = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0;
+  const filled = Math.round(rate * 10);
+  const bar = "█".repeat(filled) + "░".repeat(10 - filled);
+  return `${escapeMrkdwn(r.label)}  \`${bar}\` *${Math.round(rate * 100)}%* (${r.done}/${r.total})${r.detail ? ` ${escapeMrkdwn(r.detail)}` : ""}`;
 }
 
 export function renderBlocks(reply: Reply): { text: string; blocks: SlackBlock[] } {
@@ -72,55 +130,48 @@ export function renderBlocks(reply: Reply): { text: string; blocks: SlackBlock[]
   const render = (b: Block) => {
     switch (b.type) {
       case "text":
-        blocks.push(section(escapeMrkdwn(b.text)));
+        blocks.push(...sections(escapeMrkdwn(b.text).split("\n")));
         break;
       case "heading":
-        blocks.push({ type: "header", text: { type: "plain_text", text: clip(b.text, 150), emoji: true } });
+        blocks.push(...header(b.text));
         break;
       case "context":
-        blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escapeMrkdwn(b.text), MAX_SECTION) }] });
+        blocks.push(...context(escapeMrkdwn(b.text)));
         break;
       case "divider":
         blocks.push({ type: "divider" });
         break;
       case "fields":
-        blocks.push(section(b.fields.map((f) => `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`).join("\n\n")));
+        blocks.push(...sections(b.fields.flatMap((f, i) => [...(i ? [""] : []), ...bold(f.label), escapeMrkdwn(f.value)])));
         break;
       case "item": {
         const c = b.card;
-        blocks.push({ type: "header", text: { type: "plain_text", text: clip(`No.${c.no} ${c.title}`, 150), emoji: true } });
-        const meta = [c.levelLabel, c.areaLabel].filter(Boolean).map((s) => escapeMrkdwn(s!)).join("  |  ");
-        if (meta) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: meta }] });
-        if (c.answer) blocks.push(section(`*${escapeMrkdwn(c.answer.label)}*${c.answer.detail ? `\n${escapeMrkdwn(c.answer.detail)}` : ""}`));
-        for (const s of c.sections) blocks.push(section(`*${escapeMrkdwn(s.label)}*\n${bullets(s.body)}`));
-        if (c.related.length)
-          blocks.push(section(`*関連 / Related*\n${c.related.map((r) => `• No.${r.no} ${escapeMrkdwn(r.title)}`).join("\n")}`));
-        blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escapeMrkdwn(c.footer), MAX_SECTION) }] });
+        blocks.push(...header(`No.${c.no} ${c.title}`));
+        blocks.push(...context([c.levelLabel, c.areaLabel].filter((s) => !blank(s)).map((s) => escapeMrkdwn(s!)).join("  |  ")));
+        if (c.answer) blocks.push(...sections([...bold(c.answer.label), ...(c.answer.detail ? escapeMrkdwn(c.answer.detail).split("\n") : [])]));
+        for (const s of c.sections) blocks.push(...sections([...bold(s.label), ...bulletLines(s.body)]));
+        if (c.related.length) blocks.push(...sections(["*関連 / Related*", ...c.related.map((r) => `• No.${r.no} ${escapeMrkdwn(r.title)}`)]));
+        blocks.push(...context(escapeMrkdwn(c.footer)));
         blocks.push(...buttons(c.actions, counter));
         break;
       }
       case "list": {
-        if (b.title) blocks.push(section(`*${escapeMrkdwn(b.title)}*`));
+        blocks.push(...section(bold(b.title).join("")));
         const withActions = b.entries.filter((e) => e.action);
-        // A list is one section of lines plus its buttons, so long lists stay within 50 blocks.
-        blocks.push(section(b.entries.map((e) => `• ${escapeMrkdwn(e.label)}${e.detail ? ` — ${escapeMrkdwn(e.detail)}` : ""}`).join("\n") || "—"));
+        // The entries as lines (split into sections of 3000 characters), then their buttons.
+        const lines = b.entries.map((e) => `• ${escapeMrkdwn(e.label)}${e.detail ? ` — ${escapeMrkdwn(e.detail)}` : ""}`);
+        blocks.push(...sections(lines.length ? lines : ["—"]));
         blocks.push(...buttons(withActions.map((e) => ({ label: e.label, action: e.action! })), counter));
-        if (b.footer) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escapeMrkdwn(b.footer), MAX_SECTION) }] });
+        if (b.footer) blocks.push(...context(escapeMrkdwn(b.footer)));
         break;
       }
       case "choices":
-        if (b.prompt) blocks.push(section(escapeMrkdwn(b.prompt)));
+        if (b.prompt) blocks.push(...sections(escapeMrkdwn(b.prompt).split("\n")));
         blocks.push(...buttons(b.choices, counter));
         break;
-      case "progress": {
-        const lines = b.rows.map((r) => {
-          const rate = r.rate ?? (r.total ? r.done / r.total : 0);
-          const bar = "█".repeat(Math.round(rate * 10)) + "░".repeat(10 - Math.round(rate * 10));
-          return `${escapeMrkdwn(r.label)}  \`${bar}\` *${Math.round(rate * 100)}%* (${r.done}/${r.total})${r.detail ? ` ${escapeMrkdwn(r.detail)}` : ""}`;
-        });
-        blocks.push(section(`${b.title ? `*${escapeMrkdwn(b.title)}*\n` : ""}${lines.join("\n")}`));
+      case "progress":
+        blocks.push(...sections([...bold(b.title), ...b.rows.map(progressLine)]));
         break;
-      }
       case "file":
         // uploaded separately by the channel (files.uploadV2)
         break;
@@ -129,8 +180,11 @@ export function renderBlocks(reply: Reply): { text: string; blocks: SlackBlock[]
   for (const b of reply.blocks) render(b);
   const text = clip(escapeMrkdwn(reply.text), 3000);
   if (blocks.length > MAX_BLOCKS) {
-    blocks.length = MAX_BLOCKS - 1;
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "(一部を省略しました / truncated)" }] });
+    // Keep the last row of buttons (「次のページ」, 「もっと見る」) and say that something was left out.
+    const last = blocks[blocks.length - 1];
+    const tail = last.type === "actions" ? [last] : [];
+    blocks.length = MAX_BLOCKS - 1 - tail.length;
+    blocks.push(...context(TRUNCATED), ...tail);
   }
   return { text, blocks };
 }
