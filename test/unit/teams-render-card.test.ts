@@ -12,6 +12,7 @@ import {
   renderCard,
   type AdaptiveCard,
 } from "../../src/channels/teams/render-card.ts";
+import { teamsMessageProblems } from "../helpers/adaptive-card.ts";
 
 const reply = (blocks: Block[], text = "summary", extra: Partial<Reply> = {}): Reply => ({ text, blocks, ...extra });
 const cardOf = (r: Reply): AdaptiveCard => {
@@ -37,14 +38,33 @@ describe("renderCard", () => {
     expect(m).toEqual({ type: "message", text: "こんにちは", textFormat: "markdown" });
   });
 
-  it("renders a version 1.5 card with wrapped TextBlocks and the summary only once", () => {
+  it("renders a version 1.5 card with wrapped TextBlocks, the reply's own text included", () => {
     const card = cardOf(reply([{ type: "text", text: "summary" }, { type: "heading", text: "見出し" }, { type: "text", text: "一行目\n二行目" }]));
     expect(card.version).toBe("1.5");
     expect(card.type).toBe("AdaptiveCard");
     const texts = ofType(card, "TextBlock");
-    expect(texts.map((t) => t.text)).toEqual(["見出し", "一行目", "二行目"]);
+    expect(texts.map((t) => t.text)).toEqual(["summary", "見出し", "一行目", "二行目"]);
     expect(texts.every((t) => t.wrap === true)).toBe(true);
-    expect(texts[2].spacing).toBe("None");
+    expect(texts[3].spacing).toBe("None");
+  });
+
+  it("shows the reply's text in the card: a card message has no text of its own, only a summary for notifications", () => {
+    // set_target_level, record_answer, session_book…: the text, then buttons
+    const m = renderCard({ text: "第3回の席を予約しました。", blocks: [{ type: "text", text: "第3回の席を予約しました。" }, { type: "choices", choices: [{ label: "予約を確認", action: { intent: "my_bookings", params: {} } }] }] });
+    expect(m.text).toBeUndefined();
+    expect(ofType(m.attachments![0].content, "TextBlock").map((t) => t.text)).toEqual(["第3回の席を予約しました。"]);
+    expect(teamsMessageProblems(m)).toEqual([]);
+  });
+
+  it("escapes the card's fallbackText, which clients render as markdown", () => {
+    const card = cardOf(reply([{ type: "heading", text: "h" }], "[公式サイト](https://evil.example) **至急**"));
+    expect(card.fallbackText).toBe("\\[公式サイト\\](https://evil.example) \\*\\*至急\\*\\*");
+  });
+
+  it("drops an empty heading rather than sending an empty TextBlock, and every card here is valid 1.5", () => {
+    const m = renderCard(reply([{ type: "heading", text: " " }, { type: "text", text: "本文" }, { type: "fields", fields: [{ label: "a", value: "b" }] }]));
+    expect(ofType(m.attachments![0].content, "TextBlock").map((t) => t.text)).toEqual(["本文"]);
+    expect(teamsMessageProblems(m)).toEqual([]);
   });
 
   it("renders fields as a FactSet", () => {

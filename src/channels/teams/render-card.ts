@@ -206,7 +206,7 @@ function renderBlock(b: Block, state: RenderState): CardElement[] {
     case "text":
       return lines(b.text);
     case "heading":
-      return [textBlock(b.text, { size: "Medium", weight: "Bolder" })];
+      return b.text.trim() ? [textBlock(b.text, { size: "Medium", weight: "Bolder" })] : [];
     case "context":
       return lines(b.text, { isSubtle: true, size: "Small" });
     case "divider":
@@ -252,19 +252,17 @@ function byteSize(v: unknown): number {
   return Buffer.byteLength(JSON.stringify(v), "utf8");
 }
 
-/** Adds separators for divider blocks, drops the text block that repeats the message text. */
+/**
+ * Adds separators for divider blocks. Every block is shown, the one repeating the reply's text
+ * included: a card message carries no `text` (only a `summary`, which Teams shows in
+ * notifications and the chat list, not in the conversation), so the card is all the reader sees.
+ */
 function cardBody(reply: Reply, state: RenderState): CardElement[] {
   const body: CardElement[] = [];
   let separate = false;
-  let skippedSummary = false;
   for (const b of reply.blocks) {
     if (b.type === "divider") {
       separate = body.length > 0;
-      continue;
-    }
-    // The message text is shown above the card already; repeating it in the card adds nothing.
-    if (!skippedSummary && b.type === "text" && b.text.trim() === reply.text.trim()) {
-      skippedSummary = true;
       continue;
     }
     const els = renderBlock(b, state);
@@ -293,6 +291,10 @@ function fit(card: AdaptiveCard): AdaptiveCard {
 export function renderCard(reply: Reply): TeamsMessage {
   const state: RenderState = { actions: 0, omittedActions: false };
   const text = escapeTeamsMarkdown(clip(reply.text, MAX_MESSAGE_TEXT));
+  // A reply that says nothing but its own text, short enough not to be clipped, is a plain message.
+  const content = reply.blocks.filter((b) => b.type !== "divider");
+  if (reply.text.length <= MAX_MESSAGE_TEXT && content.every((b) => b.type === "text") && content.map((b) => (b as { text: string }).text).join("\n").trim() === reply.text.trim())
+    return { type: "message", text, textFormat: "markdown" };
   const body = cardBody(reply, state);
   if (state.omittedActions) body.push(textBlock("(ボタンの一部を省略しました / Some buttons were left out)", { isSubtle: true, size: "Small" }));
   if (body.length === 0) return { type: "message", text, textFormat: "markdown" };
@@ -301,8 +303,9 @@ export function renderCard(reply: Reply): TeamsMessage {
     $schema: SCHEMA,
     version: "1.5",
     body,
-    fallbackText: clip(reply.text, 500),
+    // shown by clients that cannot render the card, and it "may contain markdown": escaped like the rest
+    fallbackText: escapeCardMarkdown(clip(reply.text, 500)),
     msteams: { width: "Full" },
   });
-  return { type: "message", summary: clip(reply.text.split("\n")[0], 200), textFormat: "markdown", attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] };
+  return { type: "message", summary: clip(reply.text.split("\n").find((l) => l.trim()) ?? reply.text, 200), textFormat: "markdown", attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] };
 }
