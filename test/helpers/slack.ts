@@ -173,7 +173,16 @@ let eventSeq = 0;
 /** A real Events API envelope (event_callback) for a DM to the bot; with `files`, a file_share message. */
 export function dmEvent(
   text: string,
-  o: { user?: string; team?: string; channel?: string; ts?: string; eventId?: string; files?: { name: string; url: string; size: number }[] } = {},
+  o: {
+    user?: string;
+    team?: string;
+    channel?: string;
+    ts?: string;
+    eventId?: string;
+    files?: { name: string; url: string; size: number }[];
+    /** Enterprise Grid: the org id, which events carry in authorizations[0] */
+    enterprise?: string;
+  } = {},
 ) {
   const ts = o.ts ?? `${1_700_000_000 + ++eventSeq}.${String(eventSeq).padStart(6, "0")}`;
   return {
@@ -214,13 +223,20 @@ export function dmEvent(
     type: "event_callback",
     event_id: o.eventId ?? `Ev${String(++eventSeq).padStart(8, "0")}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+    authorizations: [{ enterprise_id: o.enterprise ?? null, team_id: o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
     event_context: "4-eyJldCI6Im1lc3NhZ2UifQ",
   };
 }
 
-export function mentionEvent(text: string, o: { user?: string; team?: string; channel?: string; ts?: string; threadTs?: string; userTeam?: string } = {}) {
+/**
+ * An app_mention. `team` is the envelope's team_id; `installedTeam` the installation in
+ * authorizations[0] (they differ in a Slack Connect channel another workspace started).
+ */
+export function mentionEvent(
+  text: string,
+  o: { user?: string; team?: string; channel?: string; ts?: string; threadTs?: string; userTeam?: string; installedTeam?: string } = {},
+) {
   const ts = o.ts ?? `${1_700_000_000 + ++eventSeq}.${String(eventSeq).padStart(6, "0")}`;
   return {
     token: "legacy-verification-token",
@@ -239,24 +255,31 @@ export function mentionEvent(text: string, o: { user?: string; team?: string; ch
     type: "event_callback",
     event_id: `Ev${String(++eventSeq).padStart(8, "0")}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
-    is_ext_shared_channel: Boolean(o.userTeam),
+    authorizations: [{ enterprise_id: null, team_id: o.installedTeam ?? o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: Boolean(o.userTeam || o.installedTeam),
   };
 }
 
 /** A block_actions payload as Slack posts it (form field `payload`). */
-export function blockAction(value: string, o: { user?: string; team?: string; channel?: string; messageTs?: string; responseUrl: string; ephemeral?: boolean }) {
+/**
+ * `team` is the workspace the app acts in; `userTeam` the clicker's own (a Slack Connect guest's
+ * differs); `enterprise` the host's Enterprise Grid org.
+ */
+export function blockAction(
+  value: string,
+  o: { user?: string; team?: string; userTeam?: string; enterprise?: string; channel?: string; messageTs?: string; responseUrl: string; ephemeral?: boolean },
+) {
   const channel = o.channel ?? `D${o.user ?? "U1"}`;
   const messageTs = o.messageTs ?? "1700000000.000100";
   return {
     type: "block_actions",
-    user: { id: o.user ?? "U1", username: "alice", name: "alice", team_id: o.team ?? "T1" },
+    user: { id: o.user ?? "U1", username: "alice", name: "alice", team_id: o.userTeam ?? o.team ?? "T1" },
     api_app_id: "A1",
     token: "legacy-verification-token",
     container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: Boolean(o.ephemeral) },
     trigger_id: `trig-${++eventSeq}`,
-    team: { id: o.team ?? "T1", domain: "example" },
-    enterprise: null,
+    team: { id: o.team ?? "T1", domain: "example", ...(o.enterprise ? { enterprise_id: o.enterprise } : {}) },
+    enterprise: o.enterprise ? { id: o.enterprise, name: "Grid" } : null,
     is_enterprise_install: false,
     channel: { id: channel, name: "directmessage" },
     ...(o.ephemeral ? {} : { message: { type: "message", user: "UBOT", ts: messageTs, bot_id: "BBOT", text: "card", blocks: [] } }),

@@ -32,6 +32,8 @@ interface Destination {
   user: string;
   /** A DM with the bot: everything may be shown there. */
   personal: boolean;
+  /** `channel` is a user id (U… or, in Enterprise Grid, W…), not a conversation id. */
+  toUser?: boolean;
   /** Slash commands and clicks on ephemeral messages answer through their response_url. */
   respond?: (msg: Record<string, unknown>) => Promise<unknown>;
 }
@@ -85,6 +87,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     clientOptions: { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } },
   });
 
+  // Applied to the workspace the person belongs to (see slackOrg): a Slack Connect guest from an
+  // unlisted workspace is refused even in a channel of a listed one.
   const allowed = (team: string | undefined) => !opts.allowedTeams.length || (team !== undefined && opts.allowedTeams.includes(team));
 
   const profiles = new UserProfiles(log);
@@ -103,10 +107,9 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   app.message(async ({ message, body, client }) => {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
-    const b = body as unknown as Record<string, string | undefined>;
-    const team = m.user_team ?? m.team ?? b.team_id;
-    if (!allowed(b.team_id)) return log.warn("message from a workspace not allowed", { team: b.team_id });
-    const turn = textTurn({ b, m, team, text: m.text ?? "", kind: "personal" });
+    const org = slackOrg(eventHome(body), m.user_team);
+    if (!allowed(org.team)) return log.warn("message from a workspace not allowed", { team: org.team });
+    const turn = textTurn({ m, org, text: m.text ?? "", kind: "personal" });
     const files = (message as unknown as { files?: SlackFile[] }).files;
     if (files?.length) turn.files = files.map((f) => incomingFile(f, opts.botToken, opts.apiUrl));
     await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client);
@@ -115,12 +118,11 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   // @mentions in channels: answer in the thread of the message.
   app.event("app_mention", async ({ event, body, client }) => {
     const m = event as unknown as Record<string, string | undefined>;
-    const b = body as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
-    if (!allowed(b.team_id)) return log.warn("mention from a workspace not allowed", { team: b.team_id });
-    const team = m.user_team ?? b.team_id;
+    const org = slackOrg(eventHome(body), m.user_team);
+    if (!allowed(org.team)) return log.warn("mention from a workspace not allowed", { team: org.team });
     const text = (m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ").trim();
-    const turn = textTurn({ b, m, team, text, kind: "channel", external: Boolean(m.user_team && m.user_team !== b.team_id) });
+    const turn = textTurn({ m, org, text, kind: "channel" });
     await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false }, client);
   });
 
@@ -158,8 +160,10 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       trigger_id?: string;
     };
     const a = action as unknown as { value?: unknown; action_ts?: string; action_id?: string };
-    const teamId = b.user.team_id ?? b.team?.id;
-    if (!allowed(b.team?.id)) return;
+    // `team` is the workspace the app acts in; `user.team_id` the clicker's own, which differs for
+    // a Slack Connect guest (and `team` is null for an org-wide install).
+    const org = slackOrg({ team: b.team?.id ?? b.user.team_id, enterprise: b.enterprise?.id ?? b.team?.enterprise_id }, b.user.team_id);
+    if (!allowed(org.team)) return log.warn("click from a workspace not allowed", { team: org.team });
     const channel = b.channel?.id ?? b.container?.channel_id;
     if (!channel) return;
     const personal = channel.startsWith("D");
@@ -168,12 +172,12 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const turn: Turn = {
       platform: "slack",
       deliveryId: `act:${channel}:${b.container?.message_ts ?? ""}:${a.action_id}:${a.action_ts}`,
-      org: { externalKey: orgKey(b.enterprise?.id ?? b.team?.enterprise_id, teamId), name: b.team?.domain },
+      org: { externalKey: org.key, name: org.external ? undefined : b.team?.domain },
       user: { platformUserId: b.user.id, name: b.user.name },
       conversation: {
         key: conversationKey("slack", channel, ...(personal || !threadTs ? [] : [threadTs])),
         kind: personal ? "personal" : "channel",
-        external: Boolean(b.user.team_id && b.team?.id && b.user.team_id !== b.team.id),
+        external: org.external,
         reference: { key: `slack:${b.user.id}`, data: { channel: b.user.id } },
       },
       input: { kind: "action", action: parsed },
@@ -196,7 +200,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     async sendTo(ref, reply) {
       const channel = (ref as { channel?: unknown })?.channel;
       if (typeof channel !== "string") throw new Error("not a Slack conversation reference");
-      await deliver(app.client, { channel, user: channel, personal: true }, reply, log);
+      // The stored reference is the user id: chat.postMessage takes it as the app's DM with them.
+      await deliver(app.client, { channel, user: channel, personal: true, toUser: true }, reply, log);
     },
     async start() {
       if (socketMode) await app.start();
@@ -261,28 +266,47 @@ export function orgKey(enterpriseId: string | undefined | null, teamId: string |
   return `slack:${enterpriseId || teamId || "unknown"}`;
 }
 
+/** The workspace (and Grid org) the app is installed in, as an event names it. */
+export function eventHome(body: unknown): { team?: string; enterprise?: string } {
+  const b = body as { team_id?: string; enterprise_id?: string | null; authorizations?: { team_id?: string | null; enterprise_id?: string | null }[] };
+  // Bolt's own rule (buildSource): authorizations[0] first. In a shared channel the envelope's
+  // team_id is the workspace that started the channel, not ours (java-slack-sdk#629), and a Grid
+  // event may carry its enterprise id only there.
+  const auth = b.authorizations?.[0];
+  return { team: auth?.team_id ?? b.team_id, enterprise: auth?.enterprise_id ?? b.enterprise_id ?? undefined };
+}
+
+/**
+ * The company a Slack person belongs to. Someone from the installing workspace belongs to it (or
+ * to its Grid org). A Slack Connect guest (their own team differs) is their own company, keyed by
+ * their team and never by the host's Grid org: otherwise a guest in a Grid host's channel would
+ * read and write the host's answers. Same rule for messages, mentions and clicks.
+ */
+export function slackOrg(home: { team?: string; enterprise?: string | null }, userTeam: string | undefined) {
+  const external = Boolean(userTeam && home.team && userTeam !== home.team);
+  const team = external ? userTeam : (home.team ?? userTeam);
+  return { key: external ? orgKey(undefined, team) : orgKey(home.enterprise, team), team, external };
+}
+
 function textTurn(args: {
-  b: Record<string, string | undefined>;
   m: Record<string, string | undefined>;
-  team: string | undefined;
+  org: ReturnType<typeof slackOrg>;
   text: string;
   kind: "personal" | "channel";
-  external?: boolean;
 }): Turn {
-  const { b, m } = args;
-  const enterprise = (b as unknown as { enterprise_id?: string }).enterprise_id;
+  const { m, org } = args;
   const threadTs = m.thread_ts ?? m.ts;
   return {
     platform: "slack",
     // One id per message: a retry of the event, or the same message arriving as both
     // message.im and app_mention, is the same delivery.
     deliveryId: `msg:${m.channel}:${m.ts}`,
-    org: { externalKey: args.external ? orgKey(undefined, args.team) : orgKey(enterprise, b.team_id) },
+    org: { externalKey: org.key },
     user: { platformUserId: m.user! },
     conversation: {
       key: args.kind === "personal" ? conversationKey("slack", m.channel!) : conversationKey("slack", m.channel!, threadTs!),
       kind: args.kind,
-      external: args.external,
+      external: org.external || undefined,
       reference: { key: `slack:${m.user}`, data: { channel: m.user } },
     },
     input: { kind: "text", text: args.text },
@@ -292,23 +316,27 @@ function textTurn(args: {
 
 /** Posts the reply where it belongs: in the thread, ephemeral when private in a shared place, files uploaded. */
 async function deliver(client: WebClient, dest: Destination, reply: Reply, log: Logger): Promise<void> {
-  const { text, blocks } = renderBlocks(reply);
+  const { text, blocks: rendered } = renderBlocks(reply);
+  // A reply that is only a file renders no blocks: send none rather than an empty list.
+  const blocks = rendered.length ? (rendered as never) : undefined;
   const privateInShared = reply.private && !dest.personal;
   if (dest.respond) {
-    await dest.respond({ response_type: "ephemeral", replace_original: false, text, blocks });
+    await dest.respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
   } else if (privateInShared) {
-    await client.chat.postEphemeral({ channel: dest.channel, user: dest.user, thread_ts: dest.threadTs, text, blocks: blocks as never });
+    await client.chat.postEphemeral({ channel: dest.channel, user: dest.user, thread_ts: dest.threadTs, text, blocks });
   } else {
-    await client.chat.postMessage({ channel: dest.channel, thread_ts: dest.threadTs, text, blocks: blocks as never, unfurl_links: false });
+    await client.chat.postMessage({ channel: dest.channel, thread_ts: dest.threadTs, text, blocks, unfurl_links: false });
   }
   for (const b of reply.blocks) {
     if (b.type !== "file") continue;
-    // Private files in a shared channel go to the user's DM instead.
-    const channel = privateInShared || dest.respond ? dest.user : dest.channel;
+    // A file cannot be ephemeral: a private file in a shared channel, or one answering a slash
+    // command or a click on an ephemeral message (only the asker saw those), goes to the asker's DM.
+    const toUser = Boolean(privateInShared || dest.respond || dest.toUser);
     try {
       await client.filesUploadV2({
-        channel_id: channel.startsWith("U") ? await openDm(client, channel) : channel,
-        thread_ts: channel === dest.channel ? dest.threadTs : undefined,
+        // files.completeUploadExternal takes a conversation id, never a user id (U… or Grid W…)
+        channel_id: toUser ? await openDm(client, dest.user) : dest.channel,
+        thread_ts: toUser ? undefined : dest.threadTs,
         filename: b.file.name,
         title: b.file.title ?? b.file.name,
         file: b.file.data,
