@@ -40,7 +40,8 @@ export function allIntents(): Intent[] {
     // --- booking the consultation sessions (issue 5) ---
     // the secretariat's commands first (「第5回を中止」 is theirs, 「第5回をキャンセル」 a member's),
     // then a member's; all before the knowledge base, so 「第3回を予約」 is never read as item 3.
-    // session_topic comes last: right after a booking it takes the next free message as the topic.
+    // session_topic comes after the commands: right after a booking it takes the next free message
+    // as the topic, so it sits below every command that message could be (「進捗」「エクスポート」 …).
     sessionsManage,
     sessionRegistrants,
     sessionBroadcast,
@@ -49,7 +50,6 @@ export function allIntents(): Intent[] {
     myBookings,
     sessionsRecommend,
     sessionsList,
-    sessionTopic,
     // --- recording answers, progress, export (issue 4) ---
     answerHistory,
     undoAnswer,
@@ -63,6 +63,7 @@ export function allIntents(): Intent[] {
     carryOver,
     overallStatus,
     orgMembers,
+    sessionTopic,
     // free text with a status word ("No.115は達成"), before show_item; then what the bot asked for
     recordAnswer,
     answerFollowup,

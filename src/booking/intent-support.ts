@@ -50,9 +50,9 @@ export function noSessionReply(seriesNo: number, ctx: IntentContext): Reply {
 export const TOPIC_PENDING = "booking_topic";
 const TOPIC_WAIT_MS = 30 * 60_000;
 
-/** After a booking: the next message (within 30 minutes) is taken as the topic to bring. */
+/** After a booking: the next message (within 30 minutes) is taken as the topic to bring, and only that one. */
 export function askForTopic(state: ConversationData, bookingId: string, now: Date): void {
-  state.pending = { kind: TOPIC_PENDING, data: { bookingId }, expiresAt: new Date(now.getTime() + TOPIC_WAIT_MS).toISOString() };
+  state.pending = { kind: TOPIC_PENDING, data: { bookingId }, expiresAt: new Date(now.getTime() + TOPIC_WAIT_MS).toISOString(), nextMessageOnly: true };
 }
 
 export function pendingTopic(state: ConversationData, now: Date): string | undefined {

@@ -10,7 +10,16 @@ export interface ConversationData {
   /** Last list shown, for "次のページ". */
   lastList?: { kind: string; key: string; page: number };
   /** A question the bot asked and waits for (a note for an answer, a confirmation...). */
-  pending?: { kind: string; data: Record<string, unknown>; expiresAt: string };
+  pending?: {
+    kind: string;
+    data: Record<string, unknown>;
+    expiresAt: string;
+    /**
+     * Only the very next message answers it (the topic after a booking): the pipeline drops it
+     * once a message was handled by anything else, so a later 「はい」 or question is not taken.
+     */
+    nextMessageOnly?: boolean;
+  };
   /** The last free-form question, for feedback and follow-ups. */
   lastQuestion?: string;
   [key: string]: unknown;

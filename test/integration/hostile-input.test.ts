@@ -118,4 +118,29 @@ describeEachDb("hostile input", (kind) => {
     expect(a?.targetLevel ?? 2).toBe(2);
     expect((await say("目標レベルを3に", member)).reply.text).toContain("2 から 3 に変更しました");
   });
+
+  it("after a booking takes only the very next free message as the topic, and never a command", async () => {
+    const who = { org: "console:topic", user: "hara" };
+    const topicOf = async (seriesNo: number) =>
+      (await db().booking.findFirstOrThrow({ where: { session: { seriesNo }, userId: (await db().user.findFirstOrThrow({ where: { platformUserId: "hara" } })).id } })).topic;
+    // a command right after the booking is that command, not the topic
+    await say("第2回を予約", who);
+    const progress = await say("進捗", who);
+    expect(progress.intent).toBe("show_progress");
+    expect(await topicOf(2)).toBeNull();
+    // ... and the question is over: a free message later is not taken either (nor overwrites one)
+    const later = await say("ランサムウェア対策について聞きたい", who);
+    expect(later.intent).not.toBe("session_topic");
+    expect(await topicOf(2)).toBeNull();
+    // the same after any other command in between
+    await say("第4回を予約", who);
+    await say("エクスポート", who);
+    await say("はい", who);
+    expect(await topicOf(4)).toBeNull();
+    // the very next free message is still the topic, as designed
+    await say("第6回を予約", who);
+    const topic = await say("取引先からの監査への対応を相談したい", who);
+    expect(topic.intent).toBe("session_topic");
+    expect(await topicOf(6)).toBe("取引先からの監査への対応を相談したい");
+  });
 });
