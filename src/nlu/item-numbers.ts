@@ -11,40 +11,44 @@ export interface ItemRefs {
 }
 
 const MAX_RANGE = 160;
-const NUM = String.raw`(\d{1,4})`;
+/**
+ * Up to 6 digits, read whole: "No.999999" is reported as itself, not as No.9999 (and "12345番" not
+ * as No.2345); a longer run of digits is not an item number at all.
+ */
+const NUM = String.raw`(\d{1,6})(?!\d)`;
 const SEP = String.raw`\s*(?:~|-|–|—|から|to|through)\s*(?:no\.?\s*)?`;
 const LIST = String.raw`\s*(?:,|、|と|and|&|/)\s*(?:no\.?\s*)?`;
+/** After the first number: an optional range, then list entries that may each be a range ("1〜3, 5〜7"). */
+const TAIL = String.raw`((?:` + SEP + NUM + String.raw`)?(?:` + LIST + NUM + String.raw`(?:` + SEP + NUM + String.raw`)?)*)`;
 
 const PREFIXED = new RegExp(
-  String.raw`(?:\bno(?![a-z])\.?|№|項目(?:番号)?|item(?:\s*(?:no\.?|number|#))?|#)\s*` +
-    NUM +
-    String.raw`((?:` + SEP + NUM + String.raw`)|(?:(?:` + LIST + NUM + String.raw`)+))?`,
+  String.raw`(?:\bno(?![a-z])\.?|№|項目(?:番号)?|item(?:\s*(?:no\.?|number|#))?|#)\s*` + NUM + TAIL,
   "gi",
 );
-const SUFFIXED = new RegExp(
-  NUM + String.raw`((?:` + SEP + NUM + String.raw`)|(?:(?:` + LIST + NUM + String.raw`)+))?\s*(?:番(?!目の?回)|項目)`,
-  "g",
-);
+const SUFFIXED = new RegExp(String.raw`(?<!\d)` + NUM + TAIL + String.raw`\s*(?:番(?!目の?回)|項目)`, "g");
 /** A number standing on its own (not 第3回, 3日, FY2026, レベル1, v2.3), with an optional range or list. */
 const LOOSE = new RegExp(
   String.raw`(?<![\d.a-z第]|レベル|lv\s?|level\s?)` +
     NUM +
-    String.raw`((?:` + SEP + NUM + String.raw`)|(?:(?:` + LIST + NUM + String.raw`)+))?` +
+    TAIL +
     String.raw`(?![\d.]|\s*(?:回|日|時|分|年|月|%|人|件|歳|円|版|つ|個|名|社|点|h\b|d\b|m\b))`,
   "gi",
 );
 
+const STEP = new RegExp(String.raw`(` + SEP + String.raw`|` + LIST + String.raw`)(\d{1,6})`, "gi");
+const IS_RANGE = new RegExp("^" + SEP + "$", "i");
+
+/** The numbers of one match: each list entry in turn, each range expanded (a huge or backwards one is its two ends). */
 function expand(first: string, rest: string | undefined): number[] {
-  const a = Number(first);
-  if (!rest) return [a];
-  const nums = [...rest.matchAll(/\d{1,4}/g)].map((m) => Number(m[0]));
-  const isRange = new RegExp("^" + SEP).test(rest);
-  if (isRange && nums.length === 1) {
-    const b = nums[0];
-    if (b >= a && b - a <= MAX_RANGE) return Array.from({ length: b - a + 1 }, (_, i) => a + i);
-    return [a, b];
+  const out = [Number(first)];
+  if (!rest) return out;
+  for (const m of rest.matchAll(STEP)) {
+    const n = Number(m[2]);
+    const a = out[out.length - 1];
+    if (IS_RANGE.test(m[1]) && n >= a && n - a <= MAX_RANGE) for (let i = a + 1; i <= n; i++) out.push(i);
+    else out.push(n);
   }
-  return [a, ...nums];
+  return out;
 }
 
 /**

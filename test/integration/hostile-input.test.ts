@@ -143,4 +143,14 @@ describeEachDb("hostile input", (kind) => {
     expect(topic.intent).toBe("session_topic");
     expect(await topicOf(6)).toBe("取引先からの監査への対応を相談したい");
   });
+
+  it("records every range of 「No.1〜3, 5〜7 未達成」 and names a long number as written", async () => {
+    const who = { org: "console:ranges", user: "ishii" };
+    const r = await say("No.1〜3, 5〜7 未達成 理由: 規程が未整備", who);
+    expect(r.reply.text).toContain("No.1〜3, No.5〜7 を「未達成」にしました");
+    expect(await answers("console:ranges")).toEqual({ 1: "not_achieved", 2: "not_achieved", 3: "not_achieved", 5: "not_achieved", 6: "not_achieved", 7: "not_achieved" });
+    expect((await say("No.999999", who)).reply.text).toContain("No.999999 という項目はありません");
+    expect((await say("No.12345は達成", who)).reply.text).toContain("No.12345 という項目はありません");
+    expect(Object.keys(await answers("console:ranges"))).toHaveLength(6);
+  });
 });

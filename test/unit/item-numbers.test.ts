@@ -37,4 +37,20 @@ describe("findItemNumbers", () => {
     expect(findItemNumbers("115 未達成 EDR未導入のため", { loose: true }).numbers).toEqual([115]);
     expect(findItemNumbers("124 達成、レベル2", { loose: true }).numbers).toEqual([124]);
   });
+
+  it("reads every range of a list of ranges, not only the first", () => {
+    expect(findItemNumbers("No.1〜3, 5〜7").numbers).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(findItemNumbers("No.1-3と10").numbers).toEqual([1, 2, 3, 10]);
+    expect(findItemNumbers("No.10, 20〜22").numbers).toEqual([10, 20, 21, 22]);
+    expect(findItemNumbers("1〜3、5〜6番").numbers).toEqual([1, 2, 3, 5, 6]);
+    expect(findItemNumbers("1〜3, 5〜7 未達成", { loose: true }).numbers).toEqual([1, 2, 3, 5, 6, 7]);
+  });
+
+  it("reads a long number whole (to report it), never its first or last four digits", () => {
+    expect(findItemNumbers("No.999999").numbers).toEqual([999999]);
+    expect(findItemNumbers("No.12345は?").numbers).toEqual([12345]);
+    expect(findItemNumbers("12345番").numbers).toEqual([12345]);
+    expect(findItemNumbers("No.1〜99999").numbers).toEqual([1, 99999]);
+    expect(findItemNumbers("No.12345678").numbers).toEqual([]);
+  });
 });
