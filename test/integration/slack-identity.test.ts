@@ -89,6 +89,20 @@ describe("Slack identity and destinations", () => {
     expect(h.slack.calls.filter((c) => c.method === "files.completeUploadExternal" && c.args.channel_id === "CPRIV")).toHaveLength(0);
   });
 
+  it("answers a click on a slash command's ephemeral answer through its response_url, in the command's conversation", async () => {
+    const answer = (id: string) => h.slack.waitFor("response_url", 1).then(() => until(() => h.slack.calls.some((c) => c.method === "response_url" && c.args.id === id))).then(() => h.slack.calls.find((c) => c.method === "response_url" && c.args.id === id)!);
+    await h.postForm(slashCommand("No.115", { user: "UEPH", channel: "CEPH", responseUrl: h.slack.responseUrl("eph1") }));
+    expect(String((await answer("eph1")).args.text)).toContain("No.115");
+    await click("show_item", { nos: [116] }, { user: "UEPH", channel: "CEPH", ephemeral: true, messageTs: "1700001000.000100", responseUrl: h.slack.responseUrl("eph2") });
+    const clicked = await answer("eph2");
+    expect(clicked.args).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(clicked.args.text)).toContain("No.116");
+    // the next command follows on from the click, not from the command before it
+    await h.postForm(slashCommand("次の項目", { user: "UEPH", channel: "CEPH", responseUrl: h.slack.responseUrl("eph3") }));
+    expect(String((await answer("eph3")).args.text)).toContain("No.117");
+    expect(h.postsTo("CEPH")).toHaveLength(0);
+  });
+
   it("posted only valid Block Kit in all of the above", () => {
     const posts = h.slack.posts();
     expect(posts.length).toBeGreaterThan(4);

@@ -167,7 +167,10 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const channel = b.channel?.id ?? b.container?.channel_id;
     if (!channel) return;
     const personal = channel.startsWith("D");
-    const threadTs = b.message?.thread_ts ?? b.container?.thread_ts ?? b.message?.ts ?? b.container?.message_ts;
+    const ephemeralSource = b.container?.is_ephemeral || !b.message;
+    // An ephemeral message (a slash command's answer) is not a thread anyone can open: a click on
+    // it continues the conversation the command started (slack:<channel>), not one keyed by its ts.
+    const threadTs = b.message?.thread_ts ?? b.container?.thread_ts ?? (ephemeralSource ? undefined : (b.message?.ts ?? b.container?.message_ts));
     const parsed: ActionRef | null = decodeAction(a.value);
     const turn: Turn = {
       platform: "slack",
@@ -183,7 +186,6 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       input: { kind: "action", action: parsed },
       receivedAt: new Date(),
     };
-    const ephemeralSource = b.container?.is_ephemeral || !b.message;
     await dispatch(
       turn,
       { channel, threadTs: personal ? b.message?.thread_ts : threadTs, user: b.user.id, personal, respond: ephemeralSource ? (m) => respond(m as never) : undefined },
