@@ -61,6 +61,18 @@ describe("renderCard", () => {
     expect(card.fallbackText).toBe("\\[公式サイト\\](https://evil.example) \\*\\*至急\\*\\*");
   });
 
+  it("never cuts an emoji in half where it shortens a line, a button title, the summary or the fallback", () => {
+    const e = "😀";
+    const m = renderCard(
+      reply(
+        [{ type: "text", text: "x".repeat(1498) + e.repeat(5) }, { type: "choices", choices: [{ label: "y".repeat(58) + e.repeat(3), action: { intent: "i", params: {} } }] }],
+        "z".repeat(198) + e.repeat(200),
+      ),
+    );
+    expect(teamsMessageProblems(m)).toEqual([]);
+    expect(JSON.stringify(m)).not.toMatch(/\\ud83d(?!\\ude00)/);
+  });
+
   it("drops an empty heading rather than sending an empty TextBlock, and every card here is valid 1.5", () => {
     const m = renderCard(reply([{ type: "heading", text: " " }, { type: "text", text: "本文" }, { type: "fields", fields: [{ label: "a", value: "b" }] }]));
     expect(ofType(m.attachments![0].content, "TextBlock").map((t) => t.text)).toEqual(["本文"]);

@@ -72,8 +72,12 @@ export function decodeCardAction(value: unknown): ActionRef | null {
   return { intent: i, params: p as Record<string, unknown> };
 }
 
+/** Shortens to at most n UTF-16 units, never splitting an emoji into a lone surrogate (not valid text). */
 function clip(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+  if (s.length <= n) return s;
+  const cut = n - 1;
+  const code = s.charCodeAt(cut - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut) + "…";
 }
 
 /**
