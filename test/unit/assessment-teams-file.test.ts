@@ -1,5 +1,6 @@
 // A file block with a signed link renders in Teams as a download button (Action.OpenUrl), never
-// with the bytes; without a link the card says what is missing.
+// with the bytes; without a link the card says the file cannot come through Teams (and names
+// the setting only when it is the cause: a link that is not https).
 import { describe, expect, it } from "vitest";
 import { renderCard } from "../../src/channels/teams/render-card.ts";
 import type { Reply } from "../../src/core/reply.ts";
@@ -17,11 +18,16 @@ describe("Teams file block", () => {
     expect(JSON.stringify(msg)).not.toContain("secret-bytes");
   });
 
-  it("says a public URL is needed when there is no link (and never links to plain http)", () => {
-    for (const r of [reply(), reply("http://insecure.example.com/files/x")]) {
-      const text = JSON.stringify(renderCard(r));
-      expect(text).toContain("公開URL");
-      expect(text).not.toContain("Action.OpenUrl");
-    }
+  it("never links to plain http, and says the public URL must be https", () => {
+    const text = JSON.stringify(renderCard(reply("http://insecure.example.com/files/x")));
+    expect(text).toContain("公開URL");
+    expect(text).not.toContain("Action.OpenUrl");
+  });
+
+  it("without a link says the file cannot come through Teams, without blaming PUBLIC_BASE_URL (a booking's .ics has no link even when it is set)", () => {
+    const text = JSON.stringify(renderCard(reply()));
+    expect(text).toContain("Teams ではお送りできません");
+    expect(text).not.toContain("PUBLIC");
+    expect(text).not.toContain("Action.OpenUrl");
   });
 });

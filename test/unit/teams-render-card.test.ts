@@ -134,6 +134,13 @@ describe("renderCard", () => {
     expect(text).toContain("checksheet.xlsx");
     expect(text).toContain("ファイルを作成しました");
     expect(text).not.toContain("secret-bytes");
+    // a file without a link is not a configuration problem (a booking's .ics never has one)
+    expect(text).not.toContain("PUBLIC");
+  });
+
+  it("offers a file with a signed https link as a download button", () => {
+    const card = cardOf(reply([{ type: "file", file: { name: "sheet.xlsx", mime: "application/octet-stream", data: Buffer.from("x"), url: "https://bot.example.co.jp/files/abc" } }]));
+    expect(ofType(card, "Action.OpenUrl")).toEqual([{ type: "Action.OpenUrl", title: "ダウンロード / Download", url: "https://bot.example.co.jp/files/abc" }]);
   });
 
   it("marks dividers as separators on the next element", () => {

@@ -236,17 +236,25 @@ function renderBlock(b: Block, state: RenderState): CardElement[] {
       return [...(b.title ? [textBlock(b.title, { weight: "Bolder" })] : []), ...b.rows.map(progressRow)];
     case "file": {
       // Teams cannot take the bytes in a bot message: the bot serves them behind a short-lived
-      // signed link (GET /files/:token), shown as a download button. Without a link (no
-      // PUBLIC_BASE_URL), the card says the file exists and where else it can be fetched.
+      // signed link (GET /files/:token), shown as a download button. Without a link the card
+      // says the file exists and where else it can be had. It must not blame PUBLIC_BASE_URL:
+      // only the export makes links (a booking's .ics has none even when it is set), and the
+      // export says itself when the setting is missing.
       const title = `📄 ${b.file.title ?? b.file.name}`;
       if (b.file.url && /^https:\/\//.test(b.file.url))
         return [
           textBlock(title, { weight: "Bolder" }),
           { type: "ActionSet", actions: [{ type: "Action.OpenUrl", title: "ダウンロード / Download", url: b.file.url }] },
         ];
+      // A link that is not https (PUBLIC_BASE_URL set to http://) is a setting to fix: say so.
+      if (b.file.url)
+        return lines(
+          `${title}: ファイルを作成しました。Teams で受け取るにはダウンロード用リンクの公開URL(PUBLIC_BASE_URL)が https である必要があります(ターミナル版と Slack では受け取れます)。\n` +
+            `The file is ready. Receiving it in Teams needs the bot's public URL (PUBLIC_BASE_URL) to be https (the terminal and Slack versions deliver it).`,
+        );
       return lines(
-        `${title}: ファイルを作成しました。Teams で受け取るにはダウンロード用リンクの公開URL(PUBLIC_BASE_URL)の設定が必要です(ターミナル版と Slack では受け取れます)。\n` +
-          `The file is ready. Receiving it in Teams needs the bot's public URL (PUBLIC_BASE_URL) for a download link (the terminal and Slack versions deliver it).`,
+        `${title}: ファイルを作成しましたが、Teams ではお送りできません(Slack とターミナル版では受け取れます)。\n` +
+          `The file is ready, but it cannot be delivered in Teams (the Slack and terminal versions deliver it).`,
       );
     }
   }
