@@ -8,6 +8,7 @@ import type { Reply } from "../../core/reply.ts";
 import type { ActionRef, IncomingFile, Turn } from "../../core/turn.ts";
 import { conversationKey } from "../../core/turn.ts";
 import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
+import { slackTextToPlain } from "./slack-text.ts";
 
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
@@ -109,7 +110,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
     const org = slackOrg(eventHome(body), m.user_team);
     if (!allowed(org.team)) return log.warn("message from a workspace not allowed", { team: org.team });
-    const turn = textTurn({ m, org, text: m.text ?? "", kind: "personal" });
+    const turn = textTurn({ m, org, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
     const files = (message as unknown as { files?: SlackFile[] }).files;
     if (files?.length) turn.files = files.map((f) => incomingFile(f, opts.botToken, opts.apiUrl));
     await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client);
@@ -121,7 +122,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     if (!m.user || m.bot_id) return;
     const org = slackOrg(eventHome(body), m.user_team);
     if (!allowed(org.team)) return log.warn("mention from a workspace not allowed", { team: org.team });
-    const text = (m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ").trim();
+    const text = slackTextToPlain((m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")).trim();
     const turn = textTurn({ m, org, text, kind: "channel" });
     await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false }, client);
   });

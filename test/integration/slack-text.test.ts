@@ -1,0 +1,37 @@
+// What a person types in Slack reaches the pipeline as typed: Slack's escaping (&amp; &lt; &gt;)
+// and link markup (<https://…|label>) are undone in the adapter, so notes and evidence links are
+// stored clean. Real server, validly signed events, Web API stand-in.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
+import { dmEvent, mentionEvent } from "../helpers/slack.ts";
+
+describe("Slack message text", () => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness();
+  });
+  afterAll(async () => h?.close());
+
+  const answer = async (user: string, itemNo: number) => {
+    const u = await h.app.services.db.user.findFirstOrThrow({ where: { platformUserId: user } });
+    return h.app.services.db.answer.findFirstOrThrow({ where: { orgId: u.orgId, itemNo } });
+  };
+
+  it("stores a DM's note and evidence link without Slack's escaping and link markup", async () => {
+    const before = h.postCount();
+    await h.postJson(dmEvent("115 未達成 A&amp;B社の要求で改定中 <https://intra.example.com/rule.pdf|intra.example.com/rule.pdf>", { user: "UTEXT1" }));
+    await h.slack.waitFor("chat.postMessage", before + 1);
+    const row = await answer("UTEXT1", 115);
+    expect([row.status, row.note, row.evidenceUrl]).toEqual(["not_achieved", "A&B社の要求で改定中", "https://intra.example.com/rule.pdf"]);
+  });
+
+  it("reads an @mention's text the same way", async () => {
+    const before = h.postCount();
+    await h.postJson(mentionEvent("116 未達成 &lt;EDR&gt; 未導入 <https://intra.example.com/edr>", { user: "UTEXT2", channel: "CTEXT" }));
+    await h.slack.waitFor("chat.postEphemeral").catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.postCount() + h.slack.calls.filter((c) => c.method === "chat.postEphemeral").length).toBeGreaterThan(before);
+    const row = await answer("UTEXT2", 116);
+    expect([row.status, row.note, row.evidenceUrl]).toEqual(["not_achieved", "<EDR> 未導入", "https://intra.example.com/edr"]);
+  });
+});
