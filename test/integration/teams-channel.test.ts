@@ -266,6 +266,34 @@ describe("Teams channel (no authentication)", () => {
     expect(visible(connector.posts()[0])).toContain("できること");
   });
 
+  it("answers the Bot Framework Emulator (channelId emulator, no tenant, no Teams channelData) as the local organisation", async () => {
+    // the shape the Emulator v4 posts: no conversationType, no aadObjectId, serviceUrl without a trailing slash
+    const emulator = {
+      type: "message",
+      id: "emu-activity-1",
+      channelId: "emulator",
+      text: "No.115",
+      textFormat: "plain",
+      locale: "en-US",
+      localTimezone: "Asia/Tokyo",
+      timestamp: new Date().toISOString(),
+      serviceUrl: connector.url.replace(/\/$/, ""),
+      from: { id: "emu-user-0001", name: "User", role: "user" },
+      recipient: { id: "emu-bot-0001", name: "Bot", role: "bot" },
+      conversation: { id: "emu-conv-0001|livechat" },
+      channelData: { clientActivityID: "c-1", clientTimestamp: new Date().toISOString() },
+      entities: [{ type: "ClientCapabilities", requiresBotState: true, supportsListening: true, supportsTts: true }],
+    };
+    expect((await postActivity(running.port, emulator)).status).toBe(200);
+    await settle();
+    const posts = connector.posts();
+    expect(posts).toHaveLength(1);
+    expect(posts[0].conversationId).toBe("emu-conv-0001|livechat");
+    expect(visible(posts[0])).toContain("No.115");
+    const user = await app.db.prisma.user.findFirst({ where: { platform: "teams", platformUserId: "emu-user-0001" }, include: { org: true } });
+    expect(user?.org.externalKey).toBe("teams:local");
+  });
+
   it("rejects bodies that are not activities with 400", async () => {
     expect((await postActivity(running.port, "{not json")).status).toBe(400);
     expect((await postActivity(running.port, [1, 2])).status).toBe(400);
