@@ -40,7 +40,7 @@ export const MAX_CAPACITY = 10_000;
 const httpUrl = z
   .string()
   .trim()
-  .max(500)
+  .max(500, "URLは500文字までです / the URL is at most 500 characters")
   .refine((v) => /^https?:\/\/[^\s<>"]+$/.test(v), "URLは https:// で始まる形で書いてください / must be an http(s) URL without spaces");
 
 /** The full record, with the rules that tie fields together. `areaIds` are the known area ids. */
@@ -48,8 +48,9 @@ export function sessionSchema(areaIds: ReadonlySet<string>) {
   return z
     .object({
       seriesNo: z.number().int().min(1).max(MAX_SERIES_NO),
-      title: z.string().trim().min(1, "タイトルが必要です / title is required").max(200),
-      topic: z.string().trim().max(1000),
+      // lengths say so in words: the secretariat sees these messages, not zod's English
+      title: z.string().trim().min(1, "タイトルが必要です / title is required").max(200, "タイトルは200文字までです / the title is at most 200 characters"),
+      topic: z.string().trim().max(1000, "テーマは1000文字までです / the topic is at most 1000 characters"),
       areas: z
         .array(z.string().trim().min(1))
         .max(25)
@@ -61,7 +62,7 @@ export function sessionSchema(areaIds: ReadonlySet<string>) {
       endsAt: z.date(),
       format: z.enum(SESSION_FORMATS),
       url: httpUrl.nullable(),
-      venue: z.string().trim().min(1).max(300).nullable(),
+      venue: z.string().trim().min(1).max(300, "会場は300文字までです / the venue is at most 300 characters").nullable(),
       capacity: z.number().int().min(0).max(MAX_CAPACITY),
       perOrgCap: z.number().int().min(1).max(MAX_CAPACITY),
       opensAt: z.date().nullable(),

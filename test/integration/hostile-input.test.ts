@@ -153,4 +153,15 @@ describeEachDb("hostile input", (kind) => {
     expect((await say("No.12345は達成", who)).reply.text).toContain("No.12345 という項目はありません");
     expect(Object.keys(await answers("console:ranges"))).toHaveLength(6);
   });
+
+  it("tells the secretariat in words when a session field is too long, changing nothing", async () => {
+    const secretary = { org: "console:jama", user: "secretary" };
+    const before = await db().session.findFirstOrThrow({ where: { seriesNo: 3 } });
+    const venue = await say(`第3回の会場を「${"会".repeat(400)}」に`, secretary);
+    expect(venue.reply.text).toContain("会場は300文字までです");
+    expect(venue.reply.text).not.toMatch(/Too big|expected string/);
+    const title = await say(`第3回のタイトルを「${"題".repeat(300)}」に`, secretary);
+    expect(title.reply.text).toContain("タイトルは200文字までです");
+    expect(await db().session.findFirstOrThrow({ where: { seriesNo: 3 } })).toEqual(before);
+  });
 });
