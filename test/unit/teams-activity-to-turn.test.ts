@@ -1,9 +1,12 @@
 // Activity → Turn: tenant, user, conversation kind and key, references, mention stripping, card data.
 import type { Activity } from "botbuilder";
+import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
 import {
+  MAX_TEAMS_DOWNLOAD_BYTES,
   activityToTurn,
   conversationKind,
+  filesOf,
   messageText,
   readExecuteAction,
   tenantOf,
@@ -111,5 +114,48 @@ describe("readExecuteAction", () => {
     expect(readExecuteAction(asActivity(cardInvoke(undefined, who)))).toBeUndefined();
     expect(readExecuteAction(asActivity(cardInvoke(executeValue({}, "refresh"), who)))).toBeUndefined();
     expect(readExecuteAction(asActivity(cardInvoke({ action: { type: "Action.Submit", verb: "jama" } }, who)))).toBeUndefined();
+  });
+});
+
+describe("filesOf (supportsFiles: file.download.info attachments)", () => {
+  const withFile = (downloadUrl: string) =>
+    asActivity({
+      ...personalMessage("", who),
+      attachments: [{ contentType: "application/vnd.microsoft.teams.file.download.info", name: "sheet.xlsx", content: { downloadUrl, uniqueId: "u1", fileType: "xlsx" } }],
+    });
+
+  it("downloads a file, and stops past the size bound instead of reading gigabytes into memory (Teams gives no size)", async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(1024 * 1024, 1);
+    const server = createServer((req, res) => {
+      if (req.url === "/small") return void res.end("abc");
+      // chunked, no content-length: only counting while reading can stop it
+      const big = req.url === "/big-declared";
+      if (big) res.setHeader("content-length", String(MAX_TEAMS_DOWNLOAD_BYTES * 3));
+      const pump = () => {
+        while (sent < MAX_TEAMS_DOWNLOAD_BYTES * 3 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const [small] = filesOf(withFile(`${base}/small`), true);
+      expect(small.name).toBe("sheet.xlsx");
+      expect((await small.download()).toString()).toBe("abc");
+      await expect(filesOf(withFile(`${base}/big-declared`), true)[0].download()).rejects.toThrow(/larger than/);
+      sent = 0;
+      await expect(filesOf(withFile(`${base}/big`), true)[0].download()).rejects.toThrow(/larger than/);
+      expect(sent).toBeLessThan(MAX_TEAMS_DOWNLOAD_BYTES * 3);
+      // and never plain http outside tests
+      await expect(filesOf(withFile(`${base}/small`), false)[0].download()).rejects.toThrow(/no usable download URL/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

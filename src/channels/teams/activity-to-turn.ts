@@ -114,6 +114,14 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
 const FILE_INFO = "application/vnd.microsoft.teams.file.download.info";
 
 /**
+ * Teams says nothing of a file's size (file.download.info has downloadUrl, uniqueId, fileType),
+ * so the size check callers make before downloading cannot run. The download itself stops past
+ * this many bytes, so a file of gigabytes in OneDrive cannot fill the bot's memory. Far above
+ * any check sheet (the import takes 5 MB).
+ */
+export const MAX_TEAMS_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
+/**
  * Files a user sent in a personal chat (the bot's manifest says supportsFiles). Teams gives a
  * short-lived pre-authenticated download URL; only https is fetched (plain http only outside
  * production, for the local stand-in the tests use).
@@ -130,8 +138,32 @@ export function filesOf(activity: Partial<Activity>, allowHttp: boolean): Incomi
           if (!url || (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:"))) throw new Error("no usable download URL");
           const res = await fetch(url);
           if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
-          return Buffer.from(await res.arrayBuffer());
+          return readAtMost(res, MAX_TEAMS_DOWNLOAD_BYTES);
         },
       };
     });
+}
+
+/** The response body, or an error as soon as it is longer than `max` bytes (the rest is not read). */
+async function readAtMost(res: Response, max: number): Promise<Buffer> {
+  const tooLarge = () => new Error(`file larger than ${max} bytes`);
+  if (Number(res.headers.get("content-length") ?? 0) > max) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
