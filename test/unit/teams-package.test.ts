@@ -46,6 +46,19 @@ describe("Teams app package", () => {
       expect(c.title.length).toBeLessThanOrEqual(32);
       expect(c.description.length).toBeLessThanOrEqual(128);
     }
+    // v1.17 schema: at most 3 command lists of at most 10 commands, scopes among the bot's own;
+    // files need the personal scope; required fields present
+    const bot = manifest.bots[0];
+    expect(bot.commandLists.length).toBeLessThanOrEqual(3);
+    for (const list of bot.commandLists) {
+      expect(list.commands.length).toBeLessThanOrEqual(10);
+      for (const scope of list.scopes) expect(bot.scopes).toContain(scope);
+    }
+    if (bot.supportsFiles) expect(bot.scopes).toContain("personal");
+    for (const field of ["manifestVersion", "version", "id", "developer", "name", "description", "icons", "accentColor"]) expect(manifest).toHaveProperty([field]);
+    expect(manifest.accentColor).toMatch(/^#[0-9a-fA-F]{6}$/);
+    expect(manifest.description.full.length).toBeLessThanOrEqual(4000);
+    expect(manifest.validDomains.length).toBeLessThanOrEqual(16);
   });
 
   it("names every missing setting instead of building a broken package", () => {
