@@ -35,8 +35,9 @@ export function sourceOf(ctx: IntentContext): Source {
   return { channel: ctx.turn.platform, deliveryId: ctx.turn.deliveryId };
 }
 
+/** The bot's question (a note, a reason, a yes), answered by answer_followup in the next message. */
 export function setPending(ctx: IntentContext, kind: string, data: Record<string, unknown>, minutes = 15): void {
-  ctx.state.pending = { kind, data, expiresAt: new Date(ctx.now.getTime() + minutes * 60_000).toISOString() };
+  ctx.state.pending = { kind, data, expiresAt: new Date(ctx.now.getTime() + minutes * 60_000).toISOString(), answeredBy: "answer_followup" };
 }
 
 export function clearPending(ctx: IntentContext): void {

@@ -52,7 +52,7 @@ const TOPIC_WAIT_MS = 30 * 60_000;
 
 /** After a booking: the next message (within 30 minutes) is taken as the topic to bring, and only that one. */
 export function askForTopic(state: ConversationData, bookingId: string, now: Date): void {
-  state.pending = { kind: TOPIC_PENDING, data: { bookingId }, expiresAt: new Date(now.getTime() + TOPIC_WAIT_MS).toISOString(), nextMessageOnly: true };
+  state.pending = { kind: TOPIC_PENDING, data: { bookingId }, expiresAt: new Date(now.getTime() + TOPIC_WAIT_MS).toISOString(), answeredBy: "session_topic" };
 }
 
 export function pendingTopic(state: ConversationData, now: Date): string | undefined {

@@ -15,10 +15,12 @@ export interface ConversationData {
     data: Record<string, unknown>;
     expiresAt: string;
     /**
-     * Only the very next message answers it (the topic after a booking): the pipeline drops it
-     * once a message was handled by anything else, so a later 「はい」 or question is not taken.
+     * The intent that takes the answer (the topic after a booking, a note, a reason, a yes). The
+     * pipeline drops the question once a message went to any other intent and left it in place,
+     * so a later 「はい」 or unrelated question is never taken as its answer; its own intent may
+     * keep it open ("please type the reason").
      */
-    nextMessageOnly?: boolean;
+    answeredBy?: string;
   };
   /** The last free-form question, for feedback and follow-ups. */
   lastQuestion?: string;

@@ -89,8 +89,8 @@ export class Pipeline {
       const started = Date.now();
       const pendingBefore = state.pending;
       const reply = await this.run(rec.intent, parsed.data, ctx);
-      // a question only the next message answers is over once a message went elsewhere
-      if (pendingBefore?.nextMessageOnly && state.pending === pendingBefore) delete state.pending;
+      // the bot's question is over once a message went to another intent (ConversationData.pending)
+      if (pendingBefore?.answeredBy && state.pending === pendingBefore && rec.intent.name !== pendingBefore.answeredBy) delete state.pending;
       await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
       tlog.info("turn handled", { ms: Date.now() - started });
       return { reply, intent: rec.intent.name, via: rec.via };

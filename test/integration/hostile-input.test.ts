@@ -164,4 +164,37 @@ describeEachDb("hostile input", (kind) => {
     expect(title.reply.text).toContain("タイトルは200文字までです");
     expect(await db().session.findFirstOrThrow({ where: { seriesNo: 3 } })).toEqual(before);
   });
+
+  it("asks for a note, a reason or a yes only of the next message: a later unrelated one is not taken as the answer", async () => {
+    const who = { org: "console:later", user: "ueda" };
+    const row = async (no: number) => {
+      const o = await db().organization.findUniqueOrThrow({ where: { externalKey: "console:later" } });
+      return db().answer.findFirst({ where: { orgId: o.id, itemNo: no } });
+    };
+    // the note after a click: another command in between, then a question about something else
+    await say("No.115", who);
+    await run(actionTurn("record_answer", { nos: [115], choice: "achieved" }, who));
+    await say("進捗", who);
+    await say("No.3", who);
+    const q = await say("バックアップについて教えて", who);
+    expect(q.intent).not.toBe("answer_followup");
+    expect((await row(115))?.note).toBeNull();
+    // the reason 対象外 needs: a later message is not the reason, and nothing is recorded
+    await say("116 対象外", who);
+    await say("進捗", who);
+    const vpn = await say("VPNの設定方法", who);
+    expect(vpn.intent).not.toBe("answer_followup");
+    expect(await row(116)).toBeNull();
+    // a bulk change: 「はい」 after looking at something else confirms nothing
+    await say("No.1〜153 達成", who);
+    await say("No.5", who);
+    await say("はい", who);
+    expect(await row(1)).toBeNull();
+    // while the bot's own follow-up keeps asking, the question stays open
+    await say("117 対象外", who);
+    const again = await run(actionTurn("answer_followup", {}, who));
+    expect(again.reply.text).toContain("理由を文章で送ってください");
+    await say("該当するシステムがないため", who);
+    expect([(await row(117))?.status, (await row(117))?.note]).toEqual(["not_applicable", "該当するシステムがないため"]);
+  });
 });
