@@ -8,8 +8,8 @@ import { tr, type Reply } from "../src/core/reply.ts";
 import { findItemNumbers } from "../src/nlu/item-numbers.ts";
 import { AssessmentError } from "../src/assessment/service.ts";
 import { MAX_NOTE, splitNote } from "../src/assessment/parse-answer.ts";
-import { actorOf, assessmentErrorText, changeLines, clearPending, mod, nosText, PENDING, PENDING_KINDS, sourceOf, textOnly, walkBlocks } from "../src/assessment/ui.ts";
-import { recordAndReply } from "./record-answer.ts";
+import { actorOf, assessmentErrorText, BULK_CONFIRM, changeLines, clearPending, mod, nosText, PENDING, PENDING_KINDS, sourceOf, textOnly, walkBlocks } from "../src/assessment/ui.ts";
+import { confirmBulk, recordAndReply } from "./record-answer.ts";
 import type { AnswerChange } from "../src/assessment/service.ts";
 
 const SKIP = /^(スキップ|すきっぷ|skip|なし|無し|ない|不要|いらない|結構です|no|none|no note|いいえ|特になし)$/i;
@@ -72,6 +72,10 @@ export const answerFollowup = defineIntent({
         if (!p.text) return textOnly(tr(lang, "理由を文章で送ってください(「やめる」で取りやめ)。", 'Please type the reason ("cancel" to stop).'));
         const { note: reason, evidence } = splitNote(p.text);
         if (!reason) return textOnly(tr(lang, "理由を文章で送ってください(「やめる」で取りやめ)。", 'Please type the reason ("cancel" to stop).'));
+        // 「No.1〜153 対象外」 asked for the reason first; a change that large still needs its yes
+        const nos = data.nos as number[];
+        if (nos.length > BULK_CONFIRM)
+          return confirmBulk(ctx, { nos, choice: String(data.choice), note: reason, evidence: (data.evidence as string | undefined) ?? evidence });
         return recordAndReply(ctx, {
           nos: data.nos as number[],
           choice: String(data.choice),

@@ -125,28 +125,7 @@ export const recordAnswer = defineIntent({
       };
     }
 
-    if (nos.length > BULK_CONFIRM && !p.confirmed) {
-      setPending(ctx, PENDING.bulk, { nos, choice, note: p.note, evidence: p.evidence });
-      const text = tr(
-        lang,
-        `${nos.length}項目(${nosText(nos)})を「${m.choices.label(choice, lang)}」にします。よろしいですか?`,
-        `This sets ${nos.length} items (${nosText(nos)}) to "${m.choices.label(choice, lang)}". Go ahead?`,
-      );
-      return {
-        text,
-        blocks: [
-          { type: "text", text },
-          {
-            type: "choices",
-            choices: [
-              { label: tr(lang, "はい", "Yes"), action: { intent: "answer_followup", params: { confirm: true } }, style: "primary" },
-              { label: tr(lang, "いいえ", "No"), action: { intent: "answer_followup", params: { confirm: false } } },
-            ],
-          },
-        ],
-        private: true,
-      };
-    }
+    if (nos.length > BULK_CONFIRM && !p.confirmed) return confirmBulk(ctx, { nos, choice, note: p.note, evidence: p.evidence });
 
     return recordAndReply(ctx, { nos, choice, note: p.note, evidence: p.evidence, walk, typed: p.typed ?? false });
   },
@@ -172,6 +151,32 @@ function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown
     ...(r.note ? { note: r.note } : {}),
     ...(r.evidence ? { evidence: r.evidence } : {}),
     typed: true,
+  };
+}
+
+/** "No.1〜153 達成": more than BULK_CONFIRM items are recorded only after a yes (answer_followup). */
+export function confirmBulk(ctx: IntentContext, r: { nos: number[]; choice: string; note?: string; evidence?: string }): Reply {
+  const m = mod(ctx);
+  const { lang } = ctx;
+  setPending(ctx, PENDING.bulk, { nos: r.nos, choice: r.choice, note: r.note, evidence: r.evidence });
+  const text = tr(
+    lang,
+    `${r.nos.length}項目(${nosText(r.nos)})を「${m.choices.label(r.choice, lang)}」にします。よろしいですか?`,
+    `This sets ${r.nos.length} items (${nosText(r.nos)}) to "${m.choices.label(r.choice, lang)}". Go ahead?`,
+  );
+  return {
+    text,
+    blocks: [
+      { type: "text", text },
+      {
+        type: "choices",
+        choices: [
+          { label: tr(lang, "はい", "Yes"), action: { intent: "answer_followup", params: { confirm: true } }, style: "primary" },
+          { label: tr(lang, "いいえ", "No"), action: { intent: "answer_followup", params: { confirm: false } } },
+        ],
+      },
+    ],
+    private: true,
   };
 }
 

@@ -197,4 +197,23 @@ describeEachDb("hostile input", (kind) => {
     await say("該当するシステムがないため", who);
     expect([(await row(117))?.status, (await row(117))?.note]).toEqual(["not_applicable", "該当するシステムがないため"]);
   });
+
+  it("asks for a yes before 「No.1〜153 対象外」, also when the reason came in a second message", async () => {
+    const who = { org: "console:bulk-na", user: "noda" };
+    expect((await say("No.1〜153 対象外", who)).reply.text).toContain("理由を送ってください");
+    const ask = await say("全社的にクラウドのみのため", who);
+    expect(ask.reply.text).toContain("153項目(No.1〜153)を「対象外」にします。よろしいですか?");
+    expect(await answers("console:bulk-na")).toEqual({});
+    const done = await say("はい", who);
+    expect(done.reply.text).toContain("No.1〜153 を「対象外」にしました");
+    const o = await db().organization.findUniqueOrThrow({ where: { externalKey: "console:bulk-na" } });
+    const rows = await db().answer.findMany({ where: { orgId: o.id } });
+    expect(rows).toHaveLength(153);
+    expect(rows.every((r) => r.status === "not_applicable" && r.note === "全社的にクラウドのみのため")).toBe(true);
+    // and 「いいえ」 after the reason changes nothing
+    await say("No.1〜30 対象外", { org: "console:bulk-na2", user: "noda2" });
+    await say("工場なし", { org: "console:bulk-na2", user: "noda2" });
+    await say("いいえ", { org: "console:bulk-na2", user: "noda2" });
+    expect(await answers("console:bulk-na2")).toEqual({});
+  });
 });
