@@ -63,6 +63,9 @@ export function allIntents(): Intent[] {
     carryOver,
     overallStatus,
     orgMembers,
+    // before record_answer: its command 「unanswered」 is also a word for 未回答, and typed alone
+    // with an item on screen it took that item's answer back
+    unanswered,
     sessionTopic,
     // free text with a status word ("No.115は達成"), before show_item; then what the bot asked for
     recordAnswer,
@@ -73,7 +76,6 @@ export function allIntents(): Intent[] {
     faq,
     glossary,
     feedback,
-    unanswered,
   ] as Intent[];
 }
 

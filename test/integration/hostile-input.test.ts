@@ -216,4 +216,16 @@ describeEachDb("hostile input", (kind) => {
     await say("いいえ", { org: "console:bulk-na2", user: "noda2" });
     expect(await answers("console:bulk-na2")).toEqual({});
   });
+
+  it("reads the admin command 「unanswered」 as that command, not as 未回答 for the item on screen", async () => {
+    const who = { org: "console:unanswered-cmd", user: "sakai" };
+    await say("No.2は達成", who);
+    await say("No.2", who);
+    const r = await say("unanswered", who);
+    expect(r.intent).toBe("unanswered");
+    expect(await answers("console:unanswered-cmd")).toEqual({ 2: "achieved" });
+    // taking an answer back is still said in words that mean it
+    await say("No.2 未回答に戻す", who);
+    expect(await answers("console:unanswered-cmd")).toEqual({ 2: "unanswered" });
+  });
 });
