@@ -51,7 +51,11 @@ export const importSheet = defineIntent({
       fileName = file.name;
     } else if (ctx.turn.platform === "console" && path) {
       try {
-        if (statSync(path).size > MAX_IMPORT_BYTES) return textOnly(importErrorText(new ImportError("too_large"), lang));
+        const st = statSync(path);
+        // only a regular file: /dev/zero or a pipe reports size 0 and would be read forever
+        if (!st.isFile())
+          return textOnly(tr(lang, `${path} はファイルではありません。.xlsx か .csv のファイルを指定してください。何も変更していません。`, `${path} is not a file; please give an .xlsx or .csv file. Nothing was changed.`));
+        if (st.size > MAX_IMPORT_BYTES) return textOnly(importErrorText(new ImportError("too_large"), lang));
         data = readFileSync(path);
       } catch {
         return textOnly(tr(lang, `ファイル ${path} を開けませんでした。パスを確認してください。何も変更していません。`, `Could not open ${path}; please check the path. Nothing was changed.`));

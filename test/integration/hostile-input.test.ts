@@ -228,4 +228,14 @@ describeEachDb("hostile input", (kind) => {
     await say("No.2 未回答に戻す", who);
     expect(await answers("console:unanswered-cmd")).toEqual({ 2: "unanswered" });
   });
+
+  it("refuses to import a device or a directory in the terminal chat instead of reading it forever", async () => {
+    const who = { org: "console:devices", user: "kudo" };
+    for (const path of ["/dev/zero", "/dev/urandom", "/tmp"]) {
+      const r = await say(`インポート ${path}`, who);
+      expect(r.intent, path).toBe("import_sheet");
+      expect(r.reply.text, path).toContain("何も変更していません");
+    }
+    expect(await answers("console:devices")).toEqual({});
+  }, 10_000);
 });
