@@ -62,7 +62,7 @@ export function sessionSchema(areaIds: ReadonlySet<string>) {
       endsAt: z.date(),
       format: z.enum(SESSION_FORMATS),
       url: httpUrl.nullable(),
-      venue: z.string().trim().min(1).max(300, "会場は300文字までです / the venue is at most 300 characters").nullable(),
+      venue: z.string().trim().min(1, "会場名が空です(なくすときは「なし」) / the venue is empty (write なし / none to clear it)").max(300, "会場は300文字までです / the venue is at most 300 characters").nullable(),
       capacity: z.number().int().min(0).max(MAX_CAPACITY),
       perOrgCap: z.number().int().min(1).max(MAX_CAPACITY),
       opensAt: z.date().nullable(),

@@ -160,6 +160,9 @@ describeEachDb("hostile input", (kind) => {
     const venue = await say(`第3回の会場を「${"会".repeat(400)}」に`, secretary);
     expect(venue.reply.text).toContain("会場は300文字までです");
     expect(venue.reply.text).not.toMatch(/Too big|expected string/);
+    const empty = await say("第3回の会場を「」に", secretary);
+    expect(empty.reply.text).toContain("会場名が空です");
+    expect(empty.reply.text).not.toMatch(/Too small/);
     const title = await say(`第3回のタイトルを「${"題".repeat(300)}」に`, secretary);
     expect(title.reply.text).toContain("タイトルは200文字までです");
     expect(await db().session.findFirstOrThrow({ where: { seriesNo: 3 } })).toEqual(before);
