@@ -51,7 +51,7 @@ export function describeProblems(problems: ImportProblem[], lang: Lang, max = 10
 export function importErrorText(e: ImportError, lang: Lang): string {
   switch (e.code) {
     case "too_large":
-      return tr(lang, "ファイルが大きすぎます(5MBまで)。何も変更していません。", "The file is too large (5 MB at most). Nothing was changed.");
+      return tr(lang, "ファイルが大きすぎます(5MBまで、.xlsx は展開後30MBまで)。何も変更していません。", "The file is too large (5 MB at most; an .xlsx at most 30 MB unzipped). Nothing was changed.");
     case "unsupported":
       return tr(lang, "この形式は読めません。.xlsx か .csv で保存して送ってください(古い .xls は Excel で .xlsx に保存し直してください)。何も変更していません。", "I cannot read this format. Please save it as .xlsx or .csv (re-save an old .xls as .xlsx). Nothing was changed.");
     case "no_header":

@@ -2,9 +2,16 @@
 // whatever the cells hold (rich text, formulas, links, dates). Shared by the answer import
 // (src/assessment) and the official check-sheet import (src/knowledge).
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { cleanText } from "./clean-text.ts";
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+/**
+ * What an .xlsx may hold once unzipped. ExcelJS inflates every part into memory and builds an
+ * object per cell, so a crafted 300 KB file of repeated cells took seconds of CPU and over a GB of
+ * memory; real check sheets are far below this.
+ */
+export const MAX_XLSX_INFLATED_BYTES = 30 * 1024 * 1024;
 
 export type Table = { name?: string; rows: string[][] };
 
@@ -22,6 +29,7 @@ export async function readTables(data: Buffer, fileName: string): Promise<Table[
   const lower = fileName.toLowerCase();
   const isZip = data.length > 4 && data[0] === 0x50 && data[1] === 0x4b;
   if (lower.endsWith(".xlsx") || isZip) {
+    await checkInflatedSize(data);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(data as never);
@@ -51,6 +59,35 @@ export async function readTables(data: Buffer, fileName: string): Promise<Table[
 
 function cleanRows(rows: string[][]): string[][] {
   return rows.map((r) => r.map(cleanText));
+}
+
+/**
+ * Unzips every part once, counting bytes as they come (the sizes a zip declares can lie), and
+ * stops at MAX_XLSX_INFLATED_BYTES: a zip bomb is refused before ExcelJS sees it.
+ */
+async function checkInflatedSize(data: Buffer): Promise<void> {
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(data);
+  } catch {
+    throw new ImportError("unreadable");
+  }
+  let total = 0;
+  for (const file of Object.values(zip.files)) {
+    if (file.dir) continue;
+    await new Promise<void>((resolve, reject) => {
+      const stream = file.nodeStream("nodebuffer") as NodeJS.ReadableStream & { destroy(): void };
+      stream.on("data", (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > MAX_XLSX_INFLATED_BYTES) {
+          stream.destroy();
+          reject(new ImportError("too_large"));
+        }
+      });
+      stream.on("error", () => reject(new ImportError("unreadable")));
+      stream.on("end", () => resolve());
+    });
+  }
 }
 
 /** UTF-8 (with or without BOM), else Shift_JIS (what Excel writes for "CSV" on Japanese Windows). */

@@ -3,6 +3,8 @@
 // commands and forged buttons. Each case once changed data it should not have, crashed the turn
 // or answered with a message about a button nobody pressed; each expects a polite answer and
 // nothing changed.
+import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { actionTurn, createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
 import { describeEachDb } from "../helpers/db.ts";
@@ -241,4 +243,36 @@ describeEachDb("hostile input", (kind) => {
     }
     expect(await answers("console:devices")).toEqual({});
   }, 10_000);
+
+  it("refuses an .xlsx that unzips to far more than any check sheet (a zip bomb) quickly, and still reads a 10,000-row sheet", async () => {
+    const who = { org: "console:bomb", user: "endo" };
+    const upload = async (name: string, data: Buffer) => {
+      const turn = textTurn("", who);
+      turn.files = [{ name, size: data.length, download: async () => data }];
+      return run(turn);
+    };
+    // a real workbook whose sheet is replaced by 60 MB of repeated cells (a few hundred KB zipped)
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("sheet").addRow(["No.", "回答"]);
+    const zip = await JSZip.loadAsync(Buffer.from(await wb.xlsx.writeBuffer()));
+    const sheetPath = Object.keys(zip.files).find((n) => n.startsWith("xl/worksheets/sheet"))!;
+    const row = (r: number) => `<row r="${r}">${'<c t="inlineStr"><is><t>1</t></is></c>'.repeat(2000)}</row>`;
+    const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${Array.from({ length: 800 }, (_, i) => row(i + 1)).join("")}</sheetData></worksheet>`;
+    zip.file(sheetPath, xml);
+    const bomb = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 9 } });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const started = Date.now();
+    const r = await upload("answers.xlsx", bomb);
+    expect(r.intent).toBe("import_sheet");
+    expect(r.reply.text).toContain("ファイルが大きすぎます");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await answers("console:bomb")).toEqual({});
+    // a large but honest sheet is still read
+    const big = new ExcelJS.Workbook();
+    const ws = big.addWorksheet("回答");
+    ws.addRow(["No.", "回答", "メモ"]);
+    for (let i = 0; i < 10_000; i++) ws.addRow([(i % 153) + 1, "達成", ""]);
+    const ok = await upload("big.xlsx", Buffer.from(await big.xlsx.writeBuffer()));
+    expect(ok.reply.text).toContain("153件を更新します");
+  }, 60_000);
 });
