@@ -8,7 +8,8 @@ import { tr, type Reply } from "../src/core/reply.ts";
 import { actorOf, clearPending, mod, PENDING_KINDS, textOnly, walkBlocks } from "../src/assessment/ui.ts";
 import type { Level } from "../src/assessment/progress.ts";
 
-const LEVEL = /(?:レベル|れべる|level|lv\.?)\s*([123])/i;
+/** any number, so 「レベル4を順番に回答」 is told the levels are 1〜3 instead of walking Level 1 */
+const LEVEL = /(?:レベル|れべる|level|lv\.?)\s*(\d{1,2})/i;
 const START_JA = /(順番に|順に|順番で|ひとつずつ|一つずつ|1つずつ|1問ずつ|一問ずつ|上から)(回答|答え|こたえ|入力|チェック)|(回答|入力)(を)?(始め|はじめ|開始|スタート)/;
 const START_EN = /\b(answer|go through|walk( me)? through|fill in|work through)\b.*\b(in order|one by one|one at a time|step by step)\b|\b(start|begin) answering\b|\bwalk( me)? through level\b/i;
 const RESUME = /^(続き|続きから|つづき|つづきから|続きを回答|回答の続き|続きから回答|順番回答の続き|続けて|resume|continue|continue answering|keep going)$/i;
@@ -25,7 +26,8 @@ export const answerWalk = defineIntent({
   params: z
     .object({
       action: z.enum(["start", "resume", "skip", "stop"]),
-      level: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+      /** checked in the handler (1〜3), so an unknown level gets an answer in words */
+      level: z.number().int().optional(),
       no: z.number().int().min(1).max(1000).optional(),
       /** start again from the top, forgetting what was skipped */
       reset: z.boolean().optional(),
@@ -58,6 +60,8 @@ export const answerWalk = defineIntent({
         : tr(lang, "順番回答はしていません。「レベル1を順番に回答」で始められます。", 'No walk in progress. Say "answer level 1 in order" to start one.');
       return textOnly(text);
     }
+    if (p.level !== undefined && (p.level < 1 || p.level > 3))
+      return textOnly(tr(lang, "レベルは 1〜3 です(例:「レベル1を順番に回答」)。", 'Levels are 1 to 3 (e.g. "answer level 1 in order").'));
     const answers = await m.service.answers(a);
     let step;
     if (p.action === "start") {

@@ -275,4 +275,16 @@ describeEachDb("hostile input", (kind) => {
     const ok = await upload("big.xlsx", Buffer.from(await big.xlsx.writeBuffer()));
     expect(ok.reply.text).toContain("153件を更新します");
   }, 60_000);
+
+  it("tells 「レベル4を順番に回答」 that levels are 1〜3 instead of walking Level 1", async () => {
+    const who = { org: "console:level4", user: "kondo" };
+    for (const text of ["レベル4を順番に回答", "レベル0を順番に回答", "answer level 9 in order"]) {
+      const r = await say(text, who);
+      expect(r.intent, text).toBe("answer_walk");
+      expect(r.reply.text, text).toMatch(/レベルは 1〜3 です|Levels are 1 to 3/);
+    }
+    const kondo = await db().user.findFirstOrThrow({ where: { platformUserId: "kondo" } });
+    expect(await db().answerWalk.count({ where: { userId: kondo.id } })).toBe(0);
+    expect((await say("レベル2を順番に回答", who)).reply.text).toContain("レベル2の未回答の項目");
+  });
 });
