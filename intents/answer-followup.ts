@@ -8,7 +8,8 @@ import { tr, type Reply } from "../src/core/reply.ts";
 import { findItemNumbers } from "../src/nlu/item-numbers.ts";
 import { AssessmentError } from "../src/assessment/service.ts";
 import { MAX_NOTE, splitNote } from "../src/assessment/parse-answer.ts";
-import { actorOf, assessmentErrorText, BULK_CONFIRM, changeLines, clearPending, mod, nosText, PENDING, PENDING_KINDS, sourceOf, textOnly, walkBlocks } from "../src/assessment/ui.ts";
+import { actorOf, assessmentErrorText, BULK_CONFIRM, changeLines, clearPending, mod, noteTooLong, nosText, PENDING, PENDING_KINDS, sourceOf, textOnly, walkBlocks } from "../src/assessment/ui.ts";
+import { MAX_TEXT_LENGTH } from "../src/core/pipeline.ts";
 import { confirmBulk, recordAndReply } from "./record-answer.ts";
 import type { AnswerChange } from "../src/assessment/service.ts";
 
@@ -30,7 +31,8 @@ export const answerFollowup = defineIntent({
   examples: { ja: [], en: [] },
   params: z
     .object({
-      text: z.string().min(1).max(MAX_NOTE).optional(),
+      /** up to a message's length: a note or reason over MAX_NOTE is refused in words */
+      text: z.string().min(1).max(MAX_TEXT_LENGTH).optional(),
       skip: z.literal(true).optional(),
       cancel: z.literal(true).optional(),
       confirm: z.boolean().optional(),
@@ -53,7 +55,7 @@ export const answerFollowup = defineIntent({
     if (/[?？]\s*$/.test(text)) return null;
     const refs = findItemNumbers(text);
     if (refs.numbers.length && t.replace(/[\d\s.,、~\-no番項目#は]/gi, "").length <= 4) return null;
-    return { text: text.trim().slice(0, MAX_NOTE) };
+    return { text: text.trim() };
   },
   async handle(p, ctx): Promise<Reply> {
     const { lang } = ctx;
@@ -65,6 +67,9 @@ export const answerFollowup = defineIntent({
       clearPending(ctx);
       return textOnly(tr(lang, "取りやめました。何も変更していません。", "Cancelled. Nothing was changed."));
     }
+    // a note or reason too long is refused and the question stays open for a shorter one
+    const written = (pending.kind === PENDING.note || pending.kind === PENDING.reason) && p.text ? splitNote(p.text).note : undefined;
+    if (written && written.length > MAX_NOTE) return noteTooLong(written.length, MAX_NOTE, lang);
     switch (pending.kind) {
       case PENDING.note:
         return note(ctx, data, p.skip ? undefined : p.text);

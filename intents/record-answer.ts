@@ -4,6 +4,7 @@
 // that is not an item, 対象外 without a reason (asked for, then completed by the next message).
 import { z } from "zod";
 import { defineIntent, type IntentContext, type MatchContext } from "../src/core/intent.ts";
+import { MAX_TEXT_LENGTH } from "../src/core/pipeline.ts";
 import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
 import { AssessmentError } from "../src/assessment/service.ts";
 import { MAX_NOTE, parseAnswer } from "../src/assessment/parse-answer.ts";
@@ -17,6 +18,7 @@ import {
   clearPending,
   mod,
   nosText,
+  noteTooLong,
   PENDING,
   setPending,
   sourceOf,
@@ -40,7 +42,8 @@ export const recordAnswer = defineIntent({
       /** omitted: the item on screen (the walk's item, or the last card shown) */
       nos: z.array(z.number().int()).min(1).max(200).optional(),
       choice: z.string().min(1).max(40).optional(),
-      note: z.string().max(MAX_NOTE).optional(),
+      /** up to a message's length: a note over MAX_NOTE is refused in words by the handler */
+      note: z.string().max(MAX_TEXT_LENGTH).optional(),
       evidence: z.string().max(2000).regex(/^https?:\/\//).optional(),
       /** continue the guided walk after recording */
       walk: z.boolean().optional(),
@@ -99,6 +102,8 @@ export const recordAnswer = defineIntent({
       );
 
     if (p.ask === "status") return statusOf(nos, ctx);
+
+    if (p.note && p.note.length > MAX_NOTE) return noteTooLong(p.note.length, MAX_NOTE, lang);
 
     const choice = p.choice;
     if (!choice || !m.choices.isStatus(choice))

@@ -105,7 +105,9 @@ export function splitNote(rest: string): { note?: string; evidence?: string } {
     s = (s.slice(0, url.index) + s.slice(url.index + url[0].length)).replace(EVIDENCE_LABEL, "");
   }
   s = s.replace(TRAILING_FILLER, "").replace(LEADING_NOTE_FILLER, "").trim();
-  const note = s ? s.slice(0, MAX_NOTE) : undefined;
+  // not cut at MAX_NOTE here: the intents refuse a longer note in words (noteTooLong), since a
+  // silently shortened note is a recorded note partly lost
+  const note = s || undefined;
   return { note, evidence };
 }
 

@@ -44,6 +44,17 @@ export function clearPending(ctx: IntentContext): void {
   if (ctx.state.pending && PENDING_KINDS.includes(ctx.state.pending.kind)) delete ctx.state.pending;
 }
 
+/** A note over MAX_NOTE characters: refused with its length, nothing recorded (never cut silently). */
+export function noteTooLong(length: number, max: number, lang: Lang): Reply {
+  return textOnly(
+    tr(
+      lang,
+      `メモは${max}文字までです(今回は${length}文字)。短くしてもう一度送ってください。何も変更していません。`,
+      `A note can be at most ${max} characters (this one has ${length}). Please shorten it and send it again. Nothing was changed.`,
+    ),
+  );
+}
+
 /** "No.1〜3", "No.1, No.5, No.9", "No.1〜No.3 ほか" */
 export function nosText(nos: number[]): string {
   const sorted = [...nos].sort((a, b) => a - b);

@@ -287,4 +287,28 @@ describeEachDb("hostile input", (kind) => {
     expect(await db().answerWalk.count({ where: { userId: kondo.id } })).toBe(0);
     expect((await say("レベル2を順番に回答", who)).reply.text).toContain("レベル2の未回答の項目");
   });
+
+  it("refuses a note longer than 1000 characters in words instead of cutting it silently", async () => {
+    const who = { org: "console:long-note", user: "murata" };
+    const long = "手順書の整備状況について".repeat(100); // 1200 characters
+    const typed = await say(`115 未達成 ${long}`, who);
+    expect(typed.reply.text).toContain("メモは1000文字までです(今回は1200文字)");
+    expect(await answers("console:long-note")).toEqual({});
+    // after a click: the long note is refused, the question stays open, a shorter one is taken
+    await say("No.116", who);
+    await run(actionTurn("record_answer", { nos: [116], choice: "achieved" }, who));
+    const note = await say(long, who);
+    expect(note.reply.text).toContain("メモは1000文字までです");
+    const o = await db().organization.findUniqueOrThrow({ where: { externalKey: "console:long-note" } });
+    expect((await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 116 } })).note).toBeNull();
+    await say("手順書は2025年に改定済み", who);
+    expect((await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 116 } })).note).toBe("手順書は2025年に改定済み");
+    // the reason 対象外 needs, the same
+    await say("117 対象外", who);
+    expect((await say(long, who)).reply.text).toContain("メモは1000文字までです");
+    expect((await answers("console:long-note"))[117]).toBeUndefined();
+    // exactly 1000 is fine
+    await say(`118 未達成 ${"あ".repeat(1000)}`, who);
+    expect((await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 118 } })).note).toHaveLength(1000);
+  });
 });
