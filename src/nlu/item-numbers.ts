@@ -21,8 +21,9 @@ const LIST = String.raw`\s*(?:,|、|と|and|&|/)\s*(?:no\.?\s*)?`;
 /** After the first number: an optional range, then list entries that may each be a range ("1〜3, 5〜7"). */
 const TAIL = String.raw`((?:` + SEP + NUM + String.raw`)?(?:` + LIST + NUM + String.raw`(?:` + SEP + NUM + String.raw`)?)*)`;
 
+/** After a marker a minus sign belongs to the number: 「No.-1」 is reported as no such item, not read as No.1. */
 const PREFIXED = new RegExp(
-  String.raw`(?:\bno(?![a-z])\.?|№|項目(?:番号)?|item(?:\s*(?:no\.?|number|#))?|#)\s*` + NUM + TAIL,
+  String.raw`(?:\bno(?![a-z])\.?|№|項目(?:番号)?|item(?:\s*(?:no\.?|number|#))?|#)\s*` + String.raw`(-?\d{1,6})(?!\d)` + TAIL,
   "gi",
 );
 const SUFFIXED = new RegExp(String.raw`(?<!\d)` + NUM + TAIL + String.raw`\s*(?:番(?!目の?回)|項目)`, "g");

@@ -311,4 +311,11 @@ describeEachDb("hostile input", (kind) => {
     await say(`118 未達成 ${"あ".repeat(1000)}`, who);
     expect((await db().answer.findFirstOrThrow({ where: { orgId: o.id, itemNo: 118 } })).note).toHaveLength(1000);
   });
+
+  it("answers 「No.-1」 as no such item instead of showing No.1", async () => {
+    const who = { org: "console:minus", user: "oka" };
+    expect((await say("No.-1", who)).reply.text).toContain("No.-1 という項目はありません");
+    expect((await say("No.-1は達成", who)).reply.text).toContain("No.-1 という項目はありません");
+    expect(await answers("console:minus")).toEqual({});
+  });
 });

@@ -53,4 +53,10 @@ describe("findItemNumbers", () => {
     expect(findItemNumbers("No.1〜99999").numbers).toEqual([1, 99999]);
     expect(findItemNumbers("No.12345678").numbers).toEqual([]);
   });
+
+  it("keeps the minus sign of 「No.-1」, so it is reported as no such item rather than read as No.1", () => {
+    expect(findItemNumbers("No.-1").numbers).toEqual([-1]);
+    expect(findItemNumbers("No.-1は達成", { loose: true }).numbers).toEqual([-1]);
+    expect(findItemNumbers("No.1-3").numbers).toEqual([1, 2, 3]);
+  });
 });
