@@ -47,24 +47,6 @@ export const exportSheet = defineIntent({
       tr(lang, "CSVはUTF-8(BOM付き)なのでExcelでそのまま開けます。", "The CSV is UTF-8 with a BOM, so Excel opens it as is."),
       tr(lang, "提出は公式チェックシートで行ってください。この出力は社内の確認・転記用です。", "Submit on the official check sheet; this export is for review and transcription."),
     ];
-    if (ctx.turn.platform === "teams") {
-      // Teams cannot take the bytes in a message: a signed link the bot serves for 15 minutes
-      if (!m.links.baseUrl) {
-        notes.unshift(
-          tr(
-            lang,
-            "Teams でファイルを受け取るにはダウンロード用リンクが必要ですが、公開URL(PUBLIC_BASE_URL)が設定されていないため作れませんでした。運用者に PUBLIC_BASE_URL の設定を依頼するか、Slack かターミナル版で出力してください。",
-            "In Teams, files come as a download link, which needs the bot's public URL (PUBLIC_BASE_URL); it is not configured. Ask the operator to set PUBLIC_BASE_URL, or export from Slack or the terminal.",
-          ),
-        );
-      } else {
-        for (const f of files) {
-          const link = await m.links.create(ctx.caller.orgId, ctx.caller.userId, f, ctx.now);
-          f.url = link.url;
-        }
-        notes.unshift(tr(lang, "リンクは15分間有効です。", "The links work for 15 minutes."));
-      }
-    }
     for (const f of files) blocks.push({ type: "file", file: f });
     blocks.push({ type: "context", text: notes.join("\n") });
     return { text: head, blocks, private: true };

@@ -7,6 +7,7 @@ import { SearchIndex } from "./knowledge/search.ts";
 import { createOpenAiClient, GroundedAnswerer } from "./knowledge/llm.ts";
 import { LlmIntentPicker } from "./nlu/llm-picker.ts";
 import { SlidingWindowLimit } from "./core/rate-limit.ts";
+import { FileLinks } from "./core/file-links.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
 import { createAssessmentModule } from "./assessment/module.ts";
 import type { Intent } from "./core/intent.ts";
@@ -48,7 +49,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget) : undefined;
   const assessment = createAssessmentModule(db.prisma, kb, config);
   const booking = await createBookingModule(db.prisma, kb, config, log);
-  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service };
+  const fileLinks = new FileLinks(db.prisma, config.linkSecret, config.publicBaseUrl);
+  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service, fileLinks };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs), budget) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker, kb);
   const pipeline = new Pipeline(services, recognizer);

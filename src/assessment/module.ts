@@ -6,14 +6,12 @@ import type { Db } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import { Benchmarks } from "./benchmarks.ts";
 import { AnswerChoices } from "./choices.ts";
-import { FileLinks } from "./file-links.ts";
 import { AssessmentService } from "./service.ts";
 import { WalkService } from "./walk.ts";
 
 export interface AssessmentModule {
   service: AssessmentService;
   walk: WalkService;
-  links: FileLinks;
   choices: AnswerChoices;
   benchmarks: Benchmarks;
 }
@@ -29,7 +27,6 @@ export function createAssessmentModule(
   return {
     service: new AssessmentService(db, kb, choices, { fiscalYearStartMonth: config.fiscalYearStartMonth, minOrgsForAverage: opts.minOrgsForAverage }),
     walk: new WalkService(db, kb),
-    links: new FileLinks(db, config.linkSecret, config.publicBaseUrl),
     choices,
     benchmarks,
   };

@@ -2,7 +2,7 @@
 // validation, permission, handler, state again. Adapters only translate and render.
 import type { Intent, IntentContext } from "./intent.ts";
 import type { Logger } from "./logger.ts";
-import { both, type Lang, type Reply, textReply } from "./reply.ts";
+import { both, tr, type Lang, type Reply, textReply } from "./reply.ts";
 import type { Services } from "./services.ts";
 import type { Turn } from "./turn.ts";
 import { APOLOGY, UserFacingError } from "./errors.ts";
@@ -92,6 +92,7 @@ export class Pipeline {
       // the bot's question is over once a message went to another intent (ConversationData.pending)
       if (pendingBefore?.answeredBy && state.pending === pendingBefore && rec.intent.name !== pendingBefore.answeredBy) delete state.pending;
       await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
+      if (turn.filesAsLinks) await this.linkFiles(reply, caller, lang);
       tlog.info("turn handled", { ms: Date.now() - started });
       return { reply, intent: rec.intent.name, via: rec.via };
     } catch (err) {
@@ -107,6 +108,29 @@ export class Pipeline {
       if (err instanceof UserFacingError) return textReply(err.userMessage);
       throw err;
     }
+  }
+
+  /**
+   * For channels that cannot carry a file in a bot message: each file becomes a signed link the
+   * bot serves for a short while (GET /files/:token), kept in the database so any instance can.
+   */
+  private async linkFiles(reply: Reply, caller: { orgId: string; userId: string }, lang: Lang): Promise<void> {
+    const files = reply.blocks.flatMap((b) => (b.type === "file" && !b.file.url ? [b.file] : []));
+    if (!files.length) return;
+    const links = this.services.fileLinks;
+    if (!links.baseUrl) {
+      reply.blocks.push({
+        type: "context",
+        text: tr(
+          lang,
+          "ファイルはダウンロード用リンクでお送りしますが、ボットの公開URL(PUBLIC_BASE_URL)が設定されていないため作れませんでした。運用者に設定を依頼してください。",
+          "Files come as a download link here, which needs the bot's public URL (PUBLIC_BASE_URL); it is not configured. Please ask the operator to set it.",
+        ),
+      });
+      return;
+    }
+    for (const f of files) f.url = (await links.create(caller.orgId, caller.userId, f)).url;
+    reply.blocks.push({ type: "context", text: tr(lang, "ダウンロード用リンクは15分間有効です。", "The download links work for 15 minutes.") });
   }
 
   private async rememberReference(turn: Turn, userId: string, orgId: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { SearchIndex } from "../knowledge/search.ts";
 import type { GroundedAnswerer } from "../knowledge/llm.ts";
 import type { Logger } from "./logger.ts";
+import type { FileLinks } from "./file-links.ts";
 import type { BookingService } from "../booking/booking-service.ts";
 import type { AssessmentModule } from "../assessment/module.ts";
 
@@ -20,4 +21,6 @@ export interface Services {
   assessment: AssessmentModule;
   /** Sessions, seats, waitlist, reminders (src/booking). */
   booking: BookingService;
+  /** Signed download links for files sent where messages cannot carry them (Teams). */
+  fileLinks: FileLinks;
 }

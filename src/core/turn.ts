@@ -43,6 +43,11 @@ export interface Turn {
   input: TurnInput;
   /** Files attached to the message, if any. */
   files?: IncomingFile[];
+  /**
+   * The channel cannot put a file's bytes in a bot message (Teams): the pipeline replaces each
+   * file of the reply with a short-lived signed download link.
+   */
+  filesAsLinks?: boolean;
   receivedAt: Date;
 }
 

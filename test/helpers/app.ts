@@ -50,6 +50,8 @@ export function textTurn(text: string, who: { org?: string; user?: string; conve
     user: { platformUserId: who.user ?? "alice" },
     conversation: { key: who.conversation ?? `console:${who.user ?? "alice"}`, kind: "personal" },
     input: { kind: "text", text },
+    // as the Teams adapter says of its channel
+    ...(who.platform === "teams" ? { filesAsLinks: true } : {}),
     receivedAt: new Date(),
   };
 }

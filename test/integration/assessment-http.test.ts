@@ -73,6 +73,14 @@ describe("assessment over HTTP", () => {
     expect(files).toHaveLength(2);
     expect(files.every((f) => f.url?.startsWith("https://bot.example.com/files/"))).toBe(true);
     expect(JSON.stringify(r.reply.blocks)).toContain("15分間有効");
+    // any file, not only exports: a booking's calendar invite comes as a link too
+    const booking = (await app.pipeline.handle(textTurn("第4回を予約", { org: "teams:tenant-1", user: "aad-1", platform: "teams", conversation: "teams:conv-1" })))!;
+    const invite = booking.reply.blocks.flatMap((b) => (b.type === "file" ? [b.file] : []))[0];
+    expect(invite.name).toMatch(/\.ics$/);
+    expect(invite.url).toMatch(/^https:\/\/bot\.example\.com\/files\//);
+    const ics = await fetch(`${base}${new URL(invite.url!).pathname}`);
+    expect(ics.status).toBe(200);
+    expect(await ics.text()).toContain("BEGIN:VCALENDAR");
     for (const f of files) {
       const path = new URL(f.url!).pathname;
       const res = await fetch(`${base}${path}`);
@@ -93,7 +101,7 @@ describe("assessment over HTTP", () => {
     ];
     for (const t of tampered) expect((await fetch(`${base}/files/${encodeURIComponent(t)}`)).status, t).toBe(404);
     // an expired link (made 16 minutes ago) is refused with 410
-    const old = await app.services.assessment.links.create(
+    const old = await app.services.fileLinks.create(
       (await app.services.db.organization.findFirstOrThrow()).id,
       (await app.services.db.user.findFirstOrThrow()).id,
       { name: "old.csv", mime: "text/csv", data: Buffer.from("x") },

@@ -90,6 +90,8 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
     ok: true,
     turn: {
       platform: "teams",
+      // a bot message in Teams cannot carry a file's bytes: files go out as download links
+      filesAsLinks: true,
       deliveryId: activity.id,
       org: { externalKey: `teams:${tenant ?? "local"}` },
       user: {

@@ -235,11 +235,9 @@ function renderBlock(b: Block, state: RenderState): CardElement[] {
     case "progress":
       return [...(b.title ? [textBlock(b.title, { weight: "Bolder" })] : []), ...b.rows.map(progressRow)];
     case "file": {
-      // Teams cannot take the bytes in a bot message: the bot serves them behind a short-lived
-      // signed link (GET /files/:token), shown as a download button. Without a link the card
-      // says the file exists and where else it can be had. It must not blame PUBLIC_BASE_URL:
-      // only the export makes links (a booking's .ics has none even when it is set), and the
-      // export says itself when the setting is missing.
+      // Teams cannot take the bytes in a bot message: the pipeline gave each file a short-lived
+      // signed link (GET /files/:token), shown as a download button. Without a link (no
+      // PUBLIC_BASE_URL) the pipeline adds a note saying so; the card only names the file.
       const title = `📄 ${b.file.title ?? b.file.name}`;
       if (b.file.url && /^https:\/\//.test(b.file.url))
         return [

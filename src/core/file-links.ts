@@ -1,10 +1,11 @@
-// Short-lived signed download links for files the bot makes (exports), for Teams, where a bot
-// message cannot carry the bytes. The file is kept in the database (FileDownload) so that any
+// Short-lived signed download links for files the bot makes (exports, calendar invites), for
+// channels whose bot messages cannot carry the bytes (Teams): the pipeline links every file of a
+// reply for such a channel. The file is kept in the database (FileDownload) so that any
 // instance can serve GET /files/:token; the token is the row id, an expiry and an HMAC over both
 // with config.linkSecret. A forged, altered or expired token gets nothing.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client.ts";
-import type { FileAttachment } from "../core/reply.ts";
+import type { FileAttachment } from "./reply.ts";
 
 export const LINK_TTL_MS = 15 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
