@@ -15,6 +15,7 @@ export const myBookings = defineIntent({
     ja: ["予約を確認", "予約状況", "自分の予約", "予約した回は？"],
     en: ["my bookings", "my reservations", "what did i book"],
   },
+  personal: true,
   params: z.object({}).strict(),
   match: (text) => (readMemberRequest(text)?.kind === "my_bookings" ? {} : null),
   async handle(_p, ctx): Promise<Reply> {

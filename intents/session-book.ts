@@ -16,6 +16,7 @@ export const sessionBook = defineIntent({
     ja: ["第3回を予約", "第3回に申し込み", "3回目に参加したい", "第3回のキャンセル待ちに登録"],
     en: ["book session 3", "reserve session 3", "join the waitlist for session 3"],
   },
+  personal: true,
   params: z
     .object({
       seriesNo: SeriesNoParam,

@@ -17,6 +17,7 @@ export const sessionCancel = defineIntent({
     ja: ["第3回をキャンセル", "予約をキャンセル", "第3回の予約を取り消したい", "キャンセル待ちをやめる"],
     en: ["cancel session 3", "cancel my booking", "leave the waitlist for session 3"],
   },
+  personal: true,
   params: z.object({ seriesNo: SeriesNoParam.optional() }).strict(),
   match(text) {
     const r = readMemberRequest(text);

@@ -17,6 +17,7 @@ export const sessionTopic = defineIntent({
   name: "session_topic",
   description: { ja: "相談会で相談したいテーマを登録する", en: "Record the topic to bring to a session" },
   examples: { ja: ["第3回の相談テーマ: バックアップ"], en: ["topic for session 3: backups"] },
+  personal: true,
   params: z
     .object({
       bookingId: z.string().uuid().optional(),

@@ -63,6 +63,11 @@ export interface Intent<P = Record<string, unknown>> {
    * pending question ("what topic would you bring?") does not swallow an uploaded sheet.
    */
   acceptsFiles?: boolean;
+  /**
+   * Its replies are about the caller (their bookings, their invite): in a shared channel only the
+   * caller sees them (the pipeline marks every reply private).
+   */
+  personal?: boolean;
   /** Who may call it; default: any member of the organisation. */
   role?: Role;
   /**

@@ -89,6 +89,7 @@ export class Pipeline {
       const started = Date.now();
       const pendingBefore = state.pending;
       const reply = await this.run(rec.intent, parsed.data, ctx);
+      if (rec.intent.personal) reply.private = true;
       // the bot's question is over once a message went to another intent (ConversationData.pending)
       if (pendingBefore?.answeredBy && state.pending === pendingBefore && rec.intent.name !== pendingBefore.answeredBy) delete state.pending;
       await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../helpers/app.ts";
 import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
-import { blockAction, dmEvent, type FakeSlack } from "../helpers/slack.ts";
+import { blockAction, dmEvent, mentionEvent, type FakeSlack } from "../helpers/slack.ts";
 import { parseInvite } from "../helpers/booking.ts";
 
 describe("booking over Slack HTTP", () => {
@@ -68,5 +68,18 @@ describe("booking over Slack HTTP", () => {
     // sent once: another tick finds nothing to send
     expect((await app.booking.outbox.tick(new Date())).sent).toBe(0);
     expect(postsTo("UWAIT")).toHaveLength(1);
+  });
+
+  it("answers a booking asked for in a channel only to the asker, with the invite in their DM", async () => {
+    const before = slack.calls.length;
+    await postJson(mentionEvent("第6回を予約", { user: "UCHAN", channel: "CTEAM" }));
+    const [eph] = (await slack.waitFor("chat.postEphemeral")).filter((c) => c.args.user === "UCHAN");
+    expect(eph.args.channel).toBe("CTEAM");
+    expect(String(eph.args.text)).toContain("席を予約しました");
+    // nothing about the booking was posted for everyone in the channel
+    expect(postsTo("CTEAM")).toHaveLength(0);
+    for (let i = 0; i < 50 && !slack.calls.slice(before).some((c) => c.method === "files.completeUploadExternal"); i++) await new Promise((r) => setTimeout(r, 100));
+    const complete = slack.calls.slice(before).find((c) => c.method === "files.completeUploadExternal")!;
+    expect(String(complete.args.channel_id)).not.toBe("CTEAM");
   });
 });
