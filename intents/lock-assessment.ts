@@ -7,7 +7,7 @@ import { fyLabel } from "../src/assessment/fiscal-year.ts";
 import { actorOf, mod, sourceOf, textOnly } from "../src/assessment/ui.ts";
 
 const STRIP = /[?？!！。.、\s]+$/u;
-const SUBMIT = /^(提出済みにする|提出済みにして|提出済み|提出済にする|提出しました|提出完了|回答を確定(する)?|ロックする|ロック|mark (it |the assessment )?as submitted|submitted|lock( the assessment| answers)?)$/i;
+const SUBMIT = /^(提出済みにする|提出済みにして|提出済み|提出済にする|提出しました|提出完了|回答を確定(する)?|ロックする|ロック|mark (it |the assessment |the sheet )?as submitted|submit( it| the assessment| the sheet| our answers)?|we submitted( it)?|submitted|lock( the assessment| answers)?)$/i;
 const REOPEN = /^(再開|再開する|回答を再開|提出を取り消す|提出済みを取り消す|ロック解除|ロックを解除|reopen( the assessment)?|unlock( the assessment| answers)?)$/i;
 
 export const lockAssessment = defineIntent({

@@ -164,3 +164,13 @@ describe("answer choices", () => {
     expect(splitNote("、理由は該当なしのため")).toEqual({ note: "該当なしのため" });
   });
 });
+
+describe("lock and reopen phrases", () => {
+  it("reads submitting and reopening in Japanese and English", async () => {
+    const { lockAssessment } = await import("../../intents/lock-assessment.ts");
+    const match = (t: string) => lockAssessment.match!(t, { normalized: t.normalize("NFKC").toLowerCase(), state: {}, lang: "ja", hasFiles: false });
+    for (const t of ["提出済みにする", "submit the assessment", "mark it as submitted", "we submitted"]) expect(match(t), t).toEqual({ action: "submit" });
+    for (const t of ["再開", "reopen"]) expect(match(t), t).toEqual({ action: "reopen" });
+    expect(match("submit the assessment to JAMA by Friday?")).toBeNull();
+  });
+});
