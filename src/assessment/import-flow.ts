@@ -3,6 +3,7 @@
 // intent and `npm run sheet:import`; applying happens only after the confirmation.
 import { tr, type Lang } from "../core/reply.ts";
 import type { AssessmentModule } from "./module.ts";
+import { MAX_NOTE } from "./parse-answer.ts";
 import { ImportError, parseSheet, planImport, type ImportPlan, type ImportProblem, type ParsedSheet } from "./import.ts";
 import type { AssessmentRef } from "./service.ts";
 
@@ -41,6 +42,12 @@ export function describeProblems(problems: ImportProblem[], lang: Lang, max = 10
         return tr(lang, `「${p.value}」には理由(メモ欄)が必要です`, `"${p.value}" needs a reason in the note column`);
       case "conflict":
         return tr(lang, `No.${p.no} が複数の行で違う回答になっています`, `No.${p.no} has different answers on several rows`);
+      case "note_too_long":
+        return tr(
+          lang,
+          `No.${p.no} のメモが長すぎます(${p.value}文字。${MAX_NOTE}文字まで)`,
+          `the note of No.${p.no} is too long (${p.value} characters; the limit is ${MAX_NOTE})`,
+        );
     }
   };
   const lines = problems.slice(0, max).map((p) => tr(lang, `${p.line}行目: ${why(p)}(取り込みません)`, `row ${p.line}: ${why(p)} (skipped)`));

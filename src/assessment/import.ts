@@ -21,7 +21,7 @@ export interface ImportRow {
   evidence?: string;
 }
 
-export type ImportProblemReason = "unknown_status" | "out_of_range" | "reason_required" | "conflict";
+export type ImportProblemReason = "unknown_status" | "out_of_range" | "reason_required" | "conflict" | "note_too_long";
 
 export interface ImportProblem {
   line: number;
@@ -122,11 +122,16 @@ export function parseTables(tables: Table[], choices: AnswerChoices, totalItems:
         problems.push({ line, no, reason: "reason_required", value: statusCell.slice(0, 40) });
         continue;
       }
+      // as in chat, a note longer than the limit is refused, not cut: nothing is lost silently
+      if (noteCell.length > MAX_NOTE) {
+        problems.push({ line, no, reason: "note_too_long", value: String(noteCell.length) });
+        continue;
+      }
       const row: ImportRow = {
         line,
         no,
         status,
-        ...(noteCell ? { note: noteCell.slice(0, MAX_NOTE) } : {}),
+        ...(noteCell ? { note: noteCell } : {}),
         ...(evidenceCell ? { evidence: evidenceCell.slice(0, 2000) } : {}),
       };
       const prev = seen.get(no);

@@ -198,3 +198,15 @@ describe("import", () => {
     await expect(parseSheet(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), "old.xls", choices, 153)).rejects.toMatchObject({ code: "unsupported" });
   });
 });
+
+describe("import: over-long notes", () => {
+  it("refuses a row whose note is longer than the chat allows, naming it, instead of cutting it", async () => {
+    const { describeProblems } = await import("../../src/assessment/import-flow.ts");
+    const { MAX_NOTE } = await import("../../src/assessment/parse-answer.ts");
+    const csv = Buffer.from(`No.,回答,メモ\n1,未達成,${"あ".repeat(MAX_NOTE + 1)}\n2,達成,短いメモ\n`);
+    const parsed = await parseSheet(csv, "s.csv", choices, 153);
+    expect(parsed.rows.map((r) => r.no)).toEqual([2]);
+    expect(parsed.problems).toEqual([{ line: 2, no: 1, reason: "note_too_long", value: String(MAX_NOTE + 1) }]);
+    expect(describeProblems(parsed.problems, "ja")[0]).toContain("メモが長すぎます");
+  });
+});
