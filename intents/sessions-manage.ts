@@ -76,10 +76,25 @@ async function run(command: SessionCommand, ctx: IntentContext, confirmed: boole
   const { seriesNo } = command;
   let outcome: SessionChangeOutcome;
   switch (command.op) {
-    case "add":
-      outcome = await booking.addSession(newSessionFields(seriesNo, command.patch));
+    case "add": {
+      const fields = newSessionFields(seriesNo, command.patch);
+      // a session in the past cannot be booked or reminded of: almost surely a typo in the year
+      if (fields.startsAt.getTime() <= now.getTime())
+        return textReply(
+          tr(lang, `日時が過去になっています(${fields.startsAt.toISOString().slice(0, 16).replace("T", " ")} UTC)。何も変更していません。`, `That date is in the past. Nothing was changed.`),
+        );
+      outcome = await booking.addSession(fields);
       break;
+    }
     case "update":
+      // cancelling goes through 「第N回を中止」: it asks first and tells everyone booked
+      if (command.patch.status === "cancelled") {
+        if (Object.keys(command.patch).length > 1)
+          return textReply(
+            tr(lang, `中止は他の変更と分けて「第${seriesNo}回を中止」と送ってください。何も変更していません。`, `Cancel on its own: "admin session ${seriesNo} cancel". Nothing was changed.`),
+          );
+        return run({ ...command, op: "cancel" }, ctx, confirmed);
+      }
       outcome = await booking.changeSession(seriesNo, command.patch, now);
       break;
     case "close":

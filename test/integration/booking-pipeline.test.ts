@@ -234,6 +234,15 @@ describeEachDb("booking in conversation", (kind) => {
     expect(await db().booking.count({ where: { userId: (await db().user.findFirst({ where: { platformUserId: "x" } }))!.id } })).toBe(0);
   });
 
+  it("makes the secretariat confirm a cancellation written as a change, and refuses a session in the past", async () => {
+    const cancel = await say("第10回を変更 状態=中止", SEC);
+    expect(cancel.reply.text).toContain("中止しますか");
+    expect((await app.services.booking.session(10))?.status).not.toBe("cancelled");
+    const past = await say("第14回を追加 タイトル=過去; 日時=2020-01-16 14:00-16:00; 定員=5", SEC);
+    expect(past.reply.text).toContain("過去");
+    expect(await app.services.booking.session(14)).toBeFalsy();
+  });
+
   it("lets the secretariat add a session, list registrants with a CSV, and message them through the outbox", async () => {
     const add = await say("第13回を追加 タイトル=総復習と来年度に向けて; 日時=2027-12-20 14:00-16:00; 定員=2; 分野=backup-recovery, incident-response", SEC);
     expect(add.reply.text).toContain("第13回 総復習と来年度に向けて を追加しました");
