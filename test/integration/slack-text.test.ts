@@ -3,7 +3,7 @@
 // stored clean. Real server, validly signed events, Web API stand-in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
-import { dmEvent, mentionEvent } from "../helpers/slack.ts";
+import { dmEvent, mentionEvent, slashCommand } from "../helpers/slack.ts";
 
 describe("Slack message text", () => {
   let h: SlackHarness;
@@ -33,5 +33,13 @@ describe("Slack message text", () => {
     expect(h.postCount() + h.slack.calls.filter((c) => c.method === "chat.postEphemeral").length).toBeGreaterThan(before);
     const row = await answer("UTEXT2", 116);
     expect([row.status, row.note, row.evidenceUrl]).toEqual(["not_achieved", "<EDR> 未導入", "https://intra.example.com/edr"]);
+  });
+
+  it("reads a slash command's text the same way", async () => {
+    await h.postForm(slashCommand("124 未達成 A&amp;B社の端末が対象", { user: "UTEXT3", responseUrl: h.slack.responseUrl("text3") }));
+    await h.slack.waitFor("response_url");
+    for (let i = 0; i < 30 && !(await h.app.services.db.answer.count({ where: { itemNo: 124 } })); i++) await new Promise((r) => setTimeout(r, 100));
+    const row = await answer("UTEXT3", 124);
+    expect([row.status, row.note]).toEqual(["not_achieved", "A&B社の端末が対象"]);
   });
 });

@@ -142,7 +142,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
         kind: personal ? "personal" : "channel",
         reference: { key: `slack:${command.user_id}`, data: { channel: command.user_id } },
       },
-      input: { kind: "text", text: command.text?.trim() || "ヘルプ" },
+      // command text arrives in the same escaped markup as messages
+      input: { kind: "text", text: slackTextToPlain(command.text ?? "").trim() || "ヘルプ" },
       receivedAt: new Date(),
     };
     await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, respond: (m) => respond(m as never) }, client);
