@@ -55,12 +55,13 @@ export async function measureExport(rounds = 10, given?: App): Promise<ExportFig
     await app.pipeline.handle(turn("ヘルプ", `console:bench-export-${process.pid}`, "bench-user"));
     const orgRow = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: `console:bench-export-${process.pid}` } });
     const user = await app.services.db.user.findFirstOrThrow({ where: { orgId: orgRow.id } });
-    const a = await service.current(orgRow.id, new Date());
+    const now = new Date();
+    const a = await service.current(orgRow.id, now);
     const ids = choices.ids();
     await service.record(
       a,
       { userId: user.id, orgId: orgRow.id },
-      { channel: "console" },
+      { channel: "console", at: now },
       kb.items().map((it, i) => ({ no: it.no, status: ids[i % ids.length], note: `メモ ${it.no}: 対策の状況と今後の予定を記載` })),
     );
     const xlsx: number[] = [];

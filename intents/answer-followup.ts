@@ -20,9 +20,9 @@ const NO = /^(いいえ|no|n|やめる|やめます|キャンセル|中止|cance
 /** Left to the other intents even while a note is awaited: moving around, not writing a note. */
 const NAVIGATION = /^(次の項目|前の項目|次へ|前へ|次のページ|次|もっと|続き|続きから|next|previous|prev|next item|previous item|next page|more|resume|help|ヘルプ)$/i;
 
-function expired(ctx: { state: MatchContext["state"] }, now = new Date()): boolean {
+function expired(ctx: Pick<MatchContext, "state" | "now">): boolean {
   const p = ctx.state.pending;
-  return !p || !PENDING_KINDS.includes(p.kind) || new Date(p.expiresAt).getTime() < now.getTime();
+  return !p || !PENDING_KINDS.includes(p.kind) || new Date(p.expiresAt).getTime() < ctx.now.getTime();
 }
 
 export const answerFollowup = defineIntent({
@@ -59,7 +59,7 @@ export const answerFollowup = defineIntent({
   },
   async handle(p, ctx): Promise<Reply> {
     const { lang } = ctx;
-    if (expired(ctx, ctx.now))
+    if (expired(ctx))
       return textOnly(tr(lang, "お待ちしていた内容は期限が切れたか、すでに処理済みです。何も変更していません。", "Whatever I was waiting for has expired or is already done. Nothing was changed."));
     const pending = ctx.state.pending!;
     const data = pending.data as Record<string, unknown>;

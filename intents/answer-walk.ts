@@ -33,11 +33,11 @@ export const answerWalk = defineIntent({
       reset: z.boolean().optional(),
     })
     .strict(),
-  match(text, { normalized, state }) {
+  match(text, { normalized, state, now }) {
     const t = normalized.replace(/[?？!！。.、\s]+$/u, "");
     if (RESUME.test(t)) return { action: "resume" };
     // while the bot waits for a note, a reason or a yes/no, "スキップ" and "やめる" answer that question
-    const waiting = state.pending && PENDING_KINDS.includes(state.pending.kind) && new Date(state.pending.expiresAt).getTime() > Date.now();
+    const waiting = state.pending && PENDING_KINDS.includes(state.pending.kind) && new Date(state.pending.expiresAt).getTime() > now.getTime();
     if (state.walking === true && !waiting && STOP.test(t)) return { action: "stop" };
     if (state.walking === true && !waiting && SKIP.test(t) && state.lastItemNo) return { action: "skip", no: state.lastItemNo };
     if (START_JA.test(t) || START_EN.test(t) || /^(未回答|未回答の項目)を?(順番に|順に|ひとつずつ)/.test(t)) {

@@ -15,7 +15,7 @@ export const ask = defineIntent({
   async handle(_params, ctx): Promise<Reply> {
     const question = (ctx.text ?? "").trim();
     const { kb, search, llm, db } = ctx.services;
-    const outcome = await answerQuestion(question, ctx.lang, { kb, search, llm, userId: ctx.caller.userId });
+    const outcome = await answerQuestion(question, ctx.lang, { kb, search, llm, asker: { userId: ctx.caller.userId, now: ctx.now } });
     ctx.state.lastQuestion = question.slice(0, 500);
     if (outcome.itemNo !== undefined) ctx.state.lastItemNo = outcome.itemNo;
     await db.questionLog.create({

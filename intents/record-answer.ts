@@ -148,7 +148,7 @@ function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown
     if (WEAK_BARE.test(word.trim()) || ctx.state.lastItemNo === undefined) return null;
     // the bot asked for a reason: "該当なし" is that reason, not a new answer
     const p = ctx.state.pending;
-    if (p && p.kind === PENDING.reason && new Date(p.expiresAt).getTime() > Date.now()) return null;
+    if (p && p.kind === PENDING.reason && new Date(p.expiresAt).getTime() > ctx.now.getTime()) return null;
   }
   return {
     ...(r.nos.length ? { nos: r.nos } : {}),

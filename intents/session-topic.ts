@@ -26,12 +26,12 @@ export const sessionTopic = defineIntent({
       skip: z.boolean().optional(),
     })
     .strict(),
-  match(text, { normalized, state }) {
+  match(text, { normalized, state, now }) {
     const r = readMemberRequest(text);
     if (r?.kind === "topic") return { seriesNo: r.seriesNo, topic: r.topic };
     if (r) return null;
     // the answer to "what would you like to bring?" right after a booking
-    if (!pendingTopic(state, new Date())) return null;
+    if (!pendingTopic(state, now)) return null;
     if (isSkip(text)) return { skip: true };
     const short = normalized.length <= 12;
     if (NOT_A_TOPIC.test(normalized) || (short && findItemNumbers(text).numbers.length > 0)) return null;

@@ -31,7 +31,9 @@ try {
     throw new Error(`No organisation "${orgKey}". Known: ${known.map((o) => o.externalKey).join(", ") || "(none yet)"}`);
   }
   const m = app.services.assessment;
-  const a = await m.service.current(org.id, new Date());
+  // a script is its own scheduler: it reads the clock once and decides everything with it
+  const now = new Date();
+  const a = await m.service.current(org.id, now);
   const preview = await previewImport(m, a, readFileSync(file), basename(file), "ja", app.services.kb.totalItems);
   console.log(`${org.name ?? org.externalKey} / ${fyLabel(a.fiscalYear, "ja")} / v${a.guidelineVersion}`);
   console.log(preview.summary);
@@ -44,7 +46,7 @@ try {
       rl.close();
     }
     if (go) {
-      const r = await m.service.record(a, null, { channel: "script" }, preview.plan.changes, { kind: "import" });
+      const r = await m.service.record(a, null, { channel: "script", at: now }, preview.plan.changes, { kind: "import" });
       console.log(`${r.results.length}件を取り込みました (change ${r.changeId}).`);
     } else console.log("取りやめました。何も変更していません。");
   }

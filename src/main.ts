@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
   // the dedupe inbox only needs to outlive the platforms' retry windows (minutes): keep a day
   const housekeeping = setInterval(() => {
-    pruneDeliveries(app.services.db).catch((err) => log.warn("pruning deliveries failed", { err }));
+    pruneDeliveries(app.services.db, new Date()).catch((err) => log.warn("pruning deliveries failed", { err }));
   }, 3_600_000);
   housekeeping.unref();
   const stop = async (signal: string) => {

@@ -32,7 +32,8 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
   // checked (HMAC with LINK_SECRET, expiry ~15 min) and the bytes come from the database, so any
   // instance can serve a link another one handed out.
   web.get("/files/:token", async (req, res) => {
-    const r = await app.services.fileLinks.open(req.params.token).catch((err) => {
+    // the request's time, stamped once here as an adapter stamps a turn
+    const r = await app.services.fileLinks.open(req.params.token, new Date()).catch((err) => {
       log.error("file link failed", { err });
       return { ok: false as const, reason: "invalid" as const };
     });

@@ -37,6 +37,8 @@ export interface Source {
   /** slack | teams | console | script */
   channel: string;
   deliveryId?: string;
+  /** When the change was asked for (the turn's time): the audit trail and answeredAt use it. */
+  at: Date;
 }
 
 export interface AnswerChange {
@@ -161,13 +163,13 @@ export class AssessmentService {
     actor: Actor | null,
     source: Source,
     changes: AnswerChange[],
-    opts: { kind?: string; changeId?: string; onlyIfUnanswered?: boolean; at?: Date } = {},
+    opts: { kind?: string; changeId?: string; onlyIfUnanswered?: boolean } = {},
   ): Promise<{ changeId: string; results: ChangeResult[] }> {
     if (actor && actor.orgId !== a.orgId) throw new AssessmentError("not_found");
     for (const c of changes) if (c.status !== undefined && !this.choices.isStatus(c.status)) throw new AssessmentError("bad_status", { status: c.status });
     const changeId = opts.changeId ?? randomUUID();
     const kind = opts.kind ?? "set";
-    const at = opts.at ?? new Date();
+    const at = source.at;
     // one change per item (the last one given wins), applied in ascending item order
     const byNo = new Map<number, AnswerChange>();
     for (const c of changes) byNo.set(c.no, { ...byNo.get(c.no), ...c });
@@ -273,7 +275,7 @@ export class AssessmentService {
         return cur.status !== last.newStatus || (cur.note ?? null) !== (last.newNote ?? null) || (cur.evidenceUrl ?? null) !== (last.newEvidence ?? null);
       });
       if (changedSince.length) throw new AssessmentError("undo_conflict", { nos: changedSince });
-      const at = new Date();
+      const at = source.at;
       const undoChange = randomUUID();
       const results: ChangeResult[] = [];
       for (const no of nos) {
@@ -357,7 +359,7 @@ export class AssessmentService {
     return this.db.$transaction(async (tx) => {
       const row = await lockAssessment(tx, a, "UPDATE");
       if (row.status === status) return { old: row.status, changed: false };
-      await tx.assessment.update({ where: { id: a.id }, data: { status, submittedAt: status === "submitted" ? new Date() : null } });
+      await tx.assessment.update({ where: { id: a.id }, data: { status, submittedAt: status === "submitted" ? source.at : null } });
       await tx.answerEvent.create({ data: assessmentEvent(a, actor, source, status === "submitted" ? "submit" : "reopen", row.status, status) });
       return { old: row.status, changed: true };
     }, TX);
@@ -476,5 +478,6 @@ function assessmentEvent(a: Pick<AssessmentRef, "id" | "orgId">, actor: Actor, s
     newStatus,
     deliveryId: source.deliveryId ?? null,
     changeId: randomUUID(),
+    at: source.at,
   };
 }

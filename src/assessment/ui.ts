@@ -32,7 +32,7 @@ export function actorOf(ctx: IntentContext): Actor {
 }
 
 export function sourceOf(ctx: IntentContext): Source {
-  return { channel: ctx.turn.platform, deliveryId: ctx.turn.deliveryId };
+  return { channel: ctx.turn.platform, deliveryId: ctx.turn.deliveryId, at: ctx.now };
 }
 
 /** The bot's question (a note, a reason, a yes), answered by answer_followup in the next message. */

@@ -27,8 +27,11 @@ export interface InviteInput {
   lang: Lang;
   /** the person's own topic for the session (shown in the description) */
   personalTopic?: string | null;
-  /** DTSTAMP; defaults to now */
-  stamp?: Date;
+  /**
+   * DTSTAMP: when this version of the invite came to be (the later of the booking's and the
+   * session's last change), so the same invite rendered twice is byte for byte the same.
+   */
+  stamp: Date;
 }
 
 export const PRODUCT_ID = { company: "jama-checksheet-assistant", product: "yorozu-sessions", language: "JA" } as const;
@@ -71,7 +74,7 @@ export function buildInvite(input: InviteInput): string {
   cal.createEvent({
     id: inviteUid(input.bookingId),
     sequence: inviteSequence(s.sequence, input.bookingRevision),
-    stamp: input.stamp ?? new Date(),
+    stamp: input.stamp,
     start: s.startsAt,
     end: s.endsAt,
     summary: sessionSummary(s, lang),

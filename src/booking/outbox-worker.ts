@@ -120,7 +120,8 @@ export class OutboxWorker {
     if (this.timer) return;
     const run = () => {
       if (this.running) return;
-      this.running = this.tick()
+      // the scheduler reads the clock; everything a tick decides uses this one `now`
+      this.running = this.tick(new Date())
         .catch((err) => this.log.error("outbox tick failed", { err }))
         .finally(() => (this.running = undefined));
     };
@@ -137,7 +138,7 @@ export class OutboxWorker {
   }
 
   /** Queues due reminders, then claims and sends one batch. */
-  async tick(now: Date = new Date()): Promise<TickResult> {
+  async tick(now: Date): Promise<TickResult> {
     const result: TickResult = { reminders: 0, sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
     result.reminders = await this.opts.booking.enqueueDueReminders(now, this.opts.reminderOffsetsMs);
     const batch = await this.claim(now, this.opts.batchSize ?? 20);

@@ -88,7 +88,8 @@ export function provisionalNote(lang: Lang): Block {
 }
 
 function invite(method: "REQUEST" | "CANCEL", s: Session, b: Booking, lang: Lang): Block {
-  return { type: "file", file: inviteFile({ method, bookingId: b.id, bookingRevision: b.revision, session: s, lang, personalTopic: b.topic }) };
+  const stamp = new Date(Math.max(b.updatedAt.getTime(), s.updatedAt.getTime()));
+  return { type: "file", file: inviteFile({ method, bookingId: b.id, bookingRevision: b.revision, session: s, lang, personalTopic: b.topic, stamp }) };
 }
 
 export function bookingChoices(s: Pick<Session, "seriesNo">, lang: Lang, opts: { skipTopic?: string } = {}): Choice[] {

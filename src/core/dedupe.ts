@@ -13,9 +13,9 @@ export async function claimDelivery(db: Db, platform: string, deliveryId: string
 }
 
 /** Forgets deliveries older than the platforms' retry windows (Slack retries for ~5 minutes). */
-export async function pruneDeliveries(db: Db, olderThanMs = 24 * 3_600_000): Promise<number> {
+export async function pruneDeliveries(db: Db, now: Date, olderThanMs = 24 * 3_600_000): Promise<number> {
   const { count } = await db.processedDelivery.deleteMany({
-    where: { receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    where: { receivedAt: { lt: new Date(now.getTime() - olderThanMs) } },
   });
   return count;
 }

@@ -33,7 +33,7 @@ export class FileLinks {
   }
 
   /** Stores the file and returns its link (url only when a public base URL is configured). */
-  async create(orgId: string, userId: string, file: FileAttachment, now = new Date()): Promise<{ token: string; url?: string; expiresAt: Date }> {
+  async create(orgId: string, userId: string, file: FileAttachment, now: Date): Promise<{ token: string; url?: string; expiresAt: Date }> {
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     const row = await this.db.fileDownload.create({
       data: { orgId, userId, name: file.name, mime: file.mime, data: new Uint8Array(file.data), expiresAt },
@@ -45,7 +45,7 @@ export class FileLinks {
     return { token, url: this.baseUrl ? `${this.baseUrl}/files/${encodeURIComponent(token)}` : undefined, expiresAt };
   }
 
-  verify(token: string, now = new Date()): { ok: true; id: string } | { ok: false; reason: "invalid" | "expired" } {
+  verify(token: string, now: Date): { ok: true; id: string } | { ok: false; reason: "invalid" | "expired" } {
     const parts = token.split(".");
     if (parts.length !== 3) return { ok: false, reason: "invalid" };
     const [id, expText, sig] = parts;
@@ -57,7 +57,7 @@ export class FileLinks {
     return { ok: true, id };
   }
 
-  async open(token: string, now = new Date()): Promise<OpenResult> {
+  async open(token: string, now: Date): Promise<OpenResult> {
     const v = this.verify(token, now);
     if (!v.ok) return v;
     const row = await this.db.fileDownload.findUnique({ where: { id: v.id } });
@@ -66,7 +66,7 @@ export class FileLinks {
     return { ok: true, name: row.name, mime: row.mime, data: Buffer.from(row.data) };
   }
 
-  async prune(now = new Date()): Promise<number> {
+  async prune(now: Date): Promise<number> {
     const { count } = await this.db.fileDownload.deleteMany({ where: { expiresAt: { lt: now } } });
     return count;
   }

@@ -27,7 +27,7 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
   ) {
     user = await db.user.update({
       where: { id: user.id },
-      data: { displayName: turn.user.name ?? user.displayName, timeZone: turn.user.timeZone ?? user.timeZone, lastSeenAt: new Date() },
+      data: { displayName: turn.user.name ?? user.displayName, timeZone: turn.user.timeZone ?? user.timeZone, lastSeenAt: turn.receivedAt },
     });
   }
   const roles = new Set<Role>(["member"]);

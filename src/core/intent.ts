@@ -25,6 +25,7 @@ export interface IntentContext {
   state: ConversationData;
   services: Services;
   log: Logger;
+  /** The turn's time (its receivedAt): every decision about time in a turn uses this one clock. */
   now: Date;
   /** The message text when the turn was text (for logging questions, follow-ups). */
   text?: string;
@@ -41,6 +42,8 @@ export interface MatchContext {
   userId?: string;
   /** The knowledge base, for patterns that name its areas or terms. */
   kb?: Knowledge;
+  /** The turn's time (its receivedAt): pending questions expire against it, never the wall clock. */
+  now: Date;
 }
 
 export interface Intent<P = Record<string, unknown>> {

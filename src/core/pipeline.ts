@@ -59,7 +59,7 @@ export class Pipeline {
       const lang: Lang = (text && detectLang(text)) || state.lang || "ja";
       state.lang = lang;
 
-      const rec = await this.recognizer.recognize(turn.input, state, lang, { hasFiles: Boolean(turn.files?.length), userId: caller.userId });
+      const rec = await this.recognizer.recognize(turn.input, state, lang, { now: turn.receivedAt, hasFiles: Boolean(turn.files?.length), userId: caller.userId });
       const tlog = log.child({ intent: rec.intent.name, via: rec.via, user: caller.userId, org: caller.orgId });
       if (rec.via === "invalid-action") {
         tlog.warn("unreadable action payload");
@@ -86,15 +86,15 @@ export class Pipeline {
         now: turn.receivedAt,
         text,
       };
-      const started = Date.now();
+      const started = performance.now();
       const pendingBefore = state.pending;
       const reply = await this.run(rec.intent, parsed.data, ctx);
       if (rec.intent.personal) reply.private = true;
       // the bot's question is over once a message went to another intent (ConversationData.pending)
       if (pendingBefore?.answeredBy && state.pending === pendingBefore && rec.intent.name !== pendingBefore.answeredBy) delete state.pending;
       await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
-      if (turn.filesAsLinks) await this.linkFiles(reply, caller, lang);
-      tlog.info("turn handled", { ms: Date.now() - started });
+      if (turn.filesAsLinks) await this.linkFiles(reply, caller, lang, turn.receivedAt);
+      tlog.info("turn handled", { ms: Math.round(performance.now() - started) });
       return { reply, intent: rec.intent.name, via: rec.via };
     } catch (err) {
       log.error("turn failed", { err });
@@ -115,7 +115,7 @@ export class Pipeline {
    * For channels that cannot carry a file in a bot message: each file becomes a signed link the
    * bot serves for a short while (GET /files/:token), kept in the database so any instance can.
    */
-  private async linkFiles(reply: Reply, caller: { orgId: string; userId: string }, lang: Lang): Promise<void> {
+  private async linkFiles(reply: Reply, caller: { orgId: string; userId: string }, lang: Lang, now: Date): Promise<void> {
     const files = reply.blocks.flatMap((b) => (b.type === "file" && !b.file.url ? [b.file] : []));
     if (!files.length) return;
     const links = this.services.fileLinks;
@@ -130,7 +130,7 @@ export class Pipeline {
       });
       return;
     }
-    for (const f of files) f.url = (await links.create(caller.orgId, caller.userId, f)).url;
+    for (const f of files) f.url = (await links.create(caller.orgId, caller.userId, f, now)).url;
     reply.blocks.push({ type: "context", text: tr(lang, "ダウンロード用リンクは15分間有効です。", "The download links work for 15 minutes.") });
   }
 

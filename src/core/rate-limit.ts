@@ -6,12 +6,11 @@ export class SlidingWindowLimit {
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes one unit for `key` when the budget allows; false when it is spent. */
-  take(key: string): boolean {
-    const t = this.now();
+  /** Takes one unit for `key` at `now` (the turn's time) when the budget allows; false when it is spent. */
+  take(key: string, now: Date): boolean {
+    const t = now.getTime();
     const recent = (this.hits.get(key) ?? []).filter((h) => t - h < this.windowMs);
     if (recent.length >= this.max) {
       this.hits.set(key, recent);

@@ -24,8 +24,8 @@ export interface AnswerDeps {
   kb: Knowledge;
   search: SearchIndex;
   llm?: GroundedAnswerer;
-  /** who asks, for the LLM budget */
-  userId?: string;
+  /** who asks and when (the turn's time), for the LLM budget */
+  asker?: { userId: string; now: Date };
 }
 
 const SUGGESTIONS = 3;
@@ -43,7 +43,7 @@ export async function answerQuestion(question: string, lang: Lang, deps: AnswerD
 
   const top = hits[0];
   const ref = `${top.kind}:${top.key}`;
-  const grounded = deps.llm ? await deps.llm.answer(question, groundingDocs(kb, hits.slice(0, 4), lang), lang, deps.userId) : null;
+  const grounded = deps.llm ? await deps.llm.answer(question, groundingDocs(kb, hits.slice(0, 4), lang), lang, deps.asker) : null;
   if (grounded) return llmAnswer(kb, grounded, hits, lang);
 
   if (!result.confident) return didYouMean(kb, hits, lang);

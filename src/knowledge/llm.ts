@@ -48,14 +48,15 @@ export class GroundedAnswerer {
     private readonly budget?: SlidingWindowLimit,
   ) {}
 
-  async answer(question: string, docs: GroundingDoc[], lang: Lang, userId?: string): Promise<{ text: string; cited: number[] } | null> {
+  /** `asker`: who asks and when (the turn's time), for the per-person budget. */
+  async answer(question: string, docs: GroundingDoc[], lang: Lang, asker?: { userId: string; now: Date }): Promise<{ text: string; cited: number[] } | null> {
     if (docs.length === 0) return null;
-    if (userId && this.budget && !this.budget.take(userId)) {
+    if (asker && this.budget && !this.budget.take(asker.userId, asker.now)) {
       this.log.info("llm budget spent, plain answer given");
       return null;
     }
     const documents = docs.map((d) => `<document label="${d.label}">\n${d.title}\n${d.text}\n</document>`).join("\n");
-    const started = Date.now();
+    const started = performance.now();
     try {
       const res = await this.client.chat.completions.create({
         model: this.model,
@@ -71,10 +72,10 @@ export class GroundedAnswerer {
       });
       const raw = res.choices[0]?.message?.content ?? "";
       const checked = checkCitations(raw, docs);
-      this.log.info("llm answer", { ms: Date.now() - started, cited: checked?.cited, dropped: checked?.dropped });
+      this.log.info("llm answer", { ms: Math.round(performance.now() - started), cited: checked?.cited, dropped: checked?.dropped });
       return checked && checked.cited.length > 0 ? { text: checked.text, cited: checked.cited } : null;
     } catch (err) {
-      this.log.warn("llm unavailable, plain answer given", { ms: Date.now() - started, error: (err as Error).message });
+      this.log.warn("llm unavailable, plain answer given", { ms: Math.round(performance.now() - started), error: (err as Error).message });
       return null;
     }
   }

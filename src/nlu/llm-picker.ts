@@ -21,7 +21,7 @@ export class LlmIntentPicker implements IntentPicker {
   async pick(text: string, intents: Intent[], ctx: MatchContext) {
     const allowed = intents.filter((i) => i.llm);
     if (allowed.length === 0) return null;
-    if (ctx.userId && this.budget && !this.budget.take(ctx.userId)) return null;
+    if (ctx.userId && this.budget && !this.budget.take(ctx.userId, ctx.now)) return null;
     const tools = allowed.map((i) => ({
       type: "function" as const,
       function: {

@@ -68,13 +68,13 @@ export class Recognizer {
     input: TurnInput,
     state: ConversationData,
     lang: Lang,
-    opts: { hasFiles?: boolean; userId?: string } = {},
+    opts: { now: Date; hasFiles?: boolean; userId?: string },
   ): Promise<Recognition> {
     if (input.kind === "action") return this.fromAction(input.action);
 
     const hasFiles = Boolean(opts.hasFiles);
     const normalized = normalize(input.text);
-    const ctx: MatchContext = { state, lang, normalized, hasFiles, userId: opts.userId, kb: this.kb };
+    const ctx: MatchContext = { state, lang, normalized, hasFiles, userId: opts.userId, kb: this.kb, now: opts.now };
     const order = hasFiles ? [...this.intents.filter((i) => i.acceptsFiles), ...this.intents.filter((i) => !i.acceptsFiles)] : this.intents;
     for (const it of order) {
       const params = it.match?.(input.text, ctx);

@@ -93,9 +93,9 @@ describeEachDb("assessment isolation and concurrency", (kind) => {
     const orgB = await db().organization.findUniqueOrThrow({ where: { externalKey: B.org } });
     const userB = await db().user.findFirstOrThrow({ where: { orgId: orgB.id } });
     const svc = app.services.assessment.service;
-    await expect(svc.record(assessmentA, { userId: userB.id, orgId: orgB.id }, { channel: "slack" }, [{ no: 115, status: "not_achieved" }])).rejects.toBeInstanceOf(AssessmentError);
-    await expect(svc.record({ id: assessmentA.id, orgId: orgB.id }, { userId: userB.id, orgId: orgB.id }, { channel: "slack" }, [{ no: 115, status: "not_achieved" }])).rejects.toMatchObject({ code: "not_found" });
-    await expect(svc.undo({ id: assessmentA.id, orgId: orgB.id }, { userId: userB.id, orgId: orgB.id }, { channel: "slack" }, eventA.changeId!)).rejects.toMatchObject({ code: "not_found" });
+    await expect(svc.record(assessmentA, { userId: userB.id, orgId: orgB.id }, { channel: "slack", at: new Date("2026-12-01T10:00:00+09:00") }, [{ no: 115, status: "not_achieved" }])).rejects.toBeInstanceOf(AssessmentError);
+    await expect(svc.record({ id: assessmentA.id, orgId: orgB.id }, { userId: userB.id, orgId: orgB.id }, { channel: "slack", at: new Date("2026-12-01T10:00:00+09:00") }, [{ no: 115, status: "not_achieved" }])).rejects.toMatchObject({ code: "not_found" });
+    await expect(svc.undo({ id: assessmentA.id, orgId: orgB.id }, { userId: userB.id, orgId: orgB.id }, { channel: "slack", at: new Date("2026-12-01T10:00:00+09:00") }, eventA.changeId!)).rejects.toMatchObject({ code: "not_found" });
     expect((await svc.answers({ id: assessmentA.id, orgId: orgB.id })).size).toBe(0);
     expect((await svc.history({ id: assessmentA.id, orgId: orgB.id }, 115)).events).toEqual([]);
     expect((await svc.names(orgB.id, [answerA.answeredById])).size).toBe(0);

@@ -7,6 +7,7 @@ import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.t
 import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
 import { blockAction, dmEvent, mentionEvent, type FakeSlack } from "../helpers/slack.ts";
 import { parseInvite } from "../helpers/booking.ts";
+import { until } from "../helpers/wait.ts";
 
 describe("booking over Slack HTTP", () => {
   let h: SlackHarness;
@@ -78,7 +79,7 @@ describe("booking over Slack HTTP", () => {
     expect(String(eph.args.text)).toContain("席を予約しました");
     // nothing about the booking was posted for everyone in the channel
     expect(postsTo("CTEAM")).toHaveLength(0);
-    for (let i = 0; i < 50 && !slack.calls.slice(before).some((c) => c.method === "files.completeUploadExternal"); i++) await new Promise((r) => setTimeout(r, 100));
+    await until(() => slack.calls.slice(before).some((c) => c.method === "files.completeUploadExternal"), "the invite upload");
     const complete = slack.calls.slice(before).find((c) => c.method === "files.completeUploadExternal")!;
     expect(String(complete.args.channel_id)).not.toBe("CTEAM");
   });

@@ -168,8 +168,10 @@ describeEachDb("dedupe inbox", (kind) => {
     try {
       expect(await claimDelivery(db.prisma, "slack", "old")).toBe(true);
       expect(await claimDelivery(db.prisma, "slack", "new")).toBe(true);
-      await db.prisma.processedDelivery.updateMany({ where: { deliveryId: "old" }, data: { receivedAt: new Date(Date.now() - 2 * 86_400_000) } });
-      expect(await pruneDeliveries(db.prisma)).toBe(1);
+      const now = new Date("2026-12-01T10:00:00Z");
+      await db.prisma.processedDelivery.updateMany({ where: { deliveryId: "old" }, data: { receivedAt: new Date(now.getTime() - 2 * 86_400_000) } });
+      await db.prisma.processedDelivery.updateMany({ where: { deliveryId: "new" }, data: { receivedAt: new Date(now.getTime() - 3_600_000) } });
+      expect(await pruneDeliveries(db.prisma, now)).toBe(1);
       expect(await claimDelivery(db.prisma, "slack", "new")).toBe(false);
       expect(await claimDelivery(db.prisma, "slack", "old")).toBe(true);
     } finally {

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { BOT_TOKEN, dmEvent, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { logLines, until } from "../helpers/wait.ts";
 
 describe("Slack Socket Mode", () => {
   let slack: FakeSlack;
@@ -42,13 +43,9 @@ describe("Slack Socket Mode", () => {
   const latest = () => sockets[sockets.length - 1];
   const envelope = (id: string, event: unknown, retry = 0) =>
     JSON.stringify({ envelope_id: id, payload: event, type: "events_api", accepts_response_payload: false, retry_attempt: retry, retry_reason: retry ? "timeout" : "" });
-  const until = async (cond: () => boolean, ms = 10_000) => {
-    for (let t = 0; t < ms && !cond(); t += 50) await new Promise((r) => setTimeout(r, 50));
-    expect(cond()).toBe(true);
-  };
 
   it("connects with the URL from apps.connections.open, acknowledges and answers an event", async () => {
-    await until(() => sockets.length === 1);
+    await until(() => sockets.length === 1, "the socket connection");
     expect(slack.calls.some((c) => c.method === "apps.connections.open")).toBe(true);
     latest().send(envelope("env-1", dmEvent("No.115", { user: "USOCK" })));
     await until(() => acks.includes("env-1"));
@@ -62,15 +59,16 @@ describe("Slack Socket Mode", () => {
     latest().send(envelope("env-2", ev));
     latest().send(envelope("env-3", ev, 1));
     await until(() => acks.includes("env-2") && acks.includes("env-3"));
-    await new Promise((r) => setTimeout(r, 500));
+    // done when the second copy was dropped and the first answered
+    await until(() => logLines(app.logs, "duplicate delivery dropped", ev.event.ts).length === 1 && slack.calls.some((c) => c.method === "chat.postMessage" && c.args.channel === "DUREDEL"));
     expect(slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === "DUREDEL")).toHaveLength(1);
   });
 
   it("reconnects when Slack sends a disconnect, and keeps answering", async () => {
     const before = sockets.length;
     latest().send(JSON.stringify({ type: "disconnect", reason: "refresh_requested", debug_info: { host: "fake" } }));
-    await until(() => sockets.length === before + 1, 15_000);
+    await until(() => sockets.length === before + 1, "the new connection");
     latest().send(envelope("env-4", dmEvent("No.148", { user: "UAFTER" })));
-    await until(() => slack.calls.some((c) => c.method === "chat.postMessage" && c.args.channel === "DUAFTER"), 15_000);
+    await until(() => slack.calls.some((c) => c.method === "chat.postMessage" && c.args.channel === "DUAFTER"), "the answer after reconnecting");
   });
 });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { dmEvent, mentionEvent, slashCommand } from "../helpers/slack.ts";
+import { until } from "../helpers/wait.ts";
 
 describe("Slack message text", () => {
   let h: SlackHarness;
@@ -28,9 +29,7 @@ describe("Slack message text", () => {
   it("reads an @mention's text the same way", async () => {
     const before = h.postCount();
     await h.postJson(mentionEvent("116 未達成 &lt;EDR&gt; 未導入 <https://intra.example.com/edr>", { user: "UTEXT2", channel: "CTEXT" }));
-    await h.slack.waitFor("chat.postEphemeral").catch(() => {});
-    await new Promise((r) => setTimeout(r, 300));
-    expect(h.postCount() + h.slack.calls.filter((c) => c.method === "chat.postEphemeral").length).toBeGreaterThan(before);
+    await until(() => h.postCount() + h.slack.calls.filter((c) => c.method === "chat.postEphemeral").length > before, "the answer to the mention");
     const row = await answer("UTEXT2", 116);
     expect([row.status, row.note, row.evidenceUrl]).toEqual(["not_achieved", "<EDR> 未導入", "https://intra.example.com/edr"]);
   });
@@ -38,7 +37,7 @@ describe("Slack message text", () => {
   it("reads a slash command's text the same way", async () => {
     await h.postForm(slashCommand("124 未達成 A&amp;B社の端末が対象", { user: "UTEXT3", responseUrl: h.slack.responseUrl("text3") }));
     await h.slack.waitFor("response_url");
-    for (let i = 0; i < 30 && !(await h.app.services.db.answer.count({ where: { itemNo: 124 } })); i++) await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await h.app.services.db.answer.count({ where: { itemNo: 124 } })) > 0, "the recorded answer");
     const row = await answer("UTEXT3", 124);
     expect([row.status, row.note]).toEqual(["not_achieved", "A&B社の端末が対象"]);
   });

@@ -168,7 +168,7 @@ describe("answer choices", () => {
 describe("lock and reopen phrases", () => {
   it("reads submitting and reopening in Japanese and English", async () => {
     const { lockAssessment } = await import("../../intents/lock-assessment.ts");
-    const match = (t: string) => lockAssessment.match!(t, { normalized: t.normalize("NFKC").toLowerCase(), state: {}, lang: "ja", hasFiles: false });
+    const match = (t: string) => lockAssessment.match!(t, { normalized: t.normalize("NFKC").toLowerCase(), state: {}, lang: "ja", hasFiles: false, now: new Date("2026-12-01T10:00:00+09:00") });
     for (const t of ["提出済みにする", "submit the assessment", "mark it as submitted", "we submitted"]) expect(match(t), t).toEqual({ action: "submit" });
     for (const t of ["再開", "reopen"]) expect(match(t), t).toEqual({ action: "reopen" });
     expect(match("submit the assessment to JAMA by Friday?")).toBeNull();

@@ -18,10 +18,11 @@ const session: InviteSession = {
   provisional: true,
   sequence: 2,
 };
+const stamp = new Date("2026-12-01T01:00:00Z");
 
 describe("calendar invites", () => {
   it("parse in a standard iCalendar parser: METHOD, stable UID, SEQUENCE, times, text", () => {
-    const inv = parseInvite(buildInvite({ method: "REQUEST", bookingId: "7b2c", bookingRevision: 1, session, lang: "ja", personalTopic: "ランサムウェア" }));
+    const inv = parseInvite(buildInvite({ method: "REQUEST", bookingId: "7b2c", bookingRevision: 1, session, lang: "ja", personalTopic: "ランサムウェア", stamp }));
     expect(inv).toMatchObject({
       method: "REQUEST",
       uid: "booking-7b2c@jama-checksheet-assistant",
@@ -32,25 +33,25 @@ describe("calendar invites", () => {
     });
     expect(inv.start.toISOString()).toBe("2027-03-18T05:00:00.000Z");
     expect(inv.end.toISOString()).toBe("2027-03-18T07:00:00.000Z");
-    const text = buildInvite({ method: "REQUEST", bookingId: "7b2c", bookingRevision: 1, session, lang: "ja", personalTopic: "ランサムウェア" });
+    const text = buildInvite({ method: "REQUEST", bookingId: "7b2c", bookingRevision: 1, session, lang: "ja", personalTopic: "ランサムウェア", stamp });
     expect(text).toContain("DESCRIPTION:取り決め\\; 委託先\\, 子会社の把握\\n二行目");
   });
 
   it("cancels with METHOD:CANCEL and a higher SEQUENCE for the same UID", () => {
-    const req = parseInvite(buildInvite({ method: "REQUEST", bookingId: "b1", bookingRevision: 0, session, lang: "en" }));
-    const cancel = parseInvite(buildInvite({ method: "CANCEL", bookingId: "b1", bookingRevision: 1, session, lang: "en" }));
+    const req = parseInvite(buildInvite({ method: "REQUEST", bookingId: "b1", bookingRevision: 0, session, lang: "en", stamp }));
+    const cancel = parseInvite(buildInvite({ method: "CANCEL", bookingId: "b1", bookingRevision: 1, session, lang: "en", stamp }));
     expect(cancel).toMatchObject({ method: "CANCEL", status: "CANCELLED", uid: req.uid });
     expect(cancel.sequence).toBeGreaterThan(req.sequence);
     expect(cancel.summary).toBe("JAMA consultation session #3 (provisional): 取引先・委託先の管理");
   });
 
   it("puts the venue as the location of an in-person session", () => {
-    const inv = parseInvite(buildInvite({ method: "REQUEST", bookingId: "v", bookingRevision: 0, session: { ...session, format: "venue", venue: "自動車会館", url: null }, lang: "ja" }));
+    const inv = parseInvite(buildInvite({ method: "REQUEST", bookingId: "v", bookingRevision: 0, session: { ...session, format: "venue", venue: "自動車会館", url: null }, lang: "ja", stamp }));
     expect(inv.location).toBe("自動車会館");
   });
 
   it("names the file and its method for the chat", () => {
-    const f = inviteFile({ method: "CANCEL", bookingId: "b", bookingRevision: 1, session, lang: "ja" });
+    const f = inviteFile({ method: "CANCEL", bookingId: "b", bookingRevision: 1, session, lang: "ja", stamp });
     expect(f.name).toBe("jama-session-03-cancel.ics");
     expect(f.mime).toContain("method=CANCEL");
     expect(inviteSequence(4, 2)).toBe(6);

@@ -45,10 +45,50 @@ describe("architecture boundaries", () => {
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
+  it("reads the machine's clock only where that is the point (one clock per turn)", () => {
+    const offenders = [...safeFiles("src"), ...safeFiles("intents")]
+      .filter((f) => !(relative(root, f) in CLOCK_READERS))
+      .flatMap((f) => clockReads(readFileSync(f, "utf8")).map((line) => `${relative(root, f)}: ${line}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("the clock check really finds a clock read, and leaves dates built from values alone", () => {
+    const src = readFileSync(join(root, "intents/session-topic.ts"), "utf8");
+    expect(clockReads(src)).toEqual([]);
+    // the same intent with a wall-clock check added, the mistake this rule exists for
+    const broken = src.replace("if (!pendingTopic(state, now)) return null;", "if (!pendingTopic(state, new Date())) return null;");
+    expect(broken).not.toBe(src);
+    expect(clockReads(broken)).toHaveLength(1);
+    for (const read of ["Date.now()", "new Date", "new  Date ( )", "const f = Date.now;", "globalThis.Date.now()"]) expect(clockReads(read), read).toHaveLength(1);
+    for (const fine of ["new Date(ms)", "new Date(p.expiresAt)", "new Date(\n  x)", "performance.now()", "ctx.now", "// new Date() in a comment"]) expect(clockReads(fine), fine).toEqual([]);
+    for (const f of Object.keys(CLOCK_READERS)) expect(clockReads(readFileSync(join(root, f), "utf8")).length, f).toBeGreaterThan(0);
+  });
+
   it("the checks above really find an offending import", () => {
     expect(imports(join(root, "src/channels/slack/slack-channel.ts")).some((i) => PLATFORM_SDK.test(i))).toBe(true);
   });
 });
+
+/**
+ * The only places that may read the wall clock, and why (issue 8: one clock per turn). Everything
+ * else takes its time from the turn (`ctx.now`, `MatchContext.now`) or from its caller's
+ * scheduler; durations are measured with performance.now().
+ */
+const CLOCK_READERS: Record<string, string> = {
+  "src/channels/slack/slack-channel.ts": "stamps each turn's receivedAt",
+  "src/channels/teams/activity-to-turn.ts": "stamps each turn's receivedAt",
+  "src/channels/console/console-channel.ts": "stamps each turn's receivedAt",
+  "src/server.ts": "stamps each HTTP request (file downloads) once, as an adapter stamps a turn",
+  "src/core/logger.ts": "the time of each log line",
+  "src/booking/outbox-worker.ts": "the outbox scheduler gives each tick its `now`",
+  "src/main.ts": "the housekeeping scheduler gives each run its `now`",
+};
+
+/** Lines that read the wall clock: `new Date()` without arguments, `new Date` alone, `Date.now`. */
+function clockReads(src: string): string[] {
+  const code = src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  return code.split("\n").filter((line) => /\bnew\s+Date\s*\(\s*\)|\bnew\s+Date\b(?!\s*\()|\bDate\.now\b/.test(line)).map((l) => l.trim());
+}
 
 function safeFiles(dir: string): string[] {
   try {

@@ -3,6 +3,7 @@
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type { ActionRef, Turn } from "../../core/turn.ts";
@@ -53,14 +54,15 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
     // item number when the last reply offered fewer choices.
     const input: Turn["input"] =
       n >= 1 && n <= choices.length ? { kind: "action", action: choices[n - 1] } : { kind: "text", text: trimmed };
-    const result = await opts.handle(turnFor(input));
+    const turn = turnFor(input);
+    const result = await opts.handle(turn);
     if (!result) return;
     const rendered = renderText(result.reply);
     choices = rendered.choices;
     const out = [rendered.text];
     for (const f of rendered.files) {
       mkdirSync(opts.filesDir, { recursive: true });
-      const path = join(opts.filesDir, `${Date.now()}-${++seq}-${f.name}`);
+      const path = join(opts.filesDir, `${turn.receivedAt.getTime()}-${++seq}-${f.name}`);
       writeFileSync(path, f.data);
       out.push(`📎 ${path}`);
     }
@@ -94,13 +96,15 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
  * files saved like those of ordinary answers. There is one local user, so the reference is not needed.
  */
 export function consoleSender(output: Writable, filesDir: string): (ref: unknown, reply: Reply) => Promise<void> {
+  // a notice has no turn to take a time from: a run id keeps its files apart from other runs'
+  const run = randomUUID().slice(0, 8);
   let seq = 0;
   return async (_ref, reply) => {
     const rendered = renderText(reply);
     const out = [`🔔 ${rendered.text}`];
     for (const f of rendered.files) {
       mkdirSync(filesDir, { recursive: true });
-      const path = join(filesDir, `${Date.now()}-notice-${++seq}-${f.name}`);
+      const path = join(filesDir, `notice-${run}-${++seq}-${f.name}`);
       writeFileSync(path, f.data);
       out.push(`📎 ${path}`);
     }

@@ -96,7 +96,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const dispatch = async (turn: Turn, dest: Destination, client: WebClient) => {
     // Events carry only a user id: the display name (for registrant lists and the audit trail)
     // and the time zone (for session times) come from users.info, cached.
-    const profile = await profiles.get(client, turn.user.platformUserId);
+    const profile = await profiles.get(client, turn.user.platformUserId, turn.receivedAt);
     turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
     const result = await opts.handle(turn);
     if (!result) return;
@@ -248,18 +248,19 @@ class UserProfiles {
   private readonly cache = new Map<string, { at: number; profile?: { name?: string; timeZone?: string } }>();
   constructor(private readonly log: Logger) {}
 
-  async get(client: WebClient, user: string): Promise<{ name?: string; timeZone?: string } | undefined> {
+  /** `now` is the turn's stamp, so the adapter reads the clock once per turn. */
+  async get(client: WebClient, user: string, now: Date): Promise<{ name?: string; timeZone?: string } | undefined> {
     const hit = this.cache.get(user);
-    if (hit && Date.now() - hit.at < 3_600_000) return hit.profile;
+    if (hit && now.getTime() - hit.at < 3_600_000) return hit.profile;
     try {
       const r = await client.users.info({ user });
       const u = r.user as { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string } } | undefined;
       const profile = u ? { name: u.profile?.display_name || u.real_name || u.name, timeZone: u.tz } : undefined;
-      this.cache.set(user, { at: Date.now(), profile });
+      this.cache.set(user, { at: now.getTime(), profile });
       return profile;
     } catch (err) {
       this.log.warn("users.info failed", { error: (err as Error).message });
-      this.cache.set(user, { at: Date.now() });
+      this.cache.set(user, { at: now.getTime() });
       return undefined;
     }
   }
