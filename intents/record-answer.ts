@@ -11,6 +11,7 @@ import { MAX_NOTE, parseAnswer } from "../src/assessment/parse-answer.ts";
 import { AnswerChoices, UNANSWERED } from "../src/assessment/choices.ts";
 import {
   actorOf,
+  answerButtons,
   answerControls,
   assessmentErrorText,
   BULK_CONFIRM,
@@ -26,9 +27,6 @@ import {
   walkBlocks,
 } from "../src/assessment/ui.ts";
 import { buildItemCard, itemHeading } from "../src/knowledge/item-card.ts";
-
-/** Short words that also mean yes/no elsewhere: never taken as an answer without an item number. */
-const WEAK_BARE = /^(はい|いいえ|yes|no|y|n|x|ok|ng|na|done|met|済み|できている|できています|できていない|できていません)$/i;
 
 export const recordAnswer = defineIntent({
   name: "record_answer",
@@ -49,8 +47,24 @@ export const recordAnswer = defineIntent({
       walk: z.boolean().optional(),
       /** typed, not clicked: no note prompt afterwards */
       typed: z.boolean().optional(),
-      /** asks back instead of recording */
-      ask: z.enum(["ambiguous", "status"]).optional(),
+      /** several clauses of one message ("No.25 は達成、No.26 は未達成"), recorded together */
+      parts: z
+        .array(
+          z
+            .object({
+              nos: z.array(z.number().int()).min(1).max(200),
+              choice: z.string().min(1).max(40),
+              note: z.string().max(MAX_TEXT_LENGTH).optional(),
+              evidence: z.string().max(2000).regex(/^https?:\/\//).optional(),
+            })
+            .strict(),
+        )
+        .min(2)
+        .max(20)
+        .optional(),
+      /** asks back instead of recording: the meaning was not clear, or it is a question */
+      ask: z.enum(["unsure", "status"]).optional(),
+      why: z.enum(["doubt", "ambiguous", "negated", "weak"]).optional(),
       statuses: z.array(z.string().max(40)).max(5).optional(),
       /** confirmed a large change ("No.1〜153 達成") */
       confirmed: z.boolean().optional(),
@@ -62,16 +76,8 @@ export const recordAnswer = defineIntent({
     const { lang } = ctx;
     const { kb } = ctx.services;
 
-    if (p.ask === "ambiguous") {
-      const labels = (p.statuses ?? []).map((s) => `「${m.choices.label(s, lang)}」`).join(tr(lang, "と", " and "));
-      return textOnly(
-        tr(
-          lang,
-          `${labels}の両方が書かれていて、どちらで記録すればよいか分かりませんでした。何も変更していません。\n1件ずつ「No.115は達成」のように送ってください(メモは「理由:」のあとに書けます)。`,
-          `The message has both ${labels}, so I am not sure which to record. Nothing was changed.\nPlease send one at a time, e.g. "115 achieved" (a note can follow "note:").`,
-        ),
-      );
-    }
+    if (p.ask === "unsure") return askBack(ctx, p.nos ?? (ctx.state.lastItemNo ? [ctx.state.lastItemNo] : []), p.why ?? "ambiguous", p.statuses ?? []);
+    if (p.parts) return recordParts(ctx, p.parts);
 
     // which items
     let nos = p.nos;
@@ -139,23 +145,116 @@ export const recordAnswer = defineIntent({
 function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown> | null {
   const r = parseAnswer(text, AnswerChoices.shared());
   if (!r) return null;
-  if (r.kind === "ambiguous") return { ...(r.nos.length ? { nos: r.nos } : {}), ask: "ambiguous", statuses: r.statuses };
   if (r.kind === "status-query") return { nos: r.nos, ask: "status" };
-  if (r.nos.length === 0) {
-    // a bare status word: only a clear one, and only when an item is on screen
-    // (without its trailing punctuation: "no." and "x." are as weak as "no" and "x")
-    const word = (text.trim().split(/[\s、,。:：]/)[0] ?? "").replace(/[.!！?？。]+$/u, "");
-    if (WEAK_BARE.test(word.trim()) || ctx.state.lastItemNo === undefined) return null;
-    // the bot asked for a reason: "該当なし" is that reason, not a new answer
+  const bare = r.kind === "unsure" ? r.nos.length === 0 : r.parts.length === 1 && r.parts[0].nos.length === 0;
+  if (bare) {
+    // a bare status word is meant for the item on screen, and only when there is one
+    if (ctx.state.lastItemNo === undefined) return null;
+    // the bot asked for a reason or a yes/no: "該当なし" or "はい" answers that, not the item (while
+    // an optional note is awaited, a bare status is the next answer, as in the walk)
     const p = ctx.state.pending;
-    if (p && p.kind === PENDING.reason && new Date(p.expiresAt).getTime() > ctx.now.getTime()) return null;
+    if (p && p.kind !== PENDING.note && new Date(p.expiresAt).getTime() > ctx.now.getTime()) return null;
   }
+  if (r.kind === "unsure") return { ...(r.nos.length ? { nos: r.nos } : {}), ask: "unsure", why: r.reason, statuses: r.statuses.slice(0, 5) };
+  if (r.parts.length > 1) return { parts: r.parts, typed: true };
+  const [part] = r.parts;
   return {
-    ...(r.nos.length ? { nos: r.nos } : {}),
-    choice: r.choice,
-    ...(r.note ? { note: r.note } : {}),
-    ...(r.evidence ? { evidence: r.evidence } : {}),
+    ...(part.nos.length ? { nos: part.nos } : {}),
+    choice: part.choice,
+    ...(part.note ? { note: part.note } : {}),
+    ...(part.evidence ? { evidence: part.evidence } : {}),
     typed: true,
+  };
+}
+
+/**
+ * The message was about answering, but what to record is not clear: say so, record nothing, and
+ * offer the choices as buttons for the items it named (or the one on screen).
+ */
+function askBack(ctx: IntentContext, nos: number[], why: "doubt" | "ambiguous" | "negated" | "weak", statuses: string[]): Reply {
+  const m = mod(ctx);
+  const { lang } = ctx;
+  const { kb } = ctx.services;
+  const known = [...new Set(nos)].filter((n) => kb.item(n)).slice(0, 20);
+  const target = known.length ? nosText(known) : tr(lang, "この項目", "this item");
+  const labels = statuses.map((s) => `「${m.choices.label(s, lang)}」`).join(tr(lang, "と", " and "));
+  const reason =
+    why === "doubt"
+      ? tr(lang, "「かも」「たぶん」「分からない」のような言葉があり、", "The message sounds unsure (maybe, probably, not sure), so ")
+      : why === "negated"
+        ? tr(lang, `${labels || "その回答"}を打ち消す言い方で、代わりにどれにするかが書かれていないため、`, `It says what the answer is not${labels ? ` (${labels})` : ""}, but not what it is, so `)
+        : why === "weak"
+          ? tr(lang, "「はい」のような短い返事だけでは回答として記録してよいか分からないため、", 'A short word like "yes" may not be meant as an answer, so ')
+          : tr(lang, `${labels || "複数の回答"}が書かれていて、`, `The message has ${labels || "more than one answer"}, so `);
+  const text = tr(
+    lang,
+    `${reason}${target}の回答は記録していません(何も変更していません)。記録する場合は下のボタンで選ぶか、「No.115は達成」のように送ってください。`,
+    `${reason}I have not recorded anything for ${target} (nothing was changed). To record it, pick below or send e.g. "115 achieved".`,
+  );
+  const blocks: Block[] = [{ type: "text", text }];
+  if (known.length === 1) blocks.push({ type: "choices", choices: answerButtons(m, known[0], lang) });
+  return { text, blocks, private: true };
+}
+
+/** Several clauses of one message: all recorded in one change (one undo), or none. */
+async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: string; note?: string; evidence?: string }[]): Promise<Reply> {
+  const m = mod(ctx);
+  const { lang } = ctx;
+  const { kb } = ctx.services;
+  const all = parts.flatMap((x) => x.nos);
+  const invalid = [...new Set(all)].filter((n) => !kb.item(n));
+  if (invalid.length)
+    return textOnly(
+      tr(
+        lang,
+        `${invalid.map((n) => `No.${n}`).join(", ")} という項目はありません。チェックシートの項目は No.1〜No.${kb.totalItems} です。何も変更していません。`,
+        `There is no item ${invalid.map((n) => `No.${n}`).join(", ")}; the check sheet has No.1 to No.${kb.totalItems}. Nothing was changed.`,
+      ),
+    );
+  if (new Set(all).size !== all.length)
+    return textOnly(tr(lang, "同じ項目に別々の回答が書かれていました。何も変更していません。1件ずつ送ってください。", "The same item has two answers in that message. Nothing was changed. Please send them one at a time."));
+  if (all.length > BULK_CONFIRM)
+    return textOnly(tr(lang, `一度に記録できるのは${BULK_CONFIRM}項目までです。何も変更していません。`, `Up to ${BULK_CONFIRM} items can be recorded at once. Nothing was changed.`));
+  for (const x of parts) {
+    if (!m.choices.isStatus(x.choice)) return textOnly(tr(lang, "その回答の選択肢はありません。何も変更していません。", "That is not one of the answer choices. Nothing was changed."));
+    if (x.note && x.note.length > MAX_NOTE) return noteTooLong(x.note.length, MAX_NOTE, lang);
+    if (x.choice !== UNANSWERED && m.choices.requiresReason(x.choice) && !x.note?.trim()) {
+      const label = m.choices.label(x.choice, lang);
+      return textOnly(
+        tr(
+          lang,
+          `${nosText(x.nos)} を「${label}」にするには理由が必要です。何も変更していません。「No.${x.nos[0]} ${label} 理由: …」のように理由と一緒に送ってください。`,
+          `"${label}" needs a reason for ${nosText(x.nos)}. Nothing was changed. Please send it with the reason, e.g. "${x.nos[0]} not applicable: …".`,
+        ),
+      );
+    }
+  }
+  clearPending(ctx);
+  const a = await m.service.current(ctx.caller.orgId, ctx.now);
+  let result;
+  try {
+    result = await m.service.record(
+      a,
+      actorOf(ctx),
+      sourceOf(ctx),
+      parts.flatMap((x) => x.nos.map((no) => ({ no, status: x.choice, ...(x.note ? { note: x.note } : {}), ...(x.evidence ? { evidence: x.evidence } : {}) }))),
+    );
+  } catch (e) {
+    if (e instanceof AssessmentError) return textOnly(assessmentErrorText(e, lang), { private: true });
+    throw e;
+  }
+  ctx.state.walking = false;
+  const head = parts.map((x) => tr(lang, `${nosText(x.nos)} を「${m.choices.label(x.choice, lang)}」`, `${nosText(x.nos)} to "${m.choices.label(x.choice, lang)}"`)).join(tr(lang, "、", ", "));
+  const text = tr(lang, `${head}にしました。`, `Set ${head}.`);
+  const undo: Choice = { label: tr(lang, "元に戻す", "Undo"), action: { intent: "undo_answer", params: { changeId: result.changeId } } };
+  return {
+    text,
+    blocks: [
+      { type: "text", text },
+      { type: "context", text: changeLines(m, result.results, lang) },
+      { type: "choices", choices: [undo, { label: tr(lang, "進捗を見る", "Progress"), action: { intent: "show_progress", params: {} } }] },
+    ],
+    private: true,
   };
 }
 

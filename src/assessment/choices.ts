@@ -227,8 +227,13 @@ function matcherFor(word: string): RegExp {
   }
   if (SYMBOL.test(word)) {
     // ○ × - stand on their own: "115 ○", "115:×", but not the dash of "No.1-3" or "サーバー"
-    const before = /^[-‐－ー―—–]$/.test(word) ? String.raw`(^|[\s:=、,(])` : String.raw`(^|[\s:=、,(\d.])`;
-    return new RegExp(before + w + String.raw`(?=$|[\s、,。.)!])`, "g");
+    if (/^[-‐－ー―—–]$/.test(word)) return new RegExp(String.raw`(^|[\s:=、,(])` + w + String.raw`(?=$|[\s、,。.)!])`, "g");
+    // a mark may take a copula or particle: 「×です」「は×で」
+    return new RegExp(String.raw`(^|[\s:=、,(\d.はがも])` + w + String.raw`(?=$|[\s、,。.)!]|です|で|だ|に|と)`, "g");
+  }
+  if (/^\p{Script=Han}$/u.test(word)) {
+    // one kanji (済, 未) only standing on its own: 「No.19 済」「41〜43は済です」, never inside 経済 or 未使用
+    return new RegExp(String.raw`(^|[\s:=、,(\d.はがも])` + w + String.raw`(?=$|[\s、,。.)!]|です|で|だ)`, "gu");
   }
   if (LATIN.test(word)) return new RegExp(String.raw`(^|[^a-z0-9])` + w + String.raw`(?![a-z0-9])`, "g");
   return new RegExp("()" + w, "g");

@@ -5,6 +5,7 @@
 // Nothing is written here: the caller shows a preview and applies it after confirmation.
 import { ImportError, MAX_IMPORT_BYTES, readTables, type Table } from "../core/spreadsheet.ts";
 import { UNANSWERED, fold, type AnswerChoices } from "./choices.ts";
+import { readBareStatus } from "./parse-answer.ts";
 import { MAX_NOTE } from "./parse-answer.ts";
 import type { AnswerChange, CurrentAnswer } from "./service.ts";
 
@@ -78,12 +79,14 @@ function readNo(cell: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The status a cell means: an exact word (○, 達成, N/A…), or the one status a short text names. */
+/**
+ * The status a cell means: an exact word (○, 達成, N/A…), or what a short text clearly says, read
+ * as chat is (「達成予定」 is 未達成, 「たぶん達成」 is no status at all and is reported).
+ */
 export function readStatus(cell: string, choices: AnswerChoices): string | undefined {
   const exact = choices.exactStatus(cell);
   if (exact) return exact;
-  const ids = new Set(choices.findStatuses(cell).map((h) => h.id));
-  return ids.size === 1 && cell.trim().length <= 20 ? [...ids][0] : undefined;
+  return cell.trim().length <= 40 ? readBareStatus(cell, choices) : undefined;
 }
 
 export function parseTables(tables: Table[], choices: AnswerChoices, totalItems: number): ParsedSheet {

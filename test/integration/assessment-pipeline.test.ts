@@ -94,10 +94,14 @@ describeEachDb("assessment in conversation", (kind) => {
     await say("No.10は達成", who);
     const before = await snapshot();
     const cases: [string, RegExp][] = [
-      ["115 達成 116 未達成", /両方/],
+      ["No.60は達成かどうか分からない", /No\.60の回答は記録していません/],
+      ["No.61 達成かも", /No\.61の回答は記録していません/],
       ["No.200は達成", /No\.200 という項目はありません/],
       ["No.0は未達成", /No\.0 という項目はありません/],
-      ["No.115は達成か未達成", /両方/],
+      ["No.115は達成か未達成", /「達成」と「未達成」/],
+      ["No.112 対象外じゃない", /記録していません/],
+      ["No.25 は達成、No.999 は未達成", /No\.999 という項目はありません/],
+      ["No.25 は達成、No.26 は対象外", /理由が必要/],
     ];
     for (const [text, expected] of cases) {
       const r = await say(text, who);

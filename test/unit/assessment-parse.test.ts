@@ -35,33 +35,103 @@ describe("parseAnswer", () => {
     ["115 未回答に戻す", [115], "unanswered", undefined],
   ])("%s", (text, nos, choice, note) => {
     const r = parse(text);
-    expect(r).toEqual({ kind: "answer", nos, choice, ...(note ? { note } : {}) });
+    expect(r).toEqual({ kind: "answer", parts: [{ nos, choice, ...(note ? { note } : {}) }] });
   });
 
   it("takes a URL in the note as the evidence link", () => {
     expect(parse("115 達成 証跡: https://example.com/policy.pdf")).toEqual({
       kind: "answer",
-      nos: [115],
-      choice: "achieved",
-      evidence: "https://example.com/policy.pdf",
+      parts: [{ nos: [115], choice: "achieved", evidence: "https://example.com/policy.pdf" }],
     });
-    expect(parse("115 達成 規程を改定 https://example.com/x")).toMatchObject({ note: "規程を改定", evidence: "https://example.com/x" });
+    expect(parse("115 達成 規程を改定 https://example.com/x")).toMatchObject({ parts: [{ note: "規程を改定", evidence: "https://example.com/x" }] });
   });
 
   it("reads a bare status as meant for the item on screen (no numbers)", () => {
-    expect(parse("達成")).toEqual({ kind: "answer", nos: [], choice: "achieved" });
-    expect(parse("未達成 EDR未導入のため")).toEqual({ kind: "answer", nos: [], choice: "not_achieved", note: "EDR未導入のため" });
-    expect(parse("これは対象外、理由: 工場なし")).toMatchObject({ nos: [], choice: "not_applicable", note: "工場なし" });
+    expect(parse("達成")).toEqual({ kind: "answer", parts: [{ nos: [], choice: "achieved" }] });
+    expect(parse("未達成 EDR未導入のため")).toEqual({ kind: "answer", parts: [{ nos: [], choice: "not_achieved", note: "EDR未導入のため" }] });
+    expect(parse("これは対象外、理由: 工場なし")).toMatchObject({ parts: [{ nos: [], choice: "not_applicable", note: "工場なし" }] });
+    // natural forms, and words that are also acknowledgements (asked back, not recorded)
+    expect(parse("うちはできてる")).toEqual({ kind: "answer", parts: [{ nos: [], choice: "achieved" }] });
+    expect(parse("まだです")).toEqual({ kind: "answer", parts: [{ nos: [], choice: "not_achieved" }] });
+    expect(parse("はい")).toMatchObject({ kind: "unsure", reason: "weak" });
+    for (const t of ["x", "y", "D", "取消", "了解"]) expect(parse(t), t).toBeNull();
   });
 
-  it("reports two different statuses as ambiguous instead of picking one", () => {
-    expect(parse("115 達成 116 未達成")).toMatchObject({ kind: "ambiguous", statuses: ["achieved", "not_achieved"] });
-    expect(parse("No.115は達成か未達成")).toMatchObject({ kind: "ambiguous" });
-    expect(parse("115 対象外 達成")).toMatchObject({ kind: "ambiguous" });
+  it("reports two different statuses for one item as unsure instead of picking one", () => {
+    expect(parse("No.115は達成か未達成")).toMatchObject({ kind: "unsure", reason: "ambiguous", statuses: ["achieved", "not_achieved"] });
+    expect(parse("115 対象外 達成")).toMatchObject({ kind: "unsure", reason: "ambiguous" });
+    expect(parse("No.139 達成 (ただし一部拠点は未対応)")).toMatchObject({ kind: "unsure", nos: [139] });
     // after an explicit note marker anything goes
-    expect(parse("115 未達成 理由: 達成は来年度の予定")).toMatchObject({ kind: "answer", choice: "not_achieved", note: "達成は来年度の予定" });
+    expect(parse("115 未達成 理由: 達成は来年度の予定")).toMatchObject({ kind: "answer", parts: [{ choice: "not_achieved", note: "達成は来年度の予定" }] });
     // short words in a note do not make a second status
-    expect(parse("115 not applicable: no factory")).toMatchObject({ kind: "answer", choice: "not_applicable" });
+    expect(parse("115 not applicable: no factory")).toMatchObject({ kind: "answer", parts: [{ choice: "not_applicable" }] });
+  });
+
+  it("reads one clause per item group: each its own status", () => {
+    expect(parse("115 達成 116 未達成")).toEqual({ kind: "answer", parts: [{ nos: [115], choice: "achieved" }, { nos: [116], choice: "not_achieved" }] });
+    expect(parse("118と119は達成、120は未達成")).toEqual({ kind: "answer", parts: [{ nos: [118, 119], choice: "achieved" }, { nos: [120], choice: "not_achieved" }] });
+    expect(parse("No.121 達成 / No.122 対象外 理由: 該当設備なし")).toEqual({
+      kind: "answer",
+      parts: [{ nos: [121], choice: "achieved" }, { nos: [122], choice: "not_applicable", note: "該当設備なし" }],
+    });
+    // numbers in a note are the note's, not a new clause
+    expect(parse("No.115 未達成、2027年3月までに導入")).toEqual({ kind: "answer", parts: [{ nos: [115], choice: "not_achieved", note: "2027年3月までに導入" }] });
+    expect(parse("No.80 は該当なし。無線LANを使っていない")).toEqual({ kind: "answer", parts: [{ nos: [80], choice: "not_applicable", note: "無線LANを使っていない" }] });
+  });
+
+  it.each([
+    // negation, corrections, plans and partial states say 未達成
+    ["No.61 達成とは言い難い", "not_achieved"],
+    ["No.61 達成とは言えない", "not_achieved"],
+    ["No.62 達成じゃない", "not_achieved"],
+    ["No.62 達成ではない", "not_achieved"],
+    ["No.68 まだ達成できてない", "not_achieved"],
+    ["No.75 できているとは言えない", "not_achieved"],
+    ["No.138 できてるとは思えない", "not_achieved"],
+    ["No.76 来年度達成予定", "not_achieved"],
+    ["No.58 達成見込み", "not_achieved"],
+    ["No.53 今期中に対応予定", "not_achieved"],
+    ["we plan to do 67 next year", "not_achieved"],
+    ["No.104 一部のみ対応", "not_achieved"],
+    ["No.57 半分くらいできてる", "not_achieved"],
+    ["No.78 partially done", "not_achieved"],
+    ["item 44 isn't achieved", "not_achieved"],
+    ["No.52 は未達成ではなく達成です", "achieved"],
+    ["No.41 未達成じゃなくて達成", "achieved"],
+    ["No.105 達成ではなく未達成でした", "not_achieved"],
+    ["No.20 できてる", "achieved"],
+    ["No.24 できてない", "not_achieved"],
+    ["No.5 やってる", "achieved"],
+    ["No.39 やっていない", "not_achieved"],
+    ["No.51 対応中", "not_achieved"],
+    ["No.28 OK", "achieved"],
+    ["No.49 NG", "not_achieved"],
+  ])("%s → %s", (text, choice) => {
+    const r = parse(text);
+    expect(r?.kind).toBe("answer");
+    expect(r?.kind === "answer" && r.parts.map((x) => x.choice)).toEqual([choice]);
+  });
+
+  it.each([
+    ["No.60は達成かどうか分からない", "doubt"],
+    ["No.78 は対象外かも", "doubt"],
+    ["No.98 おそらく達成", "doubt"],
+    ["No.100 確認中", "doubt"],
+    ["No.132 達成していると思う", "doubt"],
+    ["maybe 96 is achieved", "doubt"],
+    ["No.108 達成したい", "doubt"],
+    ["No.112 対象外じゃない", "negated"],
+    ["No.93 達成と未達成の中間くらい", "ambiguous"],
+    ["No.115 達成済み、来年度も継続予定", "ambiguous"],
+  ])("asks back on %s (%s) and records nothing", (text, reason) => {
+    expect(parse(text)).toMatchObject({ kind: "unsure", reason });
+  });
+
+  it("keeps only what the person meant as a note", () => {
+    expect(parse("３は達成してる")).toEqual({ kind: "answer", parts: [{ nos: [3], choice: "achieved" }] });
+    expect(parse("No.115は達成👍")).toEqual({ kind: "answer", parts: [{ nos: [115], choice: "achieved" }] });
+    expect(parse("No.7 達成してます!")).toEqual({ kind: "answer", parts: [{ nos: [7], choice: "achieved" }] });
+    expect(parse("No.62 達成ではない 手順書が未整備")).toMatchObject({ parts: [{ choice: "not_achieved", note: "手順書が未整備" }] });
   });
 
   it("turns a question about our answer into a status query", () => {
@@ -94,8 +164,8 @@ describe("parseAnswer", () => {
   });
 
   it("keeps out-of-range numbers for the intent to refuse (it does not guess)", () => {
-    expect(parse("No.200は達成")).toMatchObject({ kind: "answer", nos: [200] });
-    expect(parse("No.0は達成")).toMatchObject({ kind: "answer", nos: [0] });
+    expect(parse("No.200は達成")).toMatchObject({ kind: "answer", parts: [{ nos: [200] }] });
+    expect(parse("No.0は達成")).toMatchObject({ kind: "answer", parts: [{ nos: [0] }] });
   });
 });
 
