@@ -15,8 +15,6 @@ import type { AnswerChange } from "../src/assessment/service.ts";
 
 const SKIP = /^(スキップ|すきっぷ|skip|なし|無し|ない|不要|いらない|結構です|no|none|no note|いいえ|特になし)$/i;
 const CANCEL = /^(やめる|やめます|止める|キャンセル|中止|中断|取り消し|cancel|stop|abort|never ?mind)$/i;
-const YES = /^(はい|ok|okay|yes|y|お願いします|おねがいします|実行|進めて|いいよ|大丈夫)$/i;
-const NO = /^(いいえ|no|n|やめる|やめます|キャンセル|中止|cancel)$/i;
 /** Left to the other intents even while a note is awaited: moving around, not writing a note. */
 const NAVIGATION = /^(次の項目|前の項目|次へ|前へ|次のページ|次|もっと|続き|続きから|next|previous|prev|next item|previous item|next page|more|resume|help|ヘルプ)$/i;
 
@@ -43,11 +41,8 @@ export const answerFollowup = defineIntent({
     const t = ctx.normalized.replace(/[?？!！。.、\s]+$/u, "");
     if (!t) return null;
     const kind = ctx.state.pending!.kind;
-    if (kind === PENDING.bulk || kind === PENDING.importConfirm) {
-      if (YES.test(t)) return { confirm: true };
-      if (NO.test(t)) return { confirm: false };
-      return null;
-    }
+    // yes/no questions are answered through src/core/confirm.ts: typed はい is its button
+    if (kind === PENDING.bulk || kind === PENDING.importConfirm) return null;
     if (CANCEL.test(t)) return { cancel: true };
     if (SKIP.test(t)) return kind === PENDING.note ? { skip: true } : { cancel: true }; // a reason cannot be skipped
     if (NAVIGATION.test(t)) return null;
@@ -134,8 +129,9 @@ async function note(ctx: IntentContext, data: Record<string, unknown>, text: str
       blocks: [
         { type: "text", text: head },
         { type: "context", text: changeLines(m, r.results, lang) },
-        { type: "choices", choices: [{ label: tr(lang, "元に戻す", "Undo"), action: { intent: "undo_answer", params: { changeId: r.changeId } } }] },
+        // the next card's answer buttons first: their numbers never move (1 is always 達成)
         ...(await nextCard()),
+        { type: "choices", choices: [{ label: tr(lang, "元に戻す", "Undo"), action: { intent: "undo_answer", params: { changeId: r.changeId } } }] },
       ],
       private: true,
     };

@@ -21,6 +21,7 @@ const CHANNEL: Record<string, string> = { slack: "Slack", teams: "Teams", consol
 export const answerHistory = defineIntent({
   name: "answer_history",
   description: { ja: "項目の回答の変更履歴を表示する", en: "Show the change history of an item's answer" },
+  readOnly: true,
   examples: { ja: ["No.115の履歴", "115の変更履歴"], en: ["history of 115", "who changed item 115"] },
   params: z.object({ no: z.number().int() }).strict(),
   match(text, { normalized }) {

@@ -10,6 +10,7 @@ const PAGE = 10;
 export const faq = defineIntent({
   name: "faq",
   description: { ja: "よくある質問を表示する", en: "Show the frequently asked questions" },
+  readOnly: true,
   examples: { ja: ["よくある質問", "FAQ一覧", "よくある質問を見せて"], en: ["faq", "frequently asked questions"] },
   params: z.object({ id: z.string().max(80).optional(), page: z.number().int().min(0).max(20).default(0) }).strict(),
   llm: true,

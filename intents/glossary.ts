@@ -8,6 +8,7 @@ import { termReply } from "../src/knowledge/answer.ts";
 export const glossary = defineIntent({
   name: "glossary",
   description: { ja: "用語の意味を表示する", en: "Explain a term" },
+  readOnly: true,
   examples: { ja: ["用語集"], en: ["glossary"] },
   params: z.object({ id: z.string().max(80).optional() }).strict(),
   match: (_t, { normalized }) => (/^(用語集|用語一覧|glossary)$/.test(normalized) ? {} : null),

@@ -6,6 +6,7 @@ import type { Reply } from "../src/core/reply.ts";
 export const help = defineIntent({
   name: "help",
   description: { ja: "使い方を表示する", en: "Show what the assistant can do" },
+  readOnly: true,
   examples: {
     ja: ["ヘルプ", "使い方", "何ができる", "できること", "使い方を教えて", "メニュー", "はじめに", "こんにちは"],
     en: ["help", "what can you do", "how does this work", "menu", "getting started", "hello", "hi"],
@@ -43,6 +44,7 @@ export const help = defineIntent({
         {
           type: "context",
           text:
+            "返答の言語は「日本語で」/「in English」で切り替えられます(あなたの設定として残ります)。 / Say \"in English\" or 「日本語で」 to switch the language of the answers.\n" +
             "説明は当チームが公開資料から要約したもので、公式の文言ではありません。提出前に公式チェックシートで照合してください。\n" +
             "Explanations are our own summary of public material, not the official wording; check the official sheet before you submit.",
         },

@@ -8,7 +8,7 @@ import { defineIntent } from "../src/core/intent.ts";
 import { tr, type Reply } from "../src/core/reply.ts";
 import { ImportError, MAX_IMPORT_BYTES } from "../src/assessment/import.ts";
 import { importErrorText, previewImport } from "../src/assessment/import-flow.ts";
-import { clearPending, mod, PENDING, setPending, textOnly } from "../src/assessment/ui.ts";
+import { askToApply, clearPending, mod, PENDING, textOnly } from "../src/assessment/ui.ts";
 
 const MATCH = /^(インポート|いんぽーと|取り込み|取込|取り込む|読み込み|読込|import)(\s+(.+))?$/i;
 
@@ -82,20 +82,14 @@ export const importSheet = defineIntent({
       clearPending(ctx);
       const lines = [preview.summary, ...preview.problems];
       if (!preview.plan.changes.length) return textOnly(lines.join("\n"), { private: true });
-      setPending(ctx, PENDING.importConfirm, { assessmentId: a.id, changes: preview.plan.changes, file: fileName });
+      const choices = askToApply(ctx, PENDING.importConfirm, { assessmentId: a.id, changes: preview.plan.changes, file: fileName });
       const question = tr(lang, `${preview.summary} — よろしいですか?`, `${preview.summary}. Go ahead?`);
       return {
         text: question,
         blocks: [
           { type: "text", text: question },
           ...(preview.problems.length ? [{ type: "context" as const, text: preview.problems.join("\n") }] : []),
-          {
-            type: "choices",
-            choices: [
-              { label: tr(lang, "はい", "Yes"), action: { intent: "answer_followup", params: { confirm: true } }, style: "primary" },
-              { label: tr(lang, "いいえ", "No"), action: { intent: "answer_followup", params: { confirm: false } } },
-            ],
-          },
+          { type: "choices", choices },
         ],
         private: true,
       };

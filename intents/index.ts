@@ -33,15 +33,18 @@ import { faq } from "./faq.ts";
 import { glossary } from "./glossary.ts";
 import { feedback } from "./feedback.ts";
 import { unanswered } from "./unanswered.ts";
+import { declined } from "./declined.ts";
+import { setLanguage } from "./set-language.ts";
 
 export function allIntents(): Intent[] {
   return [
     help,
+    setLanguage,
     // --- booking the consultation sessions (issue 5) ---
     // the secretariat's commands first (「第5回を中止」 is theirs, 「第5回をキャンセル」 a member's),
     // then a member's; all before the knowledge base, so 「第3回を予約」 is never read as item 3.
-    // session_topic comes after the commands: right after a booking it takes the next free message
-    // as the topic, so it sits below every command that message could be (「進捗」「エクスポート」 …).
+    // session_topic comes last but one: right after a booking it takes the next free message as
+    // the topic, so it sits below every command and pattern that message could be.
     sessionsManage,
     sessionRegistrants,
     sessionBroadcast,
@@ -66,7 +69,6 @@ export function allIntents(): Intent[] {
     // before record_answer: its command 「unanswered」 is also a word for 未回答, and typed alone
     // with an item on screen it took that item's answer back
     unanswered,
-    sessionTopic,
     // free text with a status word ("No.115は達成"), before show_item; then what the bot asked for
     recordAnswer,
     answerFollowup,
@@ -75,7 +77,11 @@ export function allIntents(): Intent[] {
     showItem,
     faq,
     glossary,
+    // right after a booking, the next message that no command or question claimed is its topic
+    sessionTopic,
     feedback,
+    // the "no" of a yes/no question (src/core/confirm.ts): reached only by its button or a typed no
+    declined,
   ] as Intent[];
 }
 

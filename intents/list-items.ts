@@ -24,6 +24,7 @@ function areaNamed(name: string, kb: Knowledge) {
 export const listItems = defineIntent({
   name: "list_items",
   description: { ja: "レベルや分野ごとに項目を一覧する", en: "List items by level or area" },
+  readOnly: true,
   examples: {
     ja: ["レベル1の一覧", "レベル2の項目", "項目一覧", "分野の一覧", "次のページ"],
     en: ["list level 1", "level 2 items", "list items", "list areas", "next page"],

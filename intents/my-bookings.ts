@@ -11,6 +11,7 @@ import { formatRange } from "../src/booking/time.ts";
 export const myBookings = defineIntent({
   name: "my_bookings",
   description: { ja: "自分の相談会の予約を確認する", en: "Show my session bookings" },
+  readOnly: true,
   examples: {
     ja: ["予約を確認", "予約状況", "自分の予約", "予約した回は？"],
     en: ["my bookings", "my reservations", "what did i book"],

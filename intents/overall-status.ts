@@ -14,6 +14,7 @@ const MATCH = /^(全体の状況|全体状況|全体の進捗|全組織の状況
 export const overallStatus = defineIntent({
   name: "overall_status",
   description: { ja: "全組織の集計を表示する(事務局)", en: "Show aggregates across organisations (secretariat)" },
+  readOnly: true,
   examples: { ja: ["全体の状況"], en: ["overall status"] },
   params: z.object({}).strict(),
   role: "secretariat",

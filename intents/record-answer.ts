@@ -13,6 +13,7 @@ import {
   actorOf,
   answerButtons,
   answerControls,
+  askToApply,
   assessmentErrorText,
   BULK_CONFIRM,
   changeLines,
@@ -138,7 +139,8 @@ export const recordAnswer = defineIntent({
 
     if (nos.length > BULK_CONFIRM && !p.confirmed) return confirmBulk(ctx, { nos, choice, note: p.note, evidence: p.evidence });
 
-    return recordAndReply(ctx, { nos, choice, note: p.note, evidence: p.evidence, walk, typed: p.typed ?? false });
+    // a button's label typed out is typed: no note prompt afterwards, as for any typed answer
+    return recordAndReply(ctx, { nos, choice, note: p.note, evidence: p.evidence, walk, typed: p.typed ?? ctx.turn.input.kind === "text" });
   },
 });
 
@@ -262,7 +264,7 @@ async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: s
 export function confirmBulk(ctx: IntentContext, r: { nos: number[]; choice: string; note?: string; evidence?: string }): Reply {
   const m = mod(ctx);
   const { lang } = ctx;
-  setPending(ctx, PENDING.bulk, { nos: r.nos, choice: r.choice, note: r.note, evidence: r.evidence });
+  const choices = askToApply(ctx, PENDING.bulk, { nos: r.nos, choice: r.choice, note: r.note, evidence: r.evidence });
   const text = tr(
     lang,
     `${r.nos.length}項目(${nosText(r.nos)})を「${m.choices.label(r.choice, lang)}」にします。よろしいですか?`,
@@ -272,13 +274,7 @@ export function confirmBulk(ctx: IntentContext, r: { nos: number[]; choice: stri
     text,
     blocks: [
       { type: "text", text },
-      {
-        type: "choices",
-        choices: [
-          { label: tr(lang, "はい", "Yes"), action: { intent: "answer_followup", params: { confirm: true } }, style: "primary" },
-          { label: tr(lang, "いいえ", "No"), action: { intent: "answer_followup", params: { confirm: false } } },
-        ],
-      },
+      { type: "choices", choices },
     ],
     private: true,
   };
@@ -313,8 +309,9 @@ export async function recordAndReply(
   if (r.walk) {
     const step = await m.walk.resume(actorOf(ctx), a, (await m.service.answers(a)));
     if (askNote) blocks.push({ type: "context", text: tr(lang, "メモがあれば送ってください(スキップ可)。次の回答ボタンを押すとメモなしで進みます。", "Send a note if you like (optional); pressing the next answer button moves on without one.") });
-    blocks.push({ type: "choices", choices: [undo] });
+    // the next card's answer buttons come first, so 「1」 is always 達成 (in the terminal too)
     if (step) blocks.push({ type: "divider" }, ...(await walkBlocks(ctx, step, a)));
+    blocks.push({ type: "choices", choices: [undo] });
     return { text: head, blocks, private: true };
   }
   ctx.state.walking = false;

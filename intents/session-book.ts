@@ -6,8 +6,9 @@ import { defineIntent } from "../src/core/intent.ts";
 import { textReply, tr, type Reply } from "../src/core/reply.ts";
 import { findSeriesNo, readMemberRequest } from "../src/booking/commands.ts";
 import { actorOf, askForTopic, noSessionReply, orBusy, tzOf } from "../src/booking/intent-support.ts";
-import { confirmedReply, fullReply, sessionName, unavailableText, waitlistedReply } from "../src/booking/replies.ts";
+import { alreadyBookedReply, confirmedReply, fullReply, sessionName, unavailableText, waitlistedReply } from "../src/booking/replies.ts";
 import { SeriesNoParam } from "../src/booking/session-data.ts";
+import { askYesNo, DECLINE } from "../src/core/confirm.ts";
 
 export const sessionBook = defineIntent({
   name: "session_book",
@@ -41,13 +42,21 @@ export const sessionBook = defineIntent({
           return noSessionReply(seriesNo, ctx);
         case "confirmed":
           ctx.log.info(r.already ? "booking repeated" : "booking confirmed", { session: seriesNo, booking: r.booking.id });
+          if (r.already) return alreadyBookedReply(r.session, r.booking, lang, tz);
           if (!r.booking.topic) askForTopic(ctx.state, r.booking.id, ctx.now);
           return confirmedReply(r.session, r.booking, lang, tz);
         case "waitlisted":
           ctx.log.info(r.already ? "waitlist repeated" : "waitlisted", { session: seriesNo, booking: r.booking.id, position: r.position });
-          return waitlistedReply(r.session, r.position, lang, tz);
-        case "full":
-          return fullReply(r.session, r.waitlistLength, lang);
+          return waitlistedReply(r.session, r.position, lang, tz, { already: r.already });
+        case "full": {
+          // 「キャンセル待ちに登録しますか?」: はい / いいえ typed or clicked
+          const answer = askYesNo(ctx.state, ctx.now, {
+            kind: "waitlist",
+            yes: { label: tr(lang, "キャンセル待ちに登録する", "Join the waitlist"), action: { intent: "session_book", params: { seriesNo, waitlist: true } }, style: "primary" },
+            no: { label: tr(lang, "登録しない", "No, thanks"), action: DECLINE },
+          });
+          return fullReply(r.session, r.waitlistLength, lang, answer);
+        }
         case "org_cap":
           return textReply(
             tr(

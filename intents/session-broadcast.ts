@@ -8,6 +8,7 @@ import { clearPending, noSessionReply } from "../src/booking/intent-support.ts";
 import { MAX_BROADCAST_LENGTH } from "../src/booking/booking-service.ts";
 import { sessionName } from "../src/booking/replies.ts";
 import { SeriesNoParam } from "../src/booking/session-data.ts";
+import { askYesNo } from "../src/core/confirm.ts";
 
 const PENDING = "session_broadcast";
 const CONFIRM_WAIT_MS = 30 * 60_000;
@@ -50,7 +51,13 @@ export const sessionBroadcast = defineIntent({
     const s = await booking.session(p.seriesNo);
     if (!s) return noSessionReply(p.seriesNo, ctx);
     const count = s.confirmedCount + (p.includeWaitlist ? s.waitlisted : 0);
-    state.pending = { kind: PENDING, data: { seriesNo: p.seriesNo, text: p.text, includeWaitlist: Boolean(p.includeWaitlist) }, expiresAt: new Date(now.getTime() + CONFIRM_WAIT_MS).toISOString() };
+    const choices = askYesNo(state, now, {
+      kind: PENDING,
+      data: { seriesNo: p.seriesNo, text: p.text, includeWaitlist: Boolean(p.includeWaitlist) },
+      yes: { label: tr(lang, "送信する", "Send"), action: { intent: "session_broadcast", params: { confirm: true } }, style: "primary" },
+      no: { label: tr(lang, "やめる", "Don't send"), action: { intent: "session_broadcast", params: { discard: true } } },
+      minutes: CONFIRM_WAIT_MS / 60_000,
+    });
     const prompt = tr(
       lang,
       `${sessionName(s, lang)} の${p.includeWaitlist ? "予約者とキャンセル待ち" : "予約者"}${count}名に、次の内容を送ります。よろしいですか?`,
@@ -61,13 +68,7 @@ export const sessionBroadcast = defineIntent({
       blocks: [
         { type: "text", text: prompt },
         { type: "text", text: p.text },
-        {
-          type: "choices",
-          choices: [
-            { label: tr(lang, "送信する", "Send"), action: { intent: "session_broadcast", params: { confirm: true } }, style: "primary" },
-            { label: tr(lang, "やめる", "Don't send"), action: { intent: "session_broadcast", params: { discard: true } } },
-          ],
-        },
+        { type: "choices", choices },
       ],
     };
   },

@@ -11,6 +11,7 @@ import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { findItemNumbers } from "../src/nlu/item-numbers.ts";
 
 /** Messages that are clearly something else, even right after a booking: left to other intents. */
+const QUESTION = /[?？]\s*$|(ですか|ますか|でしょうか|って何|ってなに|とは|教えて|かな)[。.!！]?\s*$|^(what|how|when|where|why|who|which|is|are|can|do|does)\b/i;
 const NOT_A_TOPIC = /^(ヘルプ|help|メニュー|menu)$|(未達成|達成|対象外|未回答)\s*(に|で|と)?\s*(する|して|記録|登録)?$|^\/\w+/;
 
 export const sessionTopic = defineIntent({
@@ -35,6 +36,8 @@ export const sessionTopic = defineIntent({
     if (isSkip(text)) return { skip: true };
     const short = normalized.length <= 12;
     if (NOT_A_TOPIC.test(normalized) || (short && findItemNumbers(text).numbers.length > 0)) return null;
+    // a question asked right after booking is a question, not the topic (「ガイドラインって何?」)
+    if (QUESTION.test(normalized)) return null;
     return { topic: text.trim() };
   },
   async handle({ bookingId, seriesNo, topic, skip }, ctx): Promise<Reply> {

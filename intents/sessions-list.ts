@@ -13,6 +13,7 @@ import { formatRange } from "../src/booking/time.ts";
 export const sessionsList = defineIntent({
   name: "sessions_list",
   description: { ja: "よろず相談会の日程と空席を表示する", en: "List the consultation sessions with free seats" },
+  readOnly: true,
   examples: {
     ja: ["相談会の予定は？", "相談会の一覧", "よろず相談会", "相談会の日程", "相談会に申し込みたい", "空いている相談会"],
     en: ["sessions", "list sessions", "consultation sessions", "upcoming sessions", "when are the sessions"],

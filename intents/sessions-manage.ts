@@ -11,6 +11,7 @@ import type { SessionChangeOutcome } from "../src/booking/booking-service.ts";
 import { sessionName } from "../src/booking/replies.ts";
 import { MAX_SERIES_NO, type SessionFields } from "../src/booking/session-data.ts";
 import { toJstString } from "../src/booking/time.ts";
+import { askYesNo, DECLINE } from "../src/core/confirm.ts";
 
 export const sessionsManage = defineIntent({
   name: "sessions_manage",
@@ -62,7 +63,11 @@ const LABELS: Record<keyof SessionFields, [string, string]> = {
   provisional: ["仮", "provisional"],
 };
 
-function show(v: unknown, lang: "ja" | "en"): string {
+const STATUS_WORDS: Record<string, [string, string]> = { open: ["受付中", "open"], closed: ["締切", "closed"], cancelled: ["中止", "cancelled"] };
+
+function show(v: unknown, lang: "ja" | "en", key?: keyof SessionFields): string {
+  if (key === "status" && typeof v === "string" && STATUS_WORDS[v]) return tr(lang, ...STATUS_WORDS[v]);
+  if (key === "format" && typeof v === "string") return v === "online" ? tr(lang, "オンライン", "online") : v === "venue" ? tr(lang, "会場", "venue") : v;
   if (v === null || v === undefined || v === "") return tr(lang, "なし", "none");
   if (v instanceof Date) return toJstString(v);
   if (Array.isArray(v)) return v.join(", ") || tr(lang, "なし", "none");
@@ -111,19 +116,12 @@ async function run(command: SessionCommand, ctx: IntentContext, confirmed: boole
           `${sessionName(s, lang)} を中止しますか? 予約済みの${s.confirmedCount}名とキャンセル待ちの${s.waitlisted}名に、中止のお知らせ(カレンダーの取り消し)が届きます。`,
           `Cancel ${sessionName(s, lang)}? The ${s.confirmedCount} people booked and ${s.waitlisted} on the waitlist will be told (with a calendar cancellation).`,
         );
-        return {
-          text,
-          blocks: [
-            { type: "text", text },
-            {
-              type: "choices",
-              choices: [
-                { label: tr(lang, `第${seriesNo}回を中止する`, `Cancel session ${seriesNo}`), action: { intent: "sessions_manage", params: { confirmCancel: seriesNo } }, style: "danger" },
-                { label: tr(lang, "やめる(中止しない)", "Keep it"), action: { intent: "sessions_list", params: {} } },
-              ],
-            },
-          ],
-        };
+        const choices = askYesNo(ctx.state, now, {
+          kind: "cancel-session",
+          yes: { label: tr(lang, `第${seriesNo}回を中止する`, `Cancel session ${seriesNo}`), action: { intent: "sessions_manage", params: { confirmCancel: seriesNo } }, style: "danger" },
+          no: { label: tr(lang, "やめる(中止しない)", "Keep it"), action: DECLINE },
+        });
+        return { text, blocks: [{ type: "text", text }, { type: "choices", choices }] };
       }
       outcome = await booking.changeSession(seriesNo, { status: "cancelled" }, now);
       break;
@@ -163,7 +161,7 @@ function describeOutcome(outcome: SessionChangeOutcome, seriesNo: number, ctx: I
         const [ja, en] = LABELS[k];
         const before = (outcome.before as unknown as Record<string, unknown>)[k];
         const after = (outcome.after as unknown as Record<string, unknown>)[k];
-        return `${tr(lang, ja, en)}: ${show(before, lang)} → ${show(after, lang)}`;
+        return `${tr(lang, ja, en)}: ${show(before, lang, k)} → ${show(after, lang, k)}`;
       });
       const notes = [];
       if (outcome.notified) notes.push(tr(lang, `登録者${outcome.notified}名にお知らせを送ります(更新された招待ファイル付き)。`, `${outcome.notified} registrants will be told (with an updated invite).`));

@@ -13,6 +13,7 @@ import { sessionsReply } from "./sessions-list.ts";
 export const sessionsRecommend = defineIntent({
   name: "sessions_recommend",
   description: { ja: "未達成の項目に合う相談会を提案する", en: "Suggest sessions for the items not yet achieved" },
+  readOnly: true,
   examples: {
     ja: ["おすすめの相談会は？", "どの回に参加すればいい？", "うちに合う相談会"],
     en: ["which session should i attend", "recommend a session"],

@@ -16,6 +16,7 @@ const LIMIT = 30;
 export const showGaps = defineIntent({
   name: "show_gaps",
   description: { ja: "重点課題(目標レベルまでの未回答・未達成の項目)を表示する", en: "Show the gaps: unanswered and not achieved items up to the target level" },
+  readOnly: true,
   examples: { ja: ["重点課題", "未達成の項目", "レベル1の未達成"], en: ["gaps", "what is missing", "unanswered items"] },
   params: z.object({ level: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional() }).strict(),
   match(_text, { normalized }) {

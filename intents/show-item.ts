@@ -36,6 +36,7 @@ function followUpSection(normalized: string): ItemSection | undefined {
 export const showItem = defineIntent({
   name: "show_item",
   description: { ja: "指定した番号の項目を説明する", en: "Explain the check-sheet item with this number" },
+  readOnly: true,
   examples: {
     ja: ["No.115", "115番は？", "項目124って何？", "次の項目", "前の項目", "その達成条件は？"],
     en: ["item 115", "what does item 124 require", "next item", "previous item"],
@@ -94,9 +95,19 @@ function matchItem(text: string, { normalized, state }: MatchContext): Record<st
   if (last === undefined) return null;
   if (/^(次の項目|次の番号|つぎの項目|次へ|next item|next)$/.test(normalized)) return { nos: [last + 1] };
   if (/^(前の項目|前の番号|ひとつ前|前へ|previous item|previous|prev)$/.test(normalized)) return { nos: [last - 1] };
-  // "その達成条件は?" only when short: longer messages are new questions for the knowledge base
-  if (section && normalized.length <= 20 && /^(その|この|それの|これの|じゃあ|では)?/.test(normalized)) return { nos: [last], section };
+  // "その達成条件は?" is about the item on screen only when it names nothing else: a question with its
+  // own topic (「ランサムウェア対策は?」) is a new question for the knowledge base
+  if (section && isBareFollowUp(normalized, section)) return { nos: [last], section };
   return null;
+}
+
+/** Words of a follow-up that name no topic: demonstratives, particles, "tell me". */
+const FOLLOW_UP_FILLER =
+  /(この項目|その項目|この番号|それ|これ|その|この|じゃあ|では|ちなみに|具体的な|具体的に|具体例|例|の|は|を|が|って|も|とは|教えて(ください)?|知りたい|ください|何|なに|ですか|でしょうか|ある|あります|必要|重要|大切|大事|なの|か|for this( item)?|for it|this item|this|it|the|what|are|is|about|tell me|please|examples?|of|[\s?？!！。.、,])/gi;
+
+function isBareFollowUp(normalized: string, section: ItemSection): boolean {
+  const [, re] = SECTION_PATTERNS.find(([s]) => s === section)!;
+  return normalized.replace(re, "").replace(FOLLOW_UP_FILLER, "").length <= 1;
 }
 
 function navigation(no: number, ctx: IntentContext): Choice[] {

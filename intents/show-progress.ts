@@ -21,6 +21,7 @@ const BENCH = /^(業界平均|他社|平均)(と|との)?(の)?(比較|比べ|�
 export const showProgress = defineIntent({
   name: "show_progress",
   description: { ja: "自己評価の進捗(レベル別・分野別)と前年度・業界平均との比較を表示する", en: "Show progress by level or area, with last year and industry figures" },
+  readOnly: true,
   examples: { ja: ["進捗", "回答状況", "分野別の進捗", "業界平均と比較"], en: ["progress", "where do we stand", "progress by area"] },
   params: z.object({ by: z.enum(["level", "area"]).default("level") }).strict(),
   match(_text, { normalized }) {
@@ -71,7 +72,7 @@ async function levelReply(ctx: IntentContext, m: AssessmentModule, a: Assessment
         l.notInKb ? tr(lang, `全${l.officialItems}項目中${l.items}項目が判明`, `${l.items} of ${l.officialItems} known`) : undefined,
       ),
     ),
-    tallyRow(tr(lang, `目標(Lv1〜${p.target.level})`, `Target (Lv1-${p.target.level})`), p.target, lang),
+    tallyRow(targetLabel(p.target.level, lang), p.target, lang),
     tallyRow(tr(lang, `全${p.all.items}項目`, `All ${p.all.items} items`), p.all, lang),
   ];
   const notes: string[] = [
@@ -188,4 +189,9 @@ function areaReply(ctx: IntentContext, a: AssessmentRef, p: Progress): Reply {
     blocks: [{ type: "progress", title: heading, rows }, { type: "context", text: note }, { type: "choices", choices: progressButtons(lang).filter((c) => c.action.intent !== "show_progress") }],
     private: true,
   };
+}
+
+/** 「目標(レベル1)」 or 「目標(レベル1〜2)」: never a range from a level to itself. */
+export function targetLabel(level: number, lang: "ja" | "en"): string {
+  return level <= 1 ? tr(lang, "目標(レベル1)", "Target (Level 1)") : tr(lang, `目標(レベル1〜${level})`, `Target (Levels 1-${level})`);
 }

@@ -7,7 +7,7 @@ import { tr, type Reply } from "../src/core/reply.ts";
 import { AssessmentError } from "../src/assessment/service.ts";
 import { actorOf, assessmentErrorText, changeLines, clearPending, mod, nosText, sourceOf, textOnly } from "../src/assessment/ui.ts";
 
-const UNDO = /^(元に戻す|もとに戻す|元にもどす|元に戻して|もとにもどして|戻して|取り消す|取り消して|取消|直前の変更を取り消す|さっきの回答を取り消す|さっきのを取り消して|undo|undo that|undo last( change)?|revert)$/i;
+const UNDO = /^(元に戻す|もとに戻す|元にもどす|元に戻して|もとにもどして|戻して|取り消す|取り消して|直前の変更を取り消す|さっきの回答を取り消す|さっきのを取り消して|undo|undo that|undo last( change)?|revert)$/i;
 
 export const undoAnswer = defineIntent({
   name: "undo_answer",

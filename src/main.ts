@@ -2,13 +2,27 @@
 // embedded database. Otherwise: the HTTP server for Slack and/or Teams (plus Slack Socket Mode
 // when SLACK_APP_TOKEN is set).
 import { join } from "node:path";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { KnowledgeError } from "./knowledge/load.ts";
-import { createLogger } from "./core/logger.ts";
+import { createLogger, type Logger } from "./core/logger.ts";
 import { createApp } from "./app.ts";
 import { consoleSender, runConsole } from "./channels/console/console-channel.ts";
 import { OUTBOX_INTERVAL_MS } from "./booking/module.ts";
 import { pruneDeliveries } from "./core/dedupe.ts";
+
+function chatLogger(config: Config): Logger {
+  const path = join(config.dataDir, "chat.log");
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const file = createWriteStream(path, { flags: "a" });
+    file.on("error", () => undefined); // a log that cannot be written must not stop the chat
+    if (process.argv.includes("--verbose")) process.stderr.write(`logs: ${path}\n`);
+    return createLogger(config.logLevel ?? "info", {}, (line) => file.write(line + "\n"));
+  } catch {
+    return createLogger("error");
+  }
+}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -22,8 +36,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const consoleMode = config.forceConsole || process.argv.includes("--chat") || (!config.slack && !config.teams);
-  // In the terminal the logs would drown the chat: warnings and errors only, unless asked.
-  const log = createLogger(config.logLevel ?? (consoleMode ? "warn" : "info"));
+  // In the terminal the chat is all that is shown: logs go to a file under DATA_DIR (its path is
+  // printed with --verbose); a failed turn is answered with one polite line by the pipeline.
+  const log = consoleMode ? chatLogger(config) : createLogger(config.logLevel ?? "info");
   const app = await createApp(config, { log });
 
   if (consoleMode) {

@@ -166,7 +166,7 @@ export async function toXlsx(d: SheetData): Promise<Buffer> {
   const p = d.progress;
   table(t(lang, "レベル別", "By level"), [
     ...p.levels.map((l) => ({ label: t(lang, `レベル${l.level}`, `Level ${l.level}`), official: l.officialItems, tally: l })),
-    { label: t(lang, `目標(レベル1〜${p.target.level})`, `Target (Levels 1-${p.target.level})`), official: p.target.officialItems, tally: p.target },
+    { label: p.target.level <= 1 ? t(lang, "目標(レベル1)", "Target (Level 1)") : t(lang, `目標(レベル1〜${p.target.level})`, `Target (Levels 1-${p.target.level})`), official: p.target.officialItems, tally: p.target },
     { label: t(lang, "レベル未確認の番号", "Numbers of unknown level"), tally: p.unknownLevel },
     { label: t(lang, `全${p.all.items}項目`, `All ${p.all.items} items`), tally: p.all },
   ]);

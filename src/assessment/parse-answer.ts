@@ -65,8 +65,11 @@ const EVIDENCE_LABEL = /(証跡|エビデンス|evidence)\s*[:：]?\s*/gi;
 const DASH = /^[-‐－ー―—–]$/;
 /** Short words that also occur in ordinary notes; they do not make a second status. */
 const WEAK = new Set(["no", "yes", "y", "n", "x", "ok", "ng", "na", "done", "met", "complete", "completed", "はい", "いいえ", "済み", "まだ"]);
-/** Bare words that are also acknowledgements: with only the item on screen, asked back. */
-const WEAK_BARE = new Set(["はい", "いいえ", "yes", "done", "met", "complete", "completed", "済み", "implemented"]);
+/**
+ * Bare words that are also acknowledgements, or only two letters (never an action on their own):
+ * with only the item on screen, asked back with the choices rather than recorded.
+ */
+const WEAK_BARE = new Set(["はい", "いいえ", "yes", "ok", "ng", "done", "met", "complete", "completed", "済み", "implemented"]);
 /** Too short to be meant as an answer without a number: typed by accident, or something else. */
 const TOO_SHORT_BARE = new Set(["y", "n", "x", "na", "no", "-", "ー", "－", "―", "—", "–"]);
 

@@ -9,6 +9,7 @@ import { formatJst } from "./fiscal-year.ts";
 import type { AssessmentModule } from "./module.ts";
 import type { Actor, AssessmentError, AssessmentRef, ChangeResult, CurrentAnswer, Source } from "./service.ts";
 import type { WalkStep } from "./walk.ts";
+import { askYesNo } from "../core/confirm.ts";
 
 /** Pending questions in conversation state (ConversationData.pending) owned by the assessment intents. */
 export const PENDING = {
@@ -38,6 +39,17 @@ export function sourceOf(ctx: IntentContext): Source {
 /** The bot's question (a note, a reason, a yes), answered by answer_followup in the next message. */
 export function setPending(ctx: IntentContext, kind: string, data: Record<string, unknown>, minutes = 15): void {
   ctx.state.pending = { kind, data, expiresAt: new Date(ctx.now.getTime() + minutes * 60_000).toISOString(), answeredBy: "answer_followup" };
+}
+
+/** A yes/no question answered by answer_followup's confirm (the bulk change, the import). */
+export function askToApply(ctx: IntentContext, kind: string, data: Record<string, unknown>): Choice[] {
+  const { lang } = ctx;
+  return askYesNo(ctx.state, ctx.now, {
+    kind,
+    data,
+    yes: { label: tr(lang, "はい", "Yes"), action: { intent: "answer_followup", params: { confirm: true } }, style: "primary" },
+    no: { label: tr(lang, "いいえ", "No"), action: { intent: "answer_followup", params: { confirm: false } } },
+  });
 }
 
 export function clearPending(ctx: IntentContext): void {

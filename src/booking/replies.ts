@@ -105,7 +105,7 @@ export function bookingChoices(s: Pick<Session, "seriesNo">, lang: Lang, opts: {
   return out;
 }
 
-/** The answer to a successful booking; the same for a repeated click, so a double click looks like one. */
+/** The answer to a successful booking. */
 export function confirmedReply(s: Session, b: Booking, lang: Lang, tz: string | undefined): Reply {
   const name = sessionName(s, lang);
   const text = tr(lang, `${name} の席を予約しました。`, `You have a seat at ${name}.`);
@@ -130,7 +130,25 @@ export function confirmedReply(s: Session, b: Booking, lang: Lang, tz: string | 
   return { text, blocks, private: true };
 }
 
-export function waitlistedReply(s: Session, position: number, lang: Lang, tz: string | undefined): Reply {
+/** Booking a seat one already has: the same booking, said plainly, and no second invite. */
+export function alreadyBookedReply(s: Session, b: Booking, lang: Lang, tz: string | undefined): Reply {
+  const name = sessionName(s, lang);
+  const text = tr(lang, `${name} はすでに予約済みです(予約はそのままです)。`, `You are already booked for ${name} (nothing changed).`);
+  const blocks: Block[] = [{ type: "heading", text: tr(lang, "すでに予約済みです", "Already booked") }, { type: "text", text }, sessionFields(s, lang, tz, { withUrl: true })];
+  if (b.topic) blocks.push({ type: "fields", fields: [{ label: tr(lang, "ご相談のテーマ", "Your topic"), value: b.topic }] });
+  blocks.push({ type: "choices", choices: bookingChoices(s, lang) });
+  return { text, blocks, private: true };
+}
+
+export function waitlistedReply(s: Session, position: number, lang: Lang, tz: string | undefined, opts: { already?: boolean } = {}): Reply {
+  if (opts.already) {
+    const text = tr(
+      lang,
+      `${sessionName(s, lang)} はすでにキャンセル待ちに登録済みです(現在 ${position} 番目)。`,
+      `You are already on the waitlist for ${sessionName(s, lang)} (number ${position}).`,
+    );
+    return { text, blocks: [{ type: "text", text }, { type: "choices", choices: [{ label: tr(lang, "予約を確認", "My bookings"), action: { intent: "my_bookings", params: {} } }] }], private: true };
+  }
   const name = sessionName(s, lang);
   const text = tr(
     lang,
@@ -158,7 +176,8 @@ export function waitlistedReply(s: Session, position: number, lang: Lang, tz: st
   };
 }
 
-export function fullReply(s: Session, waitlistLength: number, lang: Lang): Reply {
+/** `answer`: the yes/no buttons of the question (src/core/confirm.ts), yes first. */
+export function fullReply(s: Session, waitlistLength: number, lang: Lang, answer: Choice[]): Reply {
   const name = sessionName(s, lang);
   const text = tr(
     lang,
@@ -171,14 +190,7 @@ export function fullReply(s: Session, waitlistLength: number, lang: Lang): Reply
       { type: "text", text },
       {
         type: "choices",
-        choices: [
-          {
-            label: tr(lang, "キャンセル待ちに登録する", "Join the waitlist"),
-            action: { intent: "session_book", params: { seriesNo: s.seriesNo, waitlist: true } },
-            style: "primary",
-          },
-          { label: tr(lang, "ほかの回を見る", "Other sessions"), action: { intent: "sessions_list", params: {} } },
-        ],
+        choices: [...answer, { label: tr(lang, "ほかの回を見る", "Other sessions"), action: { intent: "sessions_list", params: {} } }],
       },
     ],
     private: true,

@@ -2,6 +2,7 @@
 // ConversationState; every field is optional so old rows stay readable as the product grows.
 import type { Db } from "../db/client.ts";
 import type { Lang } from "./reply.ts";
+import type { ActionRef } from "./turn.ts";
 
 export interface ConversationData {
   lang?: Lang;
@@ -21,7 +22,17 @@ export interface ConversationData {
      * keep it open ("please type the reason").
      */
     answeredBy?: string;
+    /** A yes/no question: what a typed yes or no does (src/core/confirm.ts). It stays open
+     * through other messages until answered or expired. */
+    confirm?: { yes: ActionRef; no: ActionRef };
+    /** The sitting it was asked in (Turn.conversation.session), where conversations have them. */
+    session?: string;
   };
+  /**
+   * The buttons of the last reply (label as normalised, action): typing a label does what the
+   * button does (「テーマなしで進める」, 「この項目をスキップ」).
+   */
+  lastChoices?: { label: string; action: ActionRef }[];
   /** The last free-form question, for feedback and follow-ups. */
   lastQuestion?: string;
   [key: string]: unknown;

@@ -3,6 +3,8 @@
 import type { Db } from "../db/client.ts";
 import type { Caller, Role } from "./intent.ts";
 import type { Turn } from "./turn.ts";
+import type { Lang } from "./reply.ts";
+import { langOfLocale } from "../nlu/language.ts";
 
 export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string[]): Promise<Caller> {
   const org = await findOrCreateOrg(db, turn);
@@ -34,7 +36,12 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
   if (user.role === "admin") roles.add("admin");
   if (user.role === "secretariat" || secretariatUsers.includes(`${turn.platform}:${turn.user.platformUserId}`))
     roles.add("secretariat");
-  return { userId: user.id, orgId: org.id, orgName: org.name ?? undefined, displayName: user.displayName ?? undefined, roles };
+  return { userId: user.id, orgId: org.id, orgName: org.name ?? undefined, displayName: user.displayName ?? undefined, roles, lang: langOfLocale(user.locale) };
+}
+
+/** Stores the language a person is answered in (User.locale), for every conversation of theirs. */
+export async function setPreferredLang(db: Db, userId: string, lang: Lang): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { locale: lang } });
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Caller {
   orgName?: string;
   displayName?: string;
   roles: ReadonlySet<Role>;
+  /** The language stored for this person (their choice, or what they last wrote clearly). */
+  lang?: Lang;
 }
 
 export interface IntentContext {
@@ -73,6 +75,12 @@ export interface Intent<P = Record<string, unknown>> {
   personal?: boolean;
   /** Who may call it; default: any member of the organisation. */
   role?: Role;
+  /**
+   * It changes nothing and sends nothing anywhere but back to the asker: the fuzzy stage may pick
+   * it from a guess. Everything else (record, undo, export, lock, book, cancel, the secretariat's
+   * commands) needs an explicit phrase, a button or a number from the menu on screen.
+   */
+  readOnly?: boolean;
   /**
    * The optional LLM may pick this intent by tool calling. Only read-only intents opt in: the
    * model never records answers, books or cancels; deterministic code does.

@@ -2,15 +2,17 @@
 // validation, permission, handler, state again. Adapters only translate and render.
 import type { Intent, IntentContext } from "./intent.ts";
 import type { Logger } from "./logger.ts";
-import { both, tr, type Lang, type Reply, textReply } from "./reply.ts";
+import { both, replyChoices, tr, type Lang, type Reply, textReply } from "./reply.ts";
 import type { Services } from "./services.ts";
 import type { Turn } from "./turn.ts";
 import { APOLOGY, UserFacingError } from "./errors.ts";
 import { claimDelivery } from "./dedupe.ts";
 import { cleanText, cleanValues } from "./clean-text.ts";
-import { resolveCaller } from "./identity.ts";
+import { resolveCaller, setPreferredLang } from "./identity.ts";
 import { loadState, saveState } from "./conversation-state.ts";
-import { detectLang } from "../nlu/normalize.ts";
+import { answersYesNo } from "./confirm.ts";
+import { normalize, stripChatNoise } from "../nlu/normalize.ts";
+import { detectLang } from "../nlu/language.ts";
 import type { Recognizer } from "../nlu/recognizer.ts";
 
 /** Longer messages are refused politely: no real question needs more, and it bounds the work. */
@@ -56,8 +58,13 @@ export class Pipeline {
       const caller = await resolveCaller(db, turn, config.secretariatUsers);
       if (turn.conversation.reference) await this.rememberReference(turn, caller.userId, caller.orgId);
       const state = await loadState(db, turn.conversation.key, caller.userId);
-      const lang: Lang = (text && detectLang(text)) || state.lang || "ja";
-      state.lang = lang;
+      // a question asked in an earlier sitting (the terminal chat was restarted) waits no more
+      if (state.pending && state.pending.session !== turn.conversation.session) delete state.pending;
+      // the person's language, changed only by a clear sentence in the other one (src/nlu/language.ts)
+      const detected = text ? detectLang(text, { known: caller.lang !== undefined }) : undefined;
+      const lang: Lang = detected ?? caller.lang ?? "ja";
+      if (detected && detected !== caller.lang) await setPreferredLang(db, caller.userId, detected);
+      delete state.lang; // once kept per conversation; now per person
 
       const rec = await this.recognizer.recognize(turn.input, state, lang, { now: turn.receivedAt, hasFiles: Boolean(turn.files?.length), userId: caller.userId });
       const tlog = log.child({ intent: rec.intent.name, via: rec.via, user: caller.userId, org: caller.orgId });
@@ -90,8 +97,15 @@ export class Pipeline {
       const pendingBefore = state.pending;
       const reply = await this.run(rec.intent, parsed.data, ctx);
       if (rec.intent.personal) reply.private = true;
-      // the bot's question is over once a message went to another intent (ConversationData.pending)
+      // the bot's question is over once a message went to another intent (ConversationData.pending);
+      // a yes/no question stays open through other messages, and closes when it is answered
       if (pendingBefore?.answeredBy && state.pending === pendingBefore && rec.intent.name !== pendingBefore.answeredBy) delete state.pending;
+      if (pendingBefore?.confirm && state.pending === pendingBefore && answersYesNo(pendingBefore.confirm, rec.action)) delete state.pending;
+      // what typing a button's label does next time (see Recognizer)
+      const buttons = replyChoices(reply).slice(0, 30);
+      if (buttons.length) state.lastChoices = buttons.map((c) => ({ label: stripChatNoise(normalize(c.label)), action: c.action }));
+      else delete state.lastChoices;
+      if (state.pending && turn.conversation.session) state.pending.session = turn.conversation.session;
       await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
       if (turn.filesAsLinks) await this.linkFiles(reply, caller, lang, turn.receivedAt);
       tlog.info("turn handled", { ms: Math.round(performance.now() - started) });

@@ -92,3 +92,8 @@ export function tr(lang: Lang, ja: string, en: string): string {
 export function both(ja: string, en: string): string {
   return `${ja}\n${en}`;
 }
+
+/** Every button of a reply, in the order shown (item cards' buttons, then choice rows). */
+export function replyChoices(reply: Reply): Choice[] {
+  return reply.blocks.flatMap((b) => (b.type === "item" ? b.card.actions : b.type === "choices" ? b.choices : []));
+}

@@ -35,6 +35,11 @@ export interface Turn {
     /** Shared with people outside the organisation (Slack Connect, Teams external). */
     external?: boolean;
     /**
+     * One sitting of a conversation that has them (a run of the terminal chat): a question the bot
+     * asked in another sitting is not waiting any more, so it cannot swallow a new first message.
+     */
+    session?: string;
+    /**
      * Where to reach this user later (reminders, waitlist promotion): the adapter's own data
      * (a Bot Framework ConversationReference, a Slack channel), stored under `key`.
      */

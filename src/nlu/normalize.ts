@@ -14,16 +14,6 @@ export function stripChatNoise(text: string): string {
   return text.replace(/[?？!！。.、,\s]+$/u, "").trim();
 }
 
-const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
-const LATIN_WORD = /[a-z]{2,}/i;
-
-/** The language a message is written in, or undefined when it does not tell (e.g. "115"). */
-export function detectLang(text: string): "ja" | "en" | undefined {
-  if (JAPANESE.test(text)) return "ja";
-  if (LATIN_WORD.test(text.replace(/\bno\b\.?/gi, ""))) return "en";
-  return undefined;
-}
-
 /** Katakana to hiragana, so ウイルス and ういるす compare equal. */
 export function toHiragana(text: string): string {
   return text.replace(/[\u30a1-\u30f6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));

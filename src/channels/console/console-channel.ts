@@ -29,6 +29,7 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
   const user = opts.user ?? safeUserName();
   let choices: ActionRef[] = [];
   let seq = 0;
+  const sitting = randomUUID();
   const write = (s: string) => opts.output.write(s.endsWith("\n") ? s : s + "\n");
 
   const turnFor = (input: Turn["input"]): Turn => ({
@@ -39,6 +40,8 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
     conversation: {
       key: conversationKey("console", "local"),
       kind: "personal",
+      // each run of the chat is a sitting: a question left open by the last run is not a trap
+      session: sitting,
       // where reminders and waitlist promotions reach this user later (see consoleSender)
       reference: { key: `console:${user}`, data: { user } },
     },
