@@ -8,6 +8,7 @@ import { measureIndex } from "./index-cost.ts";
 import { measureRecordVsEcho } from "./pipeline-turns.ts";
 import { measureExport } from "./export.ts";
 import { measureBooking } from "./booking.ts";
+import { measureAnswers } from "./answers.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
@@ -54,6 +55,17 @@ for (const [name, file] of [
     [name, "per question p50 / p99 ms", `${r.p50_ms} / ${r.p99_ms}`],
   ]);
 }
+
+await section(
+  "answers",
+  () => measureAnswers({ dev: "test/fixtures/answers-dev.jsonl", heldout: "test/fixtures/answers-heldout.jsonl", blind: "test/fixtures/answers-blind.jsonl" }),
+  (r) =>
+    Object.entries(r).flatMap(([set, f]): Row[] => [
+      ["answers", `${set}: exact share (n=${f.n})`, f.exact],
+      ["answers", `${set}: wrong records / asked back`, `${f.wrong_records} / ${f.missed}`],
+      ["answers", `${set}: per message p50 / p99 ms`, `${f.p50_ms} / ${f.p99_ms}`],
+    ]),
+);
 
 await section("search_index", measureIndex, (r) => [
   ["search index", "build ms (knowledge base load ms)", r.build_ms, r.kb_load_ms],

@@ -38,7 +38,7 @@ export const answerWalk = defineIntent({
     .strict(),
   match(text, { normalized, state }) {
     const t = normalized.replace(/[?？!！。.、\s]+$/u, "");
-    if (RESUME.test(t) || (state.walking !== undefined && RESUME_IN_WALK.test(t))) return { action: "resume" };
+    if (RESUME.test(t) || ((state.walking === true || state.walkPaused === true) && RESUME_IN_WALK.test(t))) return { action: "resume" };
     // in a walk, skip and stop steer the walk, even right after an answer whose optional note the
     // bot asked for (the note is dropped); the reason 対象外 needs is cancelled by its own button
     if (state.walking === true && STOP.test(t)) return { action: "stop" };
@@ -58,6 +58,8 @@ export const answerWalk = defineIntent({
     if (p.action === "stop") {
       const w = await m.walk.stop(actor);
       ctx.state.walking = false;
+      // 「再開」 here now means the walk, not the admin's reopen
+      if (w) ctx.state.walkPaused = true;
       const at = w?.currentNo ? tr(lang, `No.${w.currentNo} から`, ` from No.${w.currentNo}`) : "";
       const text = w
         ? tr(lang, `順番回答を中断しました。「続きから」でいつでも(別の会話からでも)${at}再開できます。`, `Walk paused. Say "resume" any time, in any conversation, to continue${at}.`)
@@ -81,6 +83,7 @@ export const answerWalk = defineIntent({
         tr(lang, "続きの順番回答はありません。「レベル1を順番に回答」で始められます。", 'There is no walk to continue. Say "answer level 1 in order" to start one.'),
         { extra: [{ type: "choices", choices: [{ label: tr(lang, "レベル1を順番に回答", "Answer Level 1 in order"), action: { intent: "answer_walk", params: { action: "start", level: 1 } } }] }] },
       );
+    delete ctx.state.walkPaused;
     const blocks = await walkBlocks(ctx, step, a);
     const intro =
       p.action === "skip"

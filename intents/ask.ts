@@ -10,6 +10,7 @@ import { normalize, stripChatNoise } from "../src/nlu/normalize.ts";
 export const ask = defineIntent({
   name: "ask",
   description: { ja: "チェックシートについての質問に答える", en: "Answer a question about the check sheet" },
+  readOnly: true,
   examples: { ja: [], en: [] },
   params: z.object({}).strict(),
   async handle(_params, ctx): Promise<Reply> {

@@ -150,8 +150,9 @@ function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown
   if (r.kind === "status-query") return { nos: r.nos, ask: "status" };
   const bare = r.kind === "unsure" ? r.nos.length === 0 : r.parts.length === 1 && r.parts[0].nos.length === 0;
   if (bare) {
-    // a bare status word is meant for the item on screen, and only when there is one
-    if (ctx.state.lastItemNo === undefined) return null;
+    // a bare status word is meant for the item on screen; with none, the handler asks which item
+    // (a short word like 「はい」 or 「OK」 is then no answer at all)
+    if (ctx.state.lastItemNo === undefined && r.kind === "unsure") return null;
     // the bot asked for a reason or a yes/no: "該当なし" or "はい" answers that, not the item (while
     // an optional note is awaited, a bare status is the next answer, as in the walk)
     const p = ctx.state.pending;

@@ -100,7 +100,9 @@ export class Pipeline {
       // the bot's question is over once a message went to another intent (ConversationData.pending);
       // a yes/no question stays open through other messages, and closes when it is answered
       if (pendingBefore?.answeredBy && state.pending === pendingBefore && rec.intent.name !== pendingBefore.answeredBy) delete state.pending;
-      if (pendingBefore?.confirm && state.pending === pendingBefore && answersYesNo(pendingBefore.confirm, rec.action)) delete state.pending;
+      // a yes/no question stays open through questions (read-only turns) and closes when answered
+      // or when a command went elsewhere
+      if (pendingBefore?.confirm && state.pending === pendingBefore && (answersYesNo(pendingBefore.confirm, rec.action) || !rec.intent.readOnly)) delete state.pending;
       // what typing a button's label does next time (see Recognizer)
       const buttons = replyChoices(reply).slice(0, 30);
       if (buttons.length) state.lastChoices = buttons.map((c) => ({ label: stripChatNoise(normalize(c.label)), action: c.action }));

@@ -5,7 +5,7 @@ import type { Lang } from "../core/reply.ts";
 
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/g;
 /** Words that are the same in a Japanese chat: answers, yes/no, item markers, units. */
-const NEUTRAL = new Set(["no", "ok", "okay", "ng", "na", "n/a", "yes", "done", "item", "items", "fy", "lv", "level", "ver", "x", "y", "n", "vs", "etc", "pls", "thx"]);
+const NEUTRAL = new Set(["no", "ok", "okay", "ng", "na", "n/a", "yes", "done", "fy", "lv", "level", "ver", "x", "y", "n", "vs", "etc", "pls", "thx"]);
 
 /**
  * "ja" when the message is written in Japanese, "en" when it is a clear English sentence (two
@@ -13,7 +13,12 @@ const NEUTRAL = new Set(["no", "ok", "okay", "ng", "na", "n/a", "yes", "done", "
  * a single English word ("sessions"), since they have said nothing else so far.
  */
 export function detectLang(text: string, opts: { known?: boolean } = {}): Lang | undefined {
-  const t = text.replace(/https?:\/\/\S+/g, " ").replace(/\bno\.?\s*\d+/gi, " ");
+  // links, file paths (/tmp/filled.csv, C:\\sheet.xlsx), file names and item numbers are no language
+  const t = text
+    .replace(/https?:\/\/\S+/g, " ")
+    .replace(/\S*[\\/]\S*/g, " ")
+    .replace(/\S+\.(?:csv|xlsx?|pdf|docx?|txt)\b/gi, " ")
+    .replace(/\bno\.?\s*\d+/gi, " ");
   const japanese = (t.match(JAPANESE) ?? []).length;
   const words = (t.match(/[A-Za-z][A-Za-z'’-]*/g) ?? []).filter((w) => w.length >= 2 && !isAcronym(w) && !NEUTRAL.has(w.toLowerCase()));
   if (words.length >= 3 && japanese <= 6) return "en";

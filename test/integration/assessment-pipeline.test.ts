@@ -201,7 +201,7 @@ describeEachDb("assessment in conversation", (kind) => {
     expect(walks).toHaveLength(2);
   });
 
-  it("in a walk, スキップ / やめる answer the bot's pending question before they steer the walk", async () => {
+  it("in a walk, スキップ skips the item on screen even right after an answer, and a question's own button label answers it", async () => {
     const who = { org: "console:walk-words", user: "hayashi", conversation: "console:ww" };
     const start = await say("レベル1を順番に回答", who);
     const first = card(start.reply)!;
@@ -210,30 +210,26 @@ describeEachDb("assessment in conversation", (kind) => {
     const r = await run(actionTurn(btn.action.intent, btn.action.params, who));
     expect(allText(r.reply)).toContain("メモがあれば送ってください");
     expect(card(r.reply)?.no).toBe(lv1[1]);
-    // "スキップ" skips the note, not the item on screen
-    const skipNote = await say("スキップ", who);
-    expect(skipNote.intent).toBe("answer_followup");
-    expect(skipNote.reply.text).toContain("メモなしで記録しました");
-    expect(card(skipNote.reply)?.no).toBe(lv1[1]);
-    // 対象外 by the walk's button asks for a reason; "中断" then cancels that question only
-    const na = card(skipNote.reply)!.actions.find((a) => a.label === "対象外")!;
+    // "スキップ" skips the item on screen (the optional note is simply not given)
+    const skipItem = await say("スキップ", who);
+    expect(skipItem.intent).toBe("answer_walk");
+    expect(skipItem.reply.text).toContain(`No.${lv1[1]} をスキップしました`);
+    expect(card(skipItem.reply)?.no).toBe(lv1[2]);
+    expect((await answers("console:walk-words"))[lv1[0]]).toBe("not_achieved");
+    // 対象外 by the walk's button asks for a reason; its own 「やめる」, typed, cancels that question only
+    const na = card(skipItem.reply)!.actions.find((a) => a.label === "対象外")!;
     expect((await run(actionTurn(na.action.intent, na.action.params, who))).reply.text).toContain("理由を送ってください");
-    await say("中断", who);
+    const cancel = await say("やめる", who);
+    expect(cancel.intent).toBe("answer_followup");
+    expect(cancel.reply.text).toContain("何も変更していません");
+    expect((await answers("console:walk-words"))[lv1[2]]).toBeUndefined();
     // a typed bare 対象外 asks for the reason too, and "該当なし" is then the reason, not a new answer
     expect((await say("対象外", who)).reply.text).toContain("理由を送ってください");
     const reason = await say("該当なし", who);
     expect(reason.intent).toBe("answer_followup");
-    expect(reason.reply.text).toContain(`No.${lv1[1]} を「対象外」にしました`);
-    expect(card(reason.reply)?.no).toBe(lv1[2]);
-    await run(actionTurn("record_answer", { nos: [lv1[2]], choice: "not_applicable", walk: true }, who));
-    const cancel = await say("中断", who);
-    expect(cancel.intent).toBe("answer_followup");
-    expect(cancel.reply.text).toContain("何も変更していません");
-    expect((await answers("console:walk-words"))[lv1[2]]).toBeUndefined();
-    // with nothing pending, "スキップ" skips the item and "中断" stops the walk
-    const skipItem = await say("スキップ", who);
-    expect(skipItem.intent).toBe("answer_walk");
-    expect(card(skipItem.reply)?.no).toBe(lv1[3]);
+    expect(reason.reply.text).toContain(`No.${lv1[2]} を「対象外」にしました`);
+    expect(card(reason.reply)?.no).toBe(lv1[3]);
+    // "中断" stops the walk
     expect((await say("中断", who)).reply.text).toContain("中断しました");
   });
 
@@ -362,7 +358,10 @@ describeEachDb("assessment in conversation", (kind) => {
     expect(deniedTarget.reply.text).toContain("組織の管理者のみ");
     const t = await say("目標レベルを3に", admin);
     expect(t.reply.text).toContain("2 から 3 に変更しました");
-    const lock = await say("提出済みにする", admin);
+    // locking stops everyone's changes: it asks first
+    const ask = await say("提出済みにする", admin);
+    expect(ask.reply.text).toContain("変更できないようにしますか?");
+    const lock = await say("はい", admin);
     expect(lock.reply.text).toContain("「提出済み」にしました");
     const before = await snapshot();
     for (const r of [

@@ -190,9 +190,10 @@ describeEachDb("hostile input", (kind) => {
     const vpn = await say("VPNの設定方法", who);
     expect(vpn.intent).not.toBe("answer_followup");
     expect(await row(116)).toBeNull();
-    // a bulk change: 「はい」 after looking at something else confirms nothing
+    // a bulk change: 「はい」 after another command confirms nothing (a question in between would
+    // leave the yes/no open: src/core/confirm.ts)
     await say("No.1〜153 達成", who);
-    await say("No.5", who);
+    await say("エクスポート", who);
     await say("はい", who);
     expect(await row(1)).toBeNull();
     // while the bot's own follow-up keeps asking, the question stays open

@@ -34,8 +34,10 @@ describeEachDb("pipeline", (kind) => {
       expect(r.intent, q).toBe("show_item");
       expect(itemNos(r.reply), q).toEqual([115]);
     }
-    const card = (await say("No.115", { conversation: "console:fresh" })).reply.blocks.find((b) => b.type === "item");
+    // the English question made English this person's language; someone else still reads Japanese
+    const card = (await say("No.115", { conversation: "console:fresh", user: "bob" })).reply.blocks.find((b) => b.type === "item");
     expect(card?.type === "item" && card.card.levelLabel).toBe("レベル1");
+    await say("日本語で");
   });
 
   it("says plainly when an item number does not exist, and when its content is not known", async () => {
@@ -67,11 +69,11 @@ describeEachDb("pipeline", (kind) => {
   });
 
   it("answers in English when asked in English", async () => {
-    const who = { conversation: "console:english" };
+    const who = { conversation: "console:english", user: "emma" };
     const r = await say("item 148", who);
     const card = r.reply.blocks.find((b) => b.type === "item");
     expect(card?.type === "item" && card.card.levelLabel).toBe("Level 1");
-    // a message with no language of its own ("149") keeps the language of the conversation
+    // a message with no language of its own ("149") keeps the person's language
     const next = await say("149", who);
     const card2 = next.reply.blocks.find((b) => b.type === "item");
     expect(card2?.type === "item" && card2.card.levelLabel).toBe("Level 1");
