@@ -47,17 +47,25 @@ export interface ChartLayout {
 }
 
 const WIDTH = 640;
-const LABEL_W = 150;
+const LABEL_MIN = 72;
+const LABEL_MAX = 240;
 const VALUE_W = 56;
 const BAR_H = 16;
 const BAR_GAP = 4;
 const GROUP_GAP = 14;
 const TOP = 24;
 
+/** Roughly how wide a label is at 13px: full-width (CJK) characters twice a Latin one. */
+export function labelWidth(label: string): number {
+  let w = 0;
+  for (const ch of label) w += /[\u0000-\u024f]/.test(ch) ? 7.5 : 13.5;
+  return Math.ceil(w);
+}
+
 /** Places the bars: one group per category, one bar per series, lengths proportional to max. */
 export function layoutBars(spec: Pick<ChartSpec, "categories" | "series" | "max" | "format">): ChartLayout {
-  const plotX = LABEL_W;
-  const plotWidth = WIDTH - LABEL_W - VALUE_W;
+  const plotX = Math.min(LABEL_MAX, Math.max(LABEL_MIN, ...spec.categories.map(labelWidth))) + 12;
+  const plotWidth = WIDTH - plotX - VALUE_W;
   const n = spec.series.length;
   const groupH = n * BAR_H + (n - 1) * BAR_GAP;
   const max = spec.max > 0 ? spec.max : 1;
@@ -103,7 +111,7 @@ export function BarChart({ spec }: { spec: ChartSpec }) {
         ))}
         {layout.rows.map((row) => (
           <g>
-            <text x={LABEL_W - 8} y={row.y + 12} text-anchor="end" font-size="13" fill="#1b1f24">
+            <text x={layout.plotX - 8} y={row.y + 12} text-anchor="end" font-size="13" fill="#1b1f24">
               {row.label}
             </text>
             {row.bars.map((b) => (
@@ -133,10 +141,12 @@ export function BarChart({ spec }: { spec: ChartSpec }) {
   );
 }
 
-/** The same numbers as a table, for reading and copying (and for anyone who cannot see the bars). */
-export function ChartTable({ spec, caption, categoryHeader }: { spec: ChartSpec; caption: string; categoryHeader: string }) {
+/** The same numbers as a table, for reading and copying (folded under the chart, a click away). */
+export function ChartTable({ spec, caption, categoryHeader, summary }: { spec: ChartSpec; caption: string; categoryHeader: string; summary: string }) {
   return (
-    <div class="table-wrap" role="region" aria-label={caption} tabindex={0}>
+    <details class="chart-table">
+      <summary>{summary}</summary>
+      <div class="table-wrap" role="region" aria-label={caption} tabindex={0}>
       <table>
         <caption>{caption}</caption>
         <thead>
@@ -158,7 +168,8 @@ export function ChartTable({ spec, caption, categoryHeader }: { spec: ChartSpec;
           ))}
         </tbody>
       </table>
-    </div>
+      </div>
+    </details>
   );
 }
 

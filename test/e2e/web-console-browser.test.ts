@@ -144,7 +144,7 @@ suite(name, { timeout: 180_000 }, () => {
     const o = page.url();
     await page.goto(`${o}items/116`);
     await page.evaluate(() => {
-      for (const i of document.querySelectorAll<HTMLInputElement>('input[name="_csrf"]')) i.value = "forged";
+      document.querySelectorAll<HTMLInputElement>('input[name="_csrf"]').forEach((i) => (i.value = "forged"));
     });
     await page.getByLabel("達成", { exact: true }).check();
     const [resp] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "回答を記録" }).click()]);

@@ -44,8 +44,8 @@ export async function loadOverview(deps: WebDeps, ctx: PageCtx): Promise<Overvie
   const industry = levels.map((l) => m.benchmarks.averageFor(l));
   const series: ChartSpec["series"] = [
     { name: tr(lang, `貴社 ${fyLabel(a.fiscalYear, lang)}`, `You, ${fyLabel(a.fiscalYear, lang)}`), values: [...progress.levels.map((l) => l.rate), progress.target.rate], color: COLORS.us },
-    { name: tr(lang, `貴社 ${fyLabel(a.fiscalYear - 1, lang)}`, `You, ${fyLabel(a.fiscalYear - 1, lang)}`), values: last ? [...last.levels.map((l) => l.rate), null] : [null, null, null, null], color: COLORS.lastYear },
   ];
+  if (last) series.push({ name: tr(lang, `貴社 ${fyLabel(a.fiscalYear - 1, lang)}`, `You, ${fyLabel(a.fiscalYear - 1, lang)}`), values: [...last.levels.map((l) => l.rate), null], color: COLORS.lastYear });
   if (industry.some(Boolean))
     series.push({ name: tr(lang, "業界平均", "Industry average"), values: [...industry.map((x) => (x ? x.value / 100 : null)), null], color: COLORS.industry });
   if (avg.shown)
@@ -76,6 +76,9 @@ export async function loadOverview(deps: WebDeps, ctx: PageCtx): Promise<Overvie
 
   const notes = [
     m.choices.formula(lang),
+    last
+      ? tr(lang, `前年度(${fyLabel(a.fiscalYear - 1, lang)})はガイドライン v${prev!.guidelineVersion} での回答です。`, `Last year (${fyLabel(a.fiscalYear - 1, lang)}) was answered on guideline v${prev!.guidelineVersion}.`)
+      : tr(lang, `前年度(${fyLabel(a.fiscalYear - 1, lang)})の記録はこのボットにありません。`, `There is no record of ${fyLabel(a.fiscalYear - 1, lang)} in this bot.`),
     tr(
       lang,
       `レベル別の数字は、番号とレベルが分かっている項目だけを数えています(レベル1は全${progress.levels[0].officialItems}項目中${progress.levels[0].items}項目)。レベル未確認の${progress.unknownLevel.items}番号も回答できます。`,
@@ -163,7 +166,7 @@ export function OverviewPage({ ctx, model, flash }: { ctx: PageCtx; model: Overv
       <section aria-labelledby="levels-h">
         <h2 id="levels-h">{model.levelChart.title}</h2>
         <BarChart spec={model.levelChart} />
-        <ChartTable spec={model.levelChart} caption={tr(lang, "レベル別の達成率(数値)", "Achievement rate per level (figures)")} categoryHeader={tr(lang, "レベル", "Level")} />
+        <ChartTable summary={tr(lang, "数値を表で見る", "See the figures as a table")} spec={model.levelChart} caption={tr(lang, "レベル別の達成率(数値)", "Achievement rate per level (figures)")} categoryHeader={tr(lang, "レベル", "Level")} />
         <table class="compact">
           <caption>{tr(lang, "レベル別の内訳", "Per level, in detail")}</caption>
           <thead>
@@ -197,7 +200,7 @@ export function OverviewPage({ ctx, model, flash }: { ctx: PageCtx; model: Overv
       <section aria-labelledby="areas-h">
         <h2 id="areas-h">{model.areaChart.title}</h2>
         <BarChart spec={model.areaChart} />
-        <ChartTable spec={model.areaChart} caption={tr(lang, "分野別の達成率(数値)", "Achievement rate per area (figures)")} categoryHeader={tr(lang, "分野", "Area")} />
+        <ChartTable summary={tr(lang, "数値を表で見る", "See the figures as a table")} spec={model.areaChart} caption={tr(lang, "分野別の達成率(数値)", "Achievement rate per area (figures)")} categoryHeader={tr(lang, "分野", "Area")} />
       </section>
 
       {admin ? (

@@ -92,7 +92,7 @@ export function ProgressPage({ ctx, model }: { ctx: PageCtx; model: ProgressMode
               <>
                 <h3>{spec.title}</h3>
                 <BarChart spec={spec} />
-                <ChartTable spec={spec} caption={spec.title} categoryHeader={tr(lang, "達成率", "Achievement rate")} />
+                <ChartTable summary={tr(lang, "数値を表で見る", "See the figures as a table")} spec={spec} caption={spec.title} categoryHeader={tr(lang, "達成率", "Achievement rate")} />
               </>
             ))}
           </>
