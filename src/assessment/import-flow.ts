@@ -81,12 +81,11 @@ export async function applyImport(
   actor: Actor,
   source: Source,
   pending: { assessmentId: unknown; changes: unknown },
-  at: Date,
 ): Promise<{ ok: true; changeId: string; results: ChangeResult[] } | { ok: false; reason: "stale" }> {
   if (pending.assessmentId !== a.id || !Array.isArray(pending.changes)) return { ok: false, reason: "stale" };
   const changes = (pending.changes as AnswerChange[]).filter(
     (c) => Number.isInteger(c.no) && c.no >= 1 && c.no <= totalItems && (c.status === undefined || m.choices.isStatus(c.status)),
   );
-  const r = await m.service.record(a, actor, source, changes, { kind: "import", at });
+  const r = await m.service.record(a, actor, source, changes, { kind: "import" });
   return { ok: true, ...r };
 }

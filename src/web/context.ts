@@ -40,8 +40,10 @@ export function pageCtx(req: Request, res: Response): PageCtx {
   return { lang: l.lang, now: l.now, caller: l.caller!, csrf: l.csrf!, path: req.originalUrl };
 }
 
-/** Changes made on a page are recorded as coming from the web console. */
-export const WEB_SOURCE: Source = { channel: "web" };
+/** Changes made on a page are recorded as coming from the web console, at the request's time. */
+export function sourceOf(ctx: PageCtx): Source {
+  return { channel: "web", at: ctx.now };
+}
 
 export function actorOf(ctx: PageCtx): Actor {
   return { userId: ctx.caller.userId, orgId: ctx.caller.orgId };

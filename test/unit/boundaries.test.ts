@@ -79,6 +79,7 @@ const CLOCK_READERS: Record<string, string> = {
   "src/channels/teams/activity-to-turn.ts": "stamps each turn's receivedAt",
   "src/channels/console/console-channel.ts": "stamps each turn's receivedAt",
   "src/server.ts": "stamps each HTTP request (file downloads) once, as an adapter stamps a turn",
+  "src/web/console.ts": "stamps each web console request once, as an adapter stamps a turn",
   "src/core/logger.ts": "the time of each log line",
   "src/booking/outbox-worker.ts": "the outbox scheduler gives each tick its `now`",
   "src/main.ts": "the housekeeping scheduler gives each run its `now`",

@@ -10,7 +10,7 @@ import { ImportError, MAX_IMPORT_BYTES } from "../../assessment/import.ts";
 import { AssessmentError, type AssessmentRef } from "../../assessment/service.ts";
 import { assessmentErrorText } from "../../assessment/ui.ts";
 import { Csrf, Layout, type Flash } from "../page.tsx";
-import { actorOf, WEB_SOURCE, type PageCtx, type WebDeps } from "../context.ts";
+import { actorOf, sourceOf, type PageCtx, type WebDeps } from "../context.ts";
 
 /** How long a preview waits for its confirmation (as in chat). */
 const PREVIEW_TTL_MS = 15 * 60_000;
@@ -53,7 +53,7 @@ export async function confirmImport(deps: WebDeps, ctx: PageCtx): Promise<Flash>
   if (!pending || pending.kind !== "import" || !pending.expiresAt || Date.parse(pending.expiresAt) <= ctx.now.getTime()) return stale;
   const a = await m.service.current(ctx.caller.orgId, ctx.now);
   try {
-    const r = await applyImport(m, deps.services.kb.totalItems, a, actorOf(ctx), WEB_SOURCE, { assessmentId: pending.assessmentId, changes: pending.changes }, ctx.now);
+    const r = await applyImport(m, deps.services.kb.totalItems, a, actorOf(ctx), sourceOf(ctx), { assessmentId: pending.assessmentId, changes: pending.changes });
     if (!r.ok) return stale;
     deps.log.info("sheet imported on the web", { org: ctx.caller.orgId, user: ctx.caller.userId, changed: r.results.length });
     return { kind: "ok", text: tr(lang, `${r.results.length}件を取り込みました。変更履歴に「インポート」として残ります。`, `Imported ${r.results.length} answers; they are in the history as "import".`) };

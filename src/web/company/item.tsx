@@ -11,7 +11,7 @@ import { AssessmentError, type AssessmentRef, type CurrentAnswer } from "../../a
 import { assessmentErrorText } from "../../assessment/ui.ts";
 import { MAX_NOTE } from "../../assessment/parse-answer.ts";
 import { Csrf, Layout, type Flash } from "../page.tsx";
-import { actorOf, WEB_SOURCE, type PageCtx, type WebDeps } from "../context.ts";
+import { actorOf, sourceOf, type PageCtx, type WebDeps } from "../context.ts";
 
 export const KIND_LABELS: Record<string, [string, string]> = {
   set: ["回答", "answer"],
@@ -113,7 +113,7 @@ export async function saveAnswer(deps: WebDeps, ctx: PageCtx, no: number, form: 
   const cur = await m.service.answer(a, no);
   if ((cur?.status ?? UNANSWERED) === form.choice && (cur?.note ?? "") === note && (cur?.evidenceUrl ?? "") === form.evidence) return { kind: "unchanged" };
   try {
-    await m.service.record(a, actorOf(ctx), WEB_SOURCE, [{ no, status: form.choice, note: note || null, evidence: form.evidence || null }], { at: ctx.now });
+    await m.service.record(a, actorOf(ctx), sourceOf(ctx), [{ no, status: form.choice, note: note || null, evidence: form.evidence || null }]);
   } catch (e) {
     if (e instanceof AssessmentError) return { kind: "refused", status: 409, messages: [assessmentErrorText(e, lang)] };
     throw e;

@@ -6,7 +6,7 @@ import multer from "multer";
 import { tr } from "../../core/reply.ts";
 import { fyLabel } from "../../assessment/fiscal-year.ts";
 import { MAX_IMPORT_BYTES } from "../../assessment/import.ts";
-import { actorOf, pageCtx, WEB_SOURCE, type PageCtx, type WebDeps } from "../context.ts";
+import { actorOf, pageCtx, sourceOf, type PageCtx, type WebDeps } from "../context.ts";
 import { field, forbidden, notFound } from "../http.ts";
 import { locals, sendPage, type Flash } from "../page.tsx";
 import { loadOverview, OverviewPage } from "./overview.tsx";
@@ -129,7 +129,7 @@ export function companyRoutes(deps: WebDeps): express.Router {
     if (level !== 1 && level !== 2 && level !== 3) return res.redirect(303, `/web/o/${ctx.caller.orgId}/`);
     const m = deps.services.assessment;
     const a = await m.service.current(ctx.caller.orgId, ctx.now);
-    await m.service.setTargetLevel(a, actorOf(ctx), WEB_SOURCE, level);
+    await m.service.setTargetLevel(a, actorOf(ctx), sourceOf(ctx), level);
     res.redirect(303, `/web/o/${ctx.caller.orgId}/?done=target`);
   });
 
@@ -140,7 +140,7 @@ export function companyRoutes(deps: WebDeps): express.Router {
     if (action !== "submit" && action !== "reopen") return res.redirect(303, `/web/o/${ctx.caller.orgId}/`);
     const m = deps.services.assessment;
     const a = await m.service.current(ctx.caller.orgId, ctx.now);
-    await m.service.setStatus(a, actorOf(ctx), WEB_SOURCE, action === "submit" ? "submitted" : "open");
+    await m.service.setStatus(a, actorOf(ctx), sourceOf(ctx), action === "submit" ? "submitted" : "open");
     deps.log.info("assessment status changed on the web", { org: ctx.caller.orgId, action, fy: fyLabel(a.fiscalYear, "en") });
     res.redirect(303, `/web/o/${ctx.caller.orgId}/?done=${action === "submit" ? "submitted" : "reopened"}`);
   });
