@@ -36,8 +36,8 @@ suite(name, { timeout: 180_000 }, () => {
   beforeAll(async () => {
     h = await startWebHarness({ SECRETARIAT_USERS: "console:sec" });
     for (const who of [A, A2, B, SEC]) await h.app.pipeline.handle(textTurn("ヘルプ", who));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
-  }, 120_000);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 120_000 });
+  }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();

@@ -24,7 +24,8 @@ describeEachDb("web console over HTTP", (kind) => {
     await say("ヘルプ", A);
     await say("ヘルプ", A2);
     await say("ヘルプ", B);
-  });
+    // a real server and a fresh database; generous, since it may start beside the browser tests
+  }, 180_000);
   afterAll(async () => h?.close());
 
   it("hands out the link privately in chat, and a link preview does not use it up", async () => {
