@@ -46,12 +46,15 @@ async function main(): Promise<void> {
     // reminders and waitlist promotions are printed in the chat while it runs
     app.booking.senders.console = consoleSender(process.stdout, filesDir);
     app.booking.outbox.start(OUTBOX_INTERVAL_MS);
+    // WEB_CONSOLE=true: the web console beside the terminal chat (「管理画面」 gives the link)
+    const web = config.webConsole && !config.slack && !config.teams ? await (await import("./server.ts")).startServer(app) : undefined;
     await runConsole({
       handle: (turn) => app.pipeline.handle(turn),
       input: process.stdin,
       output: process.stdout,
       filesDir,
     });
+    await web?.close();
     await app.close();
     return;
   }
