@@ -65,3 +65,15 @@ describe("going back after the language switch", () => {
     for (const bad of ["https://evil.example/", "//evil.example/web", "/web//evil", "/elsewhere", "/web\\@evil", undefined, ["/web/"]]) expect(safeBack(bad)).toBe("/web/");
   });
 });
+
+describe("cookies", () => {
+  it("are HttpOnly and SameSite=Lax, and Secure behind https", async () => {
+    const { setCookie } = await import("../../src/web/http.ts");
+    const sent: string[] = [];
+    const res = { append: (_n: string, v: string) => sent.push(v) } as never;
+    setCookie(res, "jama_session", "abc", { secure: true, maxAgeS: 28_800 });
+    setCookie(res, "jama_session", "abc", { secure: false });
+    expect(sent[0]).toBe("jama_session=abc; Max-Age=28800; Path=/web; HttpOnly; Secure; SameSite=Lax");
+    expect(sent[1]).toBe("jama_session=abc; Path=/web; HttpOnly; SameSite=Lax");
+  });
+});
