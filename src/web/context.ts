@@ -49,19 +49,37 @@ export function actorOf(ctx: PageCtx): Actor {
   return { userId: ctx.caller.userId, orgId: ctx.caller.orgId };
 }
 
-/** A short-lived cache for figures across all organisations (they change slowly, and cost a scan). */
+/**
+ * A cache for figures across all organisations (they change slowly, and cost a scan of every
+ * answer). After `ttlMs` the figures are still served while one fresh load runs behind them
+ * (stale-while-revalidate), so only the very first request of a console waits for the scan.
+ */
 export class Memo<T> {
-  private entry?: { key: string; at: number; value: Promise<T> };
+  private entry?: { key: string; at: number; value: Promise<T>; refreshing: boolean };
   constructor(private readonly ttlMs: number) {}
 
   get(key: string, now: Date, load: () => Promise<T>): Promise<T> {
     const e = this.entry;
-    if (e && e.key === key && now.getTime() - e.at < this.ttlMs) return e.value;
+    if (e && e.key === key) {
+      if (now.getTime() - e.at >= this.ttlMs && !e.refreshing) {
+        e.refreshing = true;
+        load().then(
+          (value) => {
+            if (this.entry === e) this.entry = { key, at: now.getTime(), value: Promise.resolve(value), refreshing: false };
+          },
+          () => {
+            e.refreshing = false;
+          },
+        );
+      }
+      return e.value;
+    }
     const value = load();
-    this.entry = { key, at: now.getTime(), value };
-    // a failed load is not kept: the next request tries again
+    const entry = { key, at: now.getTime(), value, refreshing: false };
+    this.entry = entry;
+    // a failed first load is not kept: the next request tries again
     value.catch(() => {
-      if (this.entry?.value === value) this.entry = undefined;
+      if (this.entry === entry) this.entry = undefined;
     });
     return value;
   }

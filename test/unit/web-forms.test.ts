@@ -77,3 +77,31 @@ describe("cookies", () => {
     expect(sent[1]).toBe("jama_session=abc; Path=/web; HttpOnly; SameSite=Lax");
   });
 });
+
+describe("deployment-wide figures", () => {
+  it("are loaded once, served stale while one reload runs after the time-to-live, and not kept when loading fails", async () => {
+    const { Memo } = await import("../../src/web/context.ts");
+    const memo = new Memo<number>(1000);
+    const t = (ms: number) => new Date(Date.UTC(2031, 0, 1) + ms);
+    let loads = 0;
+    let release: (v: number) => void = () => {};
+    const load = () => {
+      loads++;
+      return loads === 1 ? Promise.resolve(1) : new Promise<number>((r) => (release = r));
+    };
+    expect(await memo.get("k", t(0), load)).toBe(1);
+    expect(await memo.get("k", t(999), load)).toBe(1);
+    expect(loads).toBe(1);
+    // expired: the old figure at once, one reload behind it
+    expect(await memo.get("k", t(1000), load)).toBe(1);
+    expect(await memo.get("k", t(1001), load)).toBe(1);
+    expect(loads).toBe(2);
+    release(2);
+    await new Promise((r) => setImmediate(r));
+    expect(await memo.get("k", t(1002), load)).toBe(2);
+    // another key loads anew; a failed load is forgotten
+    const failing = new Memo<number>(1000);
+    await expect(failing.get("k", t(0), () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
+    expect(await failing.get("k", t(1), () => Promise.resolve(7))).toBe(7);
+  });
+});
