@@ -102,6 +102,13 @@ suite(name, { timeout: 180_000 }, () => {
       expect(await page.locator("h1").count()).toBe(1);
       await expectAccessible(page);
     }
+    // import a filled-in sheet: the preview first, then the import
+    await page.getByLabel(/チェックシート\(\.xlsx/).setInputFiles({ name: "sheet.csv", mimeType: "text/csv", buffer: Buffer.from("No.,回答,メモ\n30,達成,\n31,未達成,来期\n") });
+    await page.getByRole("button", { name: "内容を確認" }).click();
+    expect(await page.locator("main").textContent()).toContain("2件を更新します");
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "2件を取り込む" }).click();
+    expect(await page.getByRole("status").first().textContent()).toContain("2件を取り込みました");
   });
 
   it("switches to English and back", async () => {
@@ -134,11 +141,13 @@ suite(name, { timeout: 180_000 }, () => {
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(link.url);
+    await expectAccessible(page);
     await page.getByRole("button", { name: "サインイン" }).click();
     await page.waitForURL(/\/web\/o\//);
     const again = await page.goto(link.url);
     expect(again?.status()).toBe(410);
     expect(await page.locator("main").textContent()).toContain("すでに使われています");
+    await expectAccessible(page);
 
     await page.goto(`${h.base}/web/`);
     const o = page.url();
@@ -170,6 +179,14 @@ suite(name, { timeout: 180_000 }, () => {
     expect(await page.locator("h1").textContent()).toContain("ブラウザで追加した回");
     await expectAccessible(page);
     expect((await h.app.services.db.session.findUniqueOrThrow({ where: { seriesNo: 50 } })).capacity).toBe(12);
+
+    // a message to everyone booked: previewed, then sent
+    await page.getByLabel(/本文/).fill("会場の案内を前日にお送りします。");
+    await page.getByRole("button", { name: "送信内容を確認" }).click();
+    expect(await page.locator("blockquote").textContent()).toContain("会場の案内");
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "送信する" }).click();
+    await page.waitForURL(/done=sent/);
 
     await page.getByRole("button", { name: /中止する/ }).click();
     expect(await page.locator("h1").textContent()).toContain("中止しますか");
