@@ -7,6 +7,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
 import { Prisma, type Db } from "../db/client.ts";
 import type { Caller } from "../core/intent.ts";
 import { rolesOf } from "../core/identity.ts";
+import { langOfLocale } from "../nlu/language.ts";
 import type { Config } from "../config.ts";
 
 export const LINK_TTL_MS = 10 * 60_000;
@@ -98,6 +99,7 @@ export class WebAccess {
       orgName: user.org.name ?? undefined,
       displayName: user.displayName ?? undefined,
       roles: rolesOf(user, this.opts.secretariatUsers),
+      lang: langOfLocale(user.locale),
     };
   }
 

@@ -42,6 +42,8 @@ export function createWebConsole(services: Services, log: Logger): express.Route
     if (caller) {
       l.caller = caller;
       l.csrf = access.csrfToken(caller.sessionId);
+      // no choice made on the web yet: the language the person chose in chat
+      if (!cookies(req)[LANG_COOKIE] && caller.lang) l.lang = caller.lang;
     }
     next();
   });
