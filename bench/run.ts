@@ -10,6 +10,7 @@ import { measureExport } from "./export.ts";
 import { measureBooking } from "./booking.ts";
 import { measureAnswers } from "./answers.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
+import { measureWebConsole } from "./web-console.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -106,6 +107,11 @@ await section("booking", () => measureBooking({ databaseUrl: pg ? PG_URL : undef
     );
   return out;
 });
+if (pg)
+  await section("web_console", () => withScratchDatabase(PG_URL, (url) => measureWebConsole(url, { orgs: 10_000, requests: 100 })), (r) => [
+    ["web console", `PostgreSQL, ${r.orgs} organisations (seeded in ${r.seed_s} s): static file p50 / p99 ms`, `${r.static.p50_ms} / ${r.static.p99_ms}`],
+    ...r.pages.map((p): Row => ["web console", `${p.page}: p50 / p99 ms (first request ms)`, `${p.p50_ms} / ${p.p99_ms} (${p.first_ms})`, `${r.static.p50_ms} / ${r.static.p99_ms}`]),
+  ]);
 if (!pg) rows.push(["postgres", "figures on PostgreSQL", `skipped: no server at ${PG_URL.replace(/\/\/[^@]*@/, "//")}`]);
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });

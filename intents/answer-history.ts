@@ -16,7 +16,7 @@ const KIND: Record<string, [string, string]> = {
   import: ["インポート", "import"],
   "carry-over": ["昨年度から引継ぎ", "carried over"],
 };
-const CHANNEL: Record<string, string> = { slack: "Slack", teams: "Teams", console: "Console", script: "Script" };
+const CHANNEL: Record<string, string> = { slack: "Slack", teams: "Teams", console: "Console", script: "Script", web: "Web" };
 
 export const answerHistory = defineIntent({
   name: "answer_history",

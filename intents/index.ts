@@ -3,6 +3,7 @@
 // ones (showing an item). The fallback takes what nobody claims.
 import type { Intent } from "../src/core/intent.ts";
 import { help } from "./help.ts";
+import { webConsole } from "./web-console.ts";
 import { sessionsManage } from "./sessions-manage.ts";
 import { sessionRegistrants } from "./session-registrants.ts";
 import { sessionBroadcast } from "./session-broadcast.ts";
@@ -40,6 +41,8 @@ export function allIntents(): Intent[] {
   return [
     help,
     setLanguage,
+    // the web console's sign-in link (issue 15)
+    webConsole,
     // --- booking the consultation sessions (issue 5) ---
     // the secretariat's commands first (「第5回を中止」 is theirs, 「第5回をキャンセル」 a member's),
     // then a member's; all before the knowledge base, so 「第3回を予約」 is never read as item 3.

@@ -4,11 +4,10 @@ import { z } from "zod";
 import { defineIntent } from "../src/core/intent.ts";
 import { tr, type Block, type Reply } from "../src/core/reply.ts";
 import { readAdminRequest } from "../src/booking/commands.ts";
-import { toCsv } from "../src/booking/csv.ts";
+import { registrantsCsv } from "../src/booking/csv.ts";
 import { noSessionReply } from "../src/booking/intent-support.ts";
 import { sessionName } from "../src/booking/replies.ts";
 import { SeriesNoParam } from "../src/booking/session-data.ts";
-import { toJstString } from "../src/booking/time.ts";
 
 export const sessionRegistrants = defineIntent({
   name: "session_registrants",
@@ -41,23 +40,10 @@ export const sessionRegistrants = defineIntent({
     if (waiting.length) blocks.push({ type: "list", title: tr(lang, "キャンセル待ち(順番)", "Waitlist (in order)"), entries: waiting.map((r) => ({ label: `${r.position}. ${line(r)}` })) });
     if (!rows.length) blocks.splice(0, blocks.length, { type: "text", text: tr(lang, "まだ予約はありません。", "No bookings yet.") });
     if (csv) {
-      const header = ["回", "状態", "順番", "会社", "氏名", "相談テーマ", "申込日時(日本時間)", "経路"];
-      const data = rows.map((r) => [
-        session.seriesNo,
-        r.status === "confirmed" ? "予約済み" : "キャンセル待ち",
-        r.position ?? "",
-        r.company,
-        r.person,
-        r.topic,
-        toJstString(r.bookedAt),
-        r.platform,
-      ]);
       blocks.push({
         type: "file",
         file: {
-          name: `session-${String(session.seriesNo).padStart(2, "0")}-registrants.csv`,
-          mime: "text/csv; charset=utf-8",
-          data: Buffer.from(toCsv(header, data), "utf8"),
+          ...registrantsCsv(session, rows),
           title: tr(lang, `第${session.seriesNo}回 参加者一覧`, `Session ${session.seriesNo} registrants`),
         },
       });

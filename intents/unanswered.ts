@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { defineIntent } from "../src/core/intent.ts";
 import { tr, type Reply } from "../src/core/reply.ts";
+import { unansweredQuestions } from "../src/knowledge/question-log.ts";
 
 export const unanswered = defineIntent({
   name: "unanswered",
@@ -18,15 +19,7 @@ export const unanswered = defineIntent({
       const text = tr(ctx.lang, "この一覧は組織の管理者と事務局のみ見られます。", "Only organisation admins and the secretariat can see this list.");
       return { text, blocks: [{ type: "text", text }] };
     }
-    const where = roles.has("secretariat") ? { answered: false } : { answered: false, orgId };
-    const rows = await ctx.services.db.questionLog.groupBy({
-      by: ["normalized"],
-      where,
-      _count: { _all: true },
-      _max: { createdAt: true },
-      orderBy: [{ _count: { normalized: "desc" } }, { _max: { createdAt: "desc" } }],
-      take: limit,
-    });
+    const rows = await unansweredQuestions(ctx.services.db, roles.has("secretariat") ? {} : { orgId }, limit);
     const scope = roles.has("secretariat") ? tr(ctx.lang, "全組織", "all organisations") : tr(ctx.lang, "自社", "your organisation");
     const title = tr(ctx.lang, `答えられなかった質問(${scope}、多い順)`, `Questions the bot could not answer (${scope}, most frequent first)`);
     if (rows.length === 0) {
@@ -36,7 +29,7 @@ export const unanswered = defineIntent({
     return {
       text: title,
       private: true,
-      blocks: [{ type: "list", title, entries: rows.map((r) => ({ label: `${r._count._all}× ${r.normalized}` })) }],
+      blocks: [{ type: "list", title, entries: rows.map((r) => ({ label: `${r.count}× ${r.text}` })) }],
     };
   },
 });

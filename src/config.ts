@@ -67,6 +67,8 @@ const Env = z.object({
   KB_OVERLAY_FILE: optionalString,
   /** Forces the terminal chat even when Slack or Teams are configured (npm run chat). */
   CHAT: flag,
+  /** Serves the web console (/web) beside the terminal chat, on PORT. */
+  WEB_CONSOLE: flag,
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -128,6 +130,7 @@ function toConfig(e: z.infer<typeof Env>) {
     fiscalYearStartMonth: e.FISCAL_YEAR_START_MONTH,
     kbOverlayFile: e.KB_OVERLAY_FILE ? resolve(e.KB_OVERLAY_FILE) : resolve("knowledge/local/official.yaml"),
     forceConsole: e.CHAT,
+    webConsole: e.WEB_CONSOLE,
   };
 }
 

@@ -10,6 +10,7 @@ import { createApp } from "./app.ts";
 import { consoleSender, runConsole } from "./channels/console/console-channel.ts";
 import { OUTBOX_INTERVAL_MS } from "./booking/module.ts";
 import { pruneDeliveries } from "./core/dedupe.ts";
+import { webAccessFor } from "./web/access.ts";
 
 function chatLogger(config: Config): Logger {
   const path = join(config.dataDir, "chat.log");
@@ -46,12 +47,15 @@ async function main(): Promise<void> {
     // reminders and waitlist promotions are printed in the chat while it runs
     app.booking.senders.console = consoleSender(process.stdout, filesDir);
     app.booking.outbox.start(OUTBOX_INTERVAL_MS);
+    // WEB_CONSOLE=true: the web console beside the terminal chat (「管理画面」 gives the link)
+    const web = config.webConsole && !config.slack && !config.teams ? await (await import("./server.ts")).startServer(app) : undefined;
     await runConsole({
       handle: (turn) => app.pipeline.handle(turn),
       input: process.stdin,
       output: process.stdout,
       filesDir,
     });
+    await web?.close();
     await app.close();
     return;
   }
@@ -62,7 +66,10 @@ async function main(): Promise<void> {
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
   // the dedupe inbox only needs to outlive the platforms' retry windows (minutes): keep a day
   const housekeeping = setInterval(() => {
-    pruneDeliveries(app.services.db, new Date()).catch((err) => log.warn("pruning deliveries failed", { err }));
+    const now = new Date();
+    pruneDeliveries(app.services.db, now).catch((err) => log.warn("pruning deliveries failed", { err }));
+    // the web console's used and expired sign-in links and sessions
+    webAccessFor(app.services.db, config).prune(now).catch((err) => log.warn("pruning web sessions failed", { err }));
   }, 3_600_000);
   housekeeping.unref();
   const stop = async (signal: string) => {

@@ -1,11 +1,13 @@
 // The HTTP server for Slack and Teams: GET /healthz, POST /slack/events (Bolt verifies the
 // signature on the raw body, so no JSON body parser may run before it), POST /api/messages
-// (Bot Framework), GET /files/:token (signed download links). Socket Mode needs no route.
+// (Bot Framework), GET /files/:token (signed download links), /web/… (the web console, src/web).
+// Socket Mode needs no route.
 import express from "express";
 import type { Server } from "node:http";
 import type { App } from "./app.ts";
 import { createSlackChannel, type SlackChannel } from "./channels/slack/slack-channel.ts";
 import type { TeamsChannel } from "./channels/teams/teams-channel.ts";
+import { createWebConsole } from "./web/console.ts";
 
 export interface RunningServer {
   server: Server;
@@ -55,6 +57,9 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
     res.setHeader("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(r.name)}`);
     res.send(r.data);
   });
+
+  // the web console (src/web): pages for company admins and the secretariat, signed in from chat
+  web.use("/web", createWebConsole(app.services, log));
 
   let slack: SlackChannel | undefined;
   if (config.slack) {

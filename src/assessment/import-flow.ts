@@ -5,7 +5,7 @@ import { tr, type Lang } from "../core/reply.ts";
 import type { AssessmentModule } from "./module.ts";
 import { MAX_NOTE } from "./parse-answer.ts";
 import { ImportError, parseSheet, planImport, type ImportPlan, type ImportProblem, type ParsedSheet } from "./import.ts";
-import type { AssessmentRef } from "./service.ts";
+import type { Actor, AnswerChange, AssessmentRef, ChangeResult, Source } from "./service.ts";
 
 export interface ImportPreview {
   parsed: ParsedSheet;
@@ -67,4 +67,25 @@ export function importErrorText(e: ImportError, lang: Lang): string {
     default:
       return tr(lang, "ファイルを読み取れませんでした(壊れているか、別の形式です)。何も変更していません。", "I could not read the file (damaged or another format). Nothing was changed.");
   }
+}
+
+/**
+ * Applies a confirmed preview: only to the assessment it was made for (a preview from last year
+ * or another company's is stale), only rows that still name an item and a valid status, as one
+ * "import" change with its audit events. Throws AssessmentError("locked") on a submitted sheet.
+ */
+export async function applyImport(
+  m: AssessmentModule,
+  totalItems: number,
+  a: AssessmentRef,
+  actor: Actor,
+  source: Source,
+  pending: { assessmentId: unknown; changes: unknown },
+): Promise<{ ok: true; changeId: string; results: ChangeResult[] } | { ok: false; reason: "stale" }> {
+  if (pending.assessmentId !== a.id || !Array.isArray(pending.changes)) return { ok: false, reason: "stale" };
+  const changes = (pending.changes as AnswerChange[]).filter(
+    (c) => Number.isInteger(c.no) && c.no >= 1 && c.no <= totalItems && (c.status === undefined || m.choices.isStatus(c.status)),
+  );
+  const r = await m.service.record(a, actor, source, changes, { kind: "import" });
+  return { ok: true, ...r };
 }

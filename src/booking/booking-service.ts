@@ -13,6 +13,7 @@ import type { Platform } from "../core/turn.ts";
 import { bookingWindow, cancelWindow, dueReminderOffset, promotesWaitlist, type BookingWindowState } from "./rules.ts";
 import { withTransientRetry, type RetryOptions } from "./retry.ts";
 import { validateSession, type SessionFields } from "./session-data.ts";
+import { toJstString } from "./time.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -302,9 +303,15 @@ export class BookingService {
 
   // --- the secretariat ------------------------------------------------------------------------
 
-  /** Creates a session; refused when the number is taken or a field is invalid. */
-  async addSession(fields: SessionFields): Promise<SessionChangeOutcome> {
+  /**
+   * Creates a session; refused when the number is taken, a field is invalid, or (given `now`) it
+   * starts in the past: such a session could never be booked or reminded of, so it is almost
+   * surely a typo in the year.
+   */
+  async addSession(fields: SessionFields, now?: Date): Promise<SessionChangeOutcome> {
     const problems = validateSession(fields, this.opts.areaIds);
+    if (now && fields.startsAt.getTime() <= now.getTime())
+      problems.push(`開始日時が過去です(${toJstString(fields.startsAt)} 日本時間)。年を確かめてください / the start (${toJstString(fields.startsAt)} JST) is in the past; please check the year`);
     if (problems.length) return { kind: "invalid", problems };
     try {
       const after = await this.db.session.create({ data: { ...fields } });

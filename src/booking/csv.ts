@@ -1,6 +1,7 @@
 // CSV in and out (RFC 4180: quotes, doubled quotes, commas and line breaks inside quotes).
 // Exports start with a byte-order mark so Excel opens UTF-8 Japanese correctly, and cells that a
 // spreadsheet would run as a formula are defused.
+import { toJstString } from "./time.ts";
 
 /** Parses CSV text into rows of cells; a leading BOM is dropped, blank lines are skipped. */
 export function parseCsv(text: string): string[][] {
@@ -66,4 +67,27 @@ function cellText(v: unknown): string {
 /** CSV text with a BOM and CRLF line ends, as spreadsheets expect. */
 export function toCsv(header: string[], rows: unknown[][]): string {
   return "\uFEFF" + [header, ...rows].map((r) => r.map(cellText).join(",")).join("\r\n") + "\r\n";
+}
+
+/** The registrants of one session as the secretariat downloads them (chat and web console). */
+export function registrantsCsv(
+  session: { seriesNo: number },
+  rows: { status: string; position?: number; company: string; person: string; topic: string; bookedAt: Date; platform: string }[],
+): { name: string; mime: string; data: Buffer } {
+  const header = ["回", "状態", "順番", "会社", "氏名", "相談テーマ", "申込日時(日本時間)", "経路"];
+  const data = rows.map((r) => [
+    session.seriesNo,
+    r.status === "confirmed" ? "予約済み" : "キャンセル待ち",
+    r.position ?? "",
+    r.company,
+    r.person,
+    r.topic,
+    toJstString(r.bookedAt),
+    r.platform,
+  ]);
+  return {
+    name: `session-${String(session.seriesNo).padStart(2, "0")}-registrants.csv`,
+    mime: "text/csv; charset=utf-8",
+    data: Buffer.from(toCsv(header, data), "utf8"),
+  };
 }

@@ -32,16 +32,30 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
       data: { displayName: turn.user.name ?? user.displayName, timeZone: turn.user.timeZone ?? user.timeZone, lastSeenAt: turn.receivedAt },
     });
   }
-  const roles = new Set<Role>(["member"]);
-  if (user.role === "admin") roles.add("admin");
-  if (user.role === "secretariat" || secretariatUsers.includes(`${turn.platform}:${turn.user.platformUserId}`))
-    roles.add("secretariat");
-  return { userId: user.id, orgId: org.id, orgName: org.name ?? undefined, displayName: user.displayName ?? undefined, roles, lang: langOfLocale(user.locale) };
+  return {
+    userId: user.id,
+    orgId: org.id,
+    orgName: org.name ?? undefined,
+    displayName: user.displayName ?? undefined,
+    roles: rolesOf(user, secretariatUsers),
+    lang: langOfLocale(user.locale),
+  };
 }
 
 /** Stores the language a person is answered in (User.locale), for every conversation of theirs. */
 export async function setPreferredLang(db: Db, userId: string, lang: Lang): Promise<void> {
   await db.user.update({ where: { id: userId }, data: { locale: lang } });
+}
+
+/**
+ * A user's roles, the same wherever they come in (a chat turn, the web console): member always,
+ * admin from the stored role, secretariat from the stored role or SECRETARIAT_USERS.
+ */
+export function rolesOf(user: { role: string; platform: string; platformUserId: string }, secretariatUsers: string[]): Set<Role> {
+  const roles = new Set<Role>(["member"]);
+  if (user.role === "admin") roles.add("admin");
+  if (user.role === "secretariat" || secretariatUsers.includes(`${user.platform}:${user.platformUserId}`)) roles.add("secretariat");
+  return roles;
 }
 
 /**

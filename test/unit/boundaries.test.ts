@@ -11,7 +11,7 @@ function files(dir: string): string[] {
   return readdirSync(abs).flatMap((f) => {
     const p = join(abs, f);
     if (f === "generated" || f === "node_modules") return [];
-    return statSync(p).isDirectory() ? files(relative(root, p)) : p.endsWith(".ts") ? [p] : [];
+    return statSync(p).isDirectory() ? files(relative(root, p)) : /\.tsx?$/.test(p) ? [p] : [];
   });
 }
 
@@ -21,7 +21,7 @@ function imports(file: string): string[] {
 }
 
 const PLATFORM_SDK = /^(@slack\/|botbuilder|botframework-)/;
-const DOMAIN = ["intents", "src/core", "src/nlu", "src/knowledge", "src/assessment", "src/booking"];
+const DOMAIN = ["intents", "src/core", "src/nlu", "src/knowledge", "src/assessment", "src/booking", "src/web"];
 
 describe("architecture boundaries", () => {
   it("intents and domain modules do not import Slack or Bot Framework SDKs", () => {
@@ -79,6 +79,7 @@ const CLOCK_READERS: Record<string, string> = {
   "src/channels/teams/activity-to-turn.ts": "stamps each turn's receivedAt",
   "src/channels/console/console-channel.ts": "stamps each turn's receivedAt",
   "src/server.ts": "stamps each HTTP request (file downloads) once, as an adapter stamps a turn",
+  "src/web/console.ts": "stamps each web console request once, as an adapter stamps a turn",
   "src/core/logger.ts": "the time of each log line",
   "src/booking/outbox-worker.ts": "the outbox scheduler gives each tick its `now`",
   "src/main.ts": "the housekeeping scheduler gives each run its `now`",

@@ -1,0 +1,155 @@
+// The secretariat's view across the deployment, anonymous by construction: how many
+// organisations are where, how achievement rates are spread per level (only with at least 5
+// organisations answering, like the anonymous average; never a company's name next to its
+// figures), and the questions the bot could not answer (texts only, never who asked).
+import { tr, type Lang } from "../../core/reply.ts";
+import { fyLabel } from "../../assessment/fiscal-year.ts";
+import { BANDS, rateDistribution, statusCounts, type RateDistribution, type StatusCounts } from "../../assessment/aggregate.ts";
+import { unansweredQuestions, type UnansweredQuestion } from "../../knowledge/question-log.ts";
+import { formatJst } from "../../assessment/fiscal-year.ts";
+import { BarChart, ChartTable, COLORS, type ChartSpec } from "../charts.tsx";
+import { Layout } from "../page.tsx";
+import { memo, type PageCtx, type WebDeps } from "../context.ts";
+
+export interface ProgressModel {
+  fiscalYear: number;
+  counts: StatusCounts;
+  dist: RateDistribution;
+  minOrgs: number;
+  charts: ChartSpec[];
+}
+
+function bandLabel(i: number): string {
+  return i === BANDS - 1 ? `${i * 10}–100%` : `${i * 10}–${i * 10 + 9}%`;
+}
+
+export async function loadProgress(deps: WebDeps, ctx: PageCtx): Promise<ProgressModel> {
+  const m = deps.services.assessment;
+  const { kb } = deps.services;
+  const { lang } = ctx;
+  const fiscalYear = m.service.fiscalYear(ctx.now);
+  const key = `${fiscalYear}:${kb.version}`;
+  const minOrgs = m.service.minOrgsForAverage;
+  const [counts, dist] = await Promise.all([
+    memo(deps, "status-counts", key, ctx.now, () => statusCounts(deps.services.db, { fiscalYear, version: kb.version })),
+    memo(deps, "distribution", key, ctx.now, () => rateDistribution(deps.services.db, kb, m.choices, { fiscalYear, version: kb.version, minOrgs })),
+  ]);
+  const charts: ChartSpec[] = dist.shown
+    ? ([1, 2, 3] as const).map((l) => {
+        const values = dist.levels[l];
+        return {
+          id: `dist-${l}`,
+          title: tr(lang, `レベル${l}の達成率の分布(組織数)`, `Level ${l}: organisations by achievement rate`),
+          categories: values.map((_, i) => bandLabel(i)),
+          series: [{ name: tr(lang, "組織数", "Organisations"), values, color: COLORS.us }],
+          max: Math.max(1, ...values),
+          format: (v: number | null) => (v === null ? "—" : String(Math.round(v))),
+        };
+      })
+    : [];
+  return { fiscalYear, counts, dist, minOrgs, charts };
+}
+
+export function ProgressPage({ ctx, model }: { ctx: PageCtx; model: ProgressModel }) {
+  const { lang, caller } = ctx;
+  const c = model.counts;
+  const fy = fyLabel(model.fiscalYear, lang);
+  return (
+    <Layout title={tr(lang, "全体の進捗", "Overall progress")} lang={lang} path={ctx.path} caller={caller} csrf={ctx.csrf}>
+      <p class="lead">
+        {tr(lang, `${fy}、この環境を使う全組織の集計です(匿名・5分ごとに更新)。会社名と回答を結び付けて表示することはありません。`, `${fy}, across every organisation using this deployment (anonymous, refreshed every 5 minutes). No company's name is ever shown next to its answers.`)}
+      </p>
+      <section aria-labelledby="counts-h">
+        <h2 id="counts-h">{tr(lang, "状態別の組織数", "Organisations by state")}</h2>
+        <table class="compact">
+          <caption>{tr(lang, `${fy}の自己評価の状態`, `State of the ${fy} self-assessment`)}</caption>
+          <tbody>
+            <tr>
+              <th scope="row">{tr(lang, "ボットを使った組織", "Organisations using the bot")}</th>
+              <td class="num">{c.organisations}</td>
+            </tr>
+            <tr>
+              <th scope="row">{tr(lang, "未着手(回答なし)", "Not started (no answer)")}</th>
+              <td class="num">{c.notStarted}</td>
+            </tr>
+            <tr>
+              <th scope="row">{tr(lang, "回答中", "Answering")}</th>
+              <td class="num">{c.answering}</td>
+            </tr>
+            <tr>
+              <th scope="row">{tr(lang, "提出済み", "Submitted")}</th>
+              <td class="num">{c.submitted}</td>
+            </tr>
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="dist-h">
+        <h2 id="dist-h">{tr(lang, "レベル別の達成率の分布", "Spread of achievement rates per level")}</h2>
+        {model.dist.shown ? (
+          <>
+            <p>{tr(lang, `回答のある${model.dist.orgs}組織の、10ポイントごとの組織数です。`, `Organisations per 10-point band, of the ${model.dist.orgs} with answers.`)}</p>
+            {model.charts.map((spec) => (
+              <>
+                <h3>{spec.title}</h3>
+                <BarChart spec={spec} />
+                <ChartTable summary={tr(lang, "数値を表で見る", "See the figures as a table")} spec={spec} caption={spec.title} categoryHeader={tr(lang, "達成率", "Achievement rate")} />
+              </>
+            ))}
+          </>
+        ) : (
+          <p>
+            {tr(
+              lang,
+              `回答のある組織が${model.dist.orgs}組織で、${model.minOrgs}組織未満のため分布は表示しません(個社の数字が推測されないように)。`,
+              `Only ${model.dist.orgs} organisations have answers, fewer than ${model.minOrgs}, so no spread is shown (it could reveal a single company's figures).`,
+            )}
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="reach-h">
+        <h2 id="reach-h">{tr(lang, "取引先への展開", "Supplier roll-out reach")}</h2>
+        <p>{tr(lang, "取引先への展開(依頼・同意・状況)は準備中です。できしだいここに表示します。", "The supplier roll-out (invitations, consent, status) is being built; its reach will show here.")}</p>
+      </section>
+    </Layout>
+  );
+}
+
+export async function loadQuestions(deps: WebDeps): Promise<UnansweredQuestion[]> {
+  return unansweredQuestions(deps.services.db, {}, 100);
+}
+
+export function QuestionsPage({ ctx, rows }: { ctx: PageCtx; rows: UnansweredQuestion[] }) {
+  const { lang, caller } = ctx;
+  return (
+    <Layout title={tr(lang, "答えられなかった質問", "Questions the bot could not answer")} lang={lang} path={ctx.path} caller={caller} csrf={ctx.csrf}>
+      <p class="lead">{tr(lang, "全組織の質問のうち、ボットが答えられなかったもの(多い順、質問文のみ。誰が聞いたかは表示しません)。ナレッジベースを補う手がかりです。", "Questions from every organisation that the bot could not answer (most frequent first; the text only, never who asked). Hints for what the knowledge base lacks.")}</p>
+      {rows.length ? <QuestionsTable lang={lang} rows={rows} /> : <p>{tr(lang, "答えられなかった質問はまだありません。", "No unanswered questions so far.")}</p>}
+    </Layout>
+  );
+}
+
+function QuestionsTable({ lang, rows }: { lang: Lang; rows: UnansweredQuestion[] }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={tr(lang, "答えられなかった質問", "Unanswered questions")} tabindex={0}>
+      <table>
+        <caption>{tr(lang, "多い順(最大100件)", "Most frequent first (up to 100)")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{tr(lang, "回数", "Times")}</th>
+            <th scope="col">{tr(lang, "質問(正規化済み)", "Question (normalised)")}</th>
+            <th scope="col">{tr(lang, "最後に聞かれた日時", "Last asked")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td class="num">{r.count}</td>
+              <td>{r.text}</td>
+              <td>{r.lastAskedAt ? formatJst(r.lastAskedAt) : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
