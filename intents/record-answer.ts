@@ -9,6 +9,7 @@ import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
 import { AssessmentError } from "../src/assessment/service.ts";
 import { MAX_NOTE, parseAnswer } from "../src/assessment/parse-answer.ts";
 import { AnswerChoices, UNANSWERED } from "../src/assessment/choices.ts";
+import { checkAnswer } from "../src/assessment/answer-rules.ts";
 import {
   actorOf,
   answerButtons,
@@ -218,19 +219,21 @@ async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: s
     return textOnly(tr(lang, "同じ項目に別々の回答が書かれていました。何も変更していません。1件ずつ送ってください。", "The same item has two answers in that message. Nothing was changed. Please send them one at a time."));
   if (all.length > BULK_CONFIRM)
     return textOnly(tr(lang, `一度に記録できるのは${BULK_CONFIRM}項目までです。何も変更していません。`, `Up to ${BULK_CONFIRM} items can be recorded at once. Nothing was changed.`));
+  // the same rules as every other way of answering (src/assessment/answer-rules.ts)
   for (const x of parts) {
-    if (!m.choices.isStatus(x.choice)) return textOnly(tr(lang, "その回答の選択肢はありません。何も変更していません。", "That is not one of the answer choices. Nothing was changed."));
-    if (x.note && x.note.length > MAX_NOTE) return noteTooLong(x.note.length, MAX_NOTE, lang);
-    if (x.choice !== UNANSWERED && m.choices.requiresReason(x.choice) && !x.note?.trim()) {
-      const label = m.choices.label(x.choice, lang);
-      return textOnly(
-        tr(
-          lang,
-          `${nosText(x.nos)} を「${label}」にするには理由が必要です。何も変更していません。「No.${x.nos[0]} ${label} 理由: …」のように理由と一緒に送ってください。`,
-          `"${label}" needs a reason for ${nosText(x.nos)}. Nothing was changed. Please send it with the reason, e.g. "${x.nos[0]} not applicable: …".`,
-        ),
-      );
-    }
+    const problems = x.nos.flatMap((no) => checkAnswer(kb, m.choices, { no, choice: x.choice, note: x.note, evidence: x.evidence }));
+    const problem = problems[0];
+    if (!problem) continue;
+    if (problem.code === "note_too_long") return noteTooLong(problem.length, problem.max, lang);
+    if (problem.code !== "reason_required") return textOnly(tr(lang, "その回答は記録できませんでした。何も変更していません。", "That answer cannot be recorded. Nothing was changed."));
+    const label = m.choices.label(x.choice, lang);
+    return textOnly(
+      tr(
+        lang,
+        `${nosText(x.nos)} を「${label}」にするには理由が必要です。何も変更していません。「No.${x.nos[0]} ${label} 理由: …」のように理由と一緒に送ってください。`,
+        `"${label}" needs a reason for ${nosText(x.nos)}. Nothing was changed. Please send it with the reason, e.g. "${x.nos[0]} not applicable: …".`,
+      ),
+    );
   }
   clearPending(ctx);
   const a = await m.service.current(ctx.caller.orgId, ctx.now);
