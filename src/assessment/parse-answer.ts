@@ -209,13 +209,12 @@ function itemRefs(folded: string, headEnd: number): Ref[] {
  */
 function splitClauses(folded: string, headEnd: number, hits: StatusHit[], refs: Ref[]): Span[] {
   const starts = [0];
-  let clauseHasStatus = false;
   let lastStart = 0;
   for (const [i, ref] of refs.entries()) {
-    clauseHasStatus = hits.some((h) => h.start >= lastStart && h.end <= ref.start);
+    const clauseHasStatus = hits.some((h) => h.start >= lastStart && h.end <= ref.start);
     if (!clauseHasStatus) continue;
     const nextRef = refs[i + 1]?.start ?? headEnd;
-    const ownStatus = hits.some((h) => h.start >= ref.end && h.start < nextRef) || hits.some((h) => h.end <= ref.start && h.start > lastStart && false);
+    const ownStatus = hits.some((h) => h.start >= ref.end && h.start < nextRef);
     const between = folded.slice(Math.max(lastStart, hitsEndBefore(hits, ref.start)), ref.start);
     SEPARATOR.lastIndex = 0;
     const separated = SEPARATOR.test(between) || /\s$/.test(between);
@@ -268,7 +267,8 @@ function readClause(raw: string, folded: string, c: Span, noteLimit: number, all
     if ((plan || partial) && (ACTION.test(rest) || rest.replace(FILLER, "").replace(/\d/g, "").length <= 12)) {
       const notAchieved = notAchievedId(choices);
       if (!notAchieved) return { ...base, unsure: "ambiguous" };
-      return { ...base, choice: notAchieved, statuses: [notAchieved], noteFrom: noteStart(raw, folded, c, refs), leftover: "" };
+      // the note starts after the item reference
+      return { ...base, choice: notAchieved, statuses: [notAchieved], noteFrom: refs[0] ? refs[0].end : c.start, leftover: "" };
     }
     return base;
   }
@@ -330,11 +330,6 @@ function readClause(raw: string, folded: string, c: Span, noteLimit: number, all
   const tail = VERB_TAIL.exec(folded.slice(from, noteLimit));
   if (tail) from += tail[0].length;
   return { ...base, choice: id, noteFrom: from };
-}
-
-/** Where the note of a clause without a status word starts: after its item reference. */
-function noteStart(raw: string, folded: string, c: Span, refs: Ref[]): number {
-  return refs[0] ? refs[0].end : c.start;
 }
 
 /** The choice a denial or a plan means: the one that neither counts as achieved nor is excluded. */
