@@ -61,7 +61,20 @@ export const recordAnswer = defineIntent({
             })
             .strict(),
         )
-        .min(2)
+        .min(1)
+        .max(20)
+        .optional(),
+      /** clauses of the same message whose meaning was not clear: asked back, not recorded */
+      unclear: z
+        .array(
+          z
+            .object({
+              nos: z.array(z.number().int()).min(1).max(200),
+              why: z.enum(["doubt", "ambiguous", "negated", "weak"]),
+              statuses: z.array(z.string().max(40)).max(5),
+            })
+            .strict(),
+        )
         .max(20)
         .optional(),
       /** asks back instead of recording: the meaning was not clear, or it is a question */
@@ -79,7 +92,7 @@ export const recordAnswer = defineIntent({
     const { kb } = ctx.services;
 
     if (p.ask === "unsure") return askBack(ctx, p.nos ?? (ctx.state.lastItemNo ? [ctx.state.lastItemNo] : []), p.why ?? "ambiguous", p.statuses ?? []);
-    if (p.parts) return recordParts(ctx, p.parts);
+    if (p.parts) return recordParts(ctx, p.parts, p.unclear ?? []);
 
     // which items
     let nos = p.nos;
@@ -160,6 +173,8 @@ function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown
     if (p && p.kind !== PENDING.note && new Date(p.expiresAt).getTime() > ctx.now.getTime()) return null;
   }
   if (r.kind === "unsure") return { ...(r.nos.length ? { nos: r.nos } : {}), ask: "unsure", why: r.reason, statuses: r.statuses.slice(0, 5) };
+  if (r.unclear?.length)
+    return { parts: r.parts, unclear: r.unclear.map((u) => ({ nos: u.nos, why: u.reason, statuses: u.statuses.slice(0, 5) })), typed: true };
   if (r.parts.length > 1) return { parts: r.parts, typed: true };
   const [part] = r.parts;
   return {
@@ -171,42 +186,57 @@ function parseAnswerFor(text: string, ctx: MatchContext): Record<string, unknown
   };
 }
 
+type Why = "doubt" | "ambiguous" | "negated" | "weak";
+type Part = { nos: number[]; choice: string; note?: string; evidence?: string };
+type Unclear = { nos: number[]; why: Why; statuses: string[] };
+
 /**
  * The message was about answering, but what to record is not clear: say so, record nothing, and
  * offer the choices as buttons for the items it named (or the one on screen).
  */
-function askBack(ctx: IntentContext, nos: number[], why: "doubt" | "ambiguous" | "negated" | "weak", statuses: string[]): Reply {
+function askBack(ctx: IntentContext, nos: number[], why: Why, statuses: string[]): Reply {
   const m = mod(ctx);
   const { lang } = ctx;
   const { kb } = ctx.services;
   const known = [...new Set(nos)].filter((n) => kb.item(n)).slice(0, 20);
   const target = known.length ? nosText(known) : tr(lang, "この項目", "this item");
-  const labels = statuses.map((s) => `「${m.choices.label(s, lang)}」`).join(tr(lang, "と", " and "));
-  const reason =
-    why === "doubt"
-      ? tr(lang, "「かも」「たぶん」「分からない」のような言葉があり、", "The message sounds unsure (maybe, probably, not sure), so ")
-      : why === "negated"
-        ? tr(lang, `${labels || "その回答"}を打ち消す言い方で、代わりにどれにするかが書かれていないため、`, `It says what the answer is not${labels ? ` (${labels})` : ""}, but not what it is, so `)
-        : why === "weak"
-          ? tr(lang, "「はい」のような短い返事だけでは回答として記録してよいか分からないため、", 'A short word like "yes" may not be meant as an answer, so ')
-          : tr(lang, `${labels || "複数の回答"}が書かれていて、`, `The message has ${labels || "more than one answer"}, so `);
   const text = tr(
     lang,
-    `${reason}${target}の回答は記録していません(何も変更していません)。記録する場合は下のボタンで選ぶか、「No.115は達成」のように送ってください。`,
-    `${reason}I have not recorded anything for ${target} (nothing was changed). To record it, pick below or send e.g. "115 achieved".`,
+    `${unclearReason(ctx, why, statuses)}${target}の回答は記録していません(何も変更していません)。記録する場合は下のボタンで選ぶか、「No.115は達成」のように送ってください。`,
+    `${unclearReason(ctx, why, statuses)}I have not recorded anything for ${target} (nothing was changed). To record it, pick below or send e.g. "115 achieved".`,
   );
   const blocks: Block[] = [{ type: "text", text }];
   if (known.length === 1) blocks.push({ type: "choices", choices: answerButtons(m, known[0], lang) });
   return { text, blocks, private: true };
 }
 
-/** Several clauses of one message: all recorded in one change (one undo), or none. */
-async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: string; note?: string; evidence?: string }[]): Promise<Reply> {
+/** Why a message (or one clause of it) was not recorded, as the start of a sentence. */
+function unclearReason(ctx: IntentContext, why: Why, statuses: string[]): string {
+  const m = mod(ctx);
+  const { lang } = ctx;
+  const labels = statuses.map((s) => `「${m.choices.label(s, lang)}」`).join(tr(lang, "と", " and "));
+  return (
+    why === "doubt"
+      ? tr(lang, "「かも」「たぶん」「分からない」のような言葉があり、", "The message sounds unsure (maybe, probably, not sure), so ")
+      : why === "negated"
+        ? tr(lang, `${labels || "その回答"}を打ち消す言い方で、代わりにどれにするかが書かれていないため、`, `It says what the answer is not${labels ? ` (${labels})` : ""}, but not what it is, so `)
+        : why === "weak"
+          ? tr(lang, "「はい」のような短い返事だけでは回答として記録してよいか分からないため、", 'A short word like "yes" may not be meant as an answer, so ')
+          : tr(lang, `${labels || "複数の回答"}が書かれていて、`, `The message has ${labels || "more than one answer"}, so `)
+  );
+}
+
+/**
+ * Several clauses of one message, recorded together in one change (one undo). A clause that is not
+ * clear, or a 対象外 without its reason, is left out and asked back about; everything else is
+ * checked first, and an invalid item or a broken answer records nothing at all.
+ */
+async function recordParts(ctx: IntentContext, parts: Part[], unclear: Unclear[]): Promise<Reply> {
   const m = mod(ctx);
   const { lang } = ctx;
   const { kb } = ctx.services;
   const all = parts.flatMap((x) => x.nos);
-  const invalid = [...new Set(all)].filter((n) => !kb.item(n));
+  const invalid = [...new Set([...all, ...unclear.flatMap((u) => u.nos)])].filter((n) => !kb.item(n));
   if (invalid.length)
     return textOnly(
       tr(
@@ -220,12 +250,18 @@ async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: s
   if (all.length > BULK_CONFIRM)
     return textOnly(tr(lang, `一度に記録できるのは${BULK_CONFIRM}項目までです。何も変更していません。`, `Up to ${BULK_CONFIRM} items can be recorded at once. Nothing was changed.`));
   // the same rules as every other way of answering (src/assessment/answer-rules.ts)
+  const needReason: Part[] = [];
   for (const x of parts) {
-    const problems = x.nos.flatMap((no) => checkAnswer(kb, m.choices, { no, choice: x.choice, note: x.note, evidence: x.evidence }));
-    const problem = problems[0];
+    const problem = x.nos.flatMap((no) => checkAnswer(kb, m.choices, { no, choice: x.choice, note: x.note, evidence: x.evidence }))[0];
     if (!problem) continue;
     if (problem.code === "note_too_long") return noteTooLong(problem.length, problem.max, lang);
     if (problem.code !== "reason_required") return textOnly(tr(lang, "その回答は記録できませんでした。何も変更していません。", "That answer cannot be recorded. Nothing was changed."));
+    needReason.push(x);
+  }
+  const clear = parts.filter((x) => !needReason.includes(x));
+  // two reasons to ask for, or nothing left to record: ask for the whole message again
+  if (needReason.length > 1 || (needReason.length && !clear.length)) {
+    const x = needReason[0];
     const label = m.choices.label(x.choice, lang);
     return textOnly(
       tr(
@@ -235,6 +271,8 @@ async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: s
       ),
     );
   }
+  if (!clear.length) return askBack(ctx, unclear.flatMap((u) => u.nos), unclear[0]?.why ?? "ambiguous", unclear[0]?.statuses ?? []);
+
   clearPending(ctx);
   const a = await m.service.current(ctx.caller.orgId, ctx.now);
   let result;
@@ -243,25 +281,52 @@ async function recordParts(ctx: IntentContext, parts: { nos: number[]; choice: s
       a,
       actorOf(ctx),
       sourceOf(ctx),
-      parts.flatMap((x) => x.nos.map((no) => ({ no, status: x.choice, ...(x.note ? { note: x.note } : {}), ...(x.evidence ? { evidence: x.evidence } : {}) }))),
+      clear.flatMap((x) => x.nos.map((no) => ({ no, status: x.choice, ...(x.note ? { note: x.note } : {}), ...(x.evidence ? { evidence: x.evidence } : {}) }))),
     );
   } catch (e) {
     if (e instanceof AssessmentError) return textOnly(assessmentErrorText(e, lang), { private: true });
     throw e;
   }
   ctx.state.walking = false;
-  const head = parts.map((x) => tr(lang, `${nosText(x.nos)} を「${m.choices.label(x.choice, lang)}」`, `${nosText(x.nos)} to "${m.choices.label(x.choice, lang)}"`)).join(tr(lang, "、", ", "));
-  const text = tr(lang, `${head}にしました。`, `Set ${head}.`);
+  const head = clear.map((x) => tr(lang, `${nosText(x.nos)} を「${m.choices.label(x.choice, lang)}」`, `${nosText(x.nos)} to "${m.choices.label(x.choice, lang)}"`)).join(tr(lang, "、", ", "));
+  let text = tr(lang, `${head}にしました。`, `Set ${head}.`);
+  const blocks: Block[] = [
+    { type: "text", text },
+    { type: "context", text: changeLines(m, result.results, lang) },
+  ];
   const undo: Choice = { label: tr(lang, "元に戻す", "Undo"), action: { intent: "undo_answer", params: { changeId: result.changeId } } };
-  return {
-    text,
-    blocks: [
-      { type: "text", text },
-      { type: "context", text: changeLines(m, result.results, lang) },
-      { type: "choices", choices: [undo, { label: tr(lang, "進捗を見る", "Progress"), action: { intent: "show_progress", params: {} } }] },
-    ],
-    private: true,
-  };
+  const choices: Choice[] = [undo, { label: tr(lang, "進捗を見る", "Progress"), action: { intent: "show_progress", params: {} } }];
+
+  // what was left out: the reason still to come (the next message), or the unclear clauses
+  const [missing] = needReason;
+  if (missing) {
+    const label = m.choices.label(missing.choice, lang);
+    setPending(ctx, PENDING.reason, { nos: missing.nos, choice: missing.choice, walk: false, evidence: missing.evidence }, 30);
+    const ask = tr(
+      lang,
+      `${nosText(missing.nos)} を「${label}」にするには理由が必要なので、まだ記録していません。次のメッセージで理由を送ってください(例: 該当するシステムがないため)。`,
+      `"${label}" needs a reason for ${nosText(missing.nos)}, so it is not recorded yet. Please send the reason in your next message.`,
+    );
+    text += "\n" + ask;
+    blocks.push({ type: "text", text: ask });
+    choices.unshift({ label: tr(lang, "やめる", "Cancel"), action: { intent: "answer_followup", params: { cancel: true } } });
+  }
+  for (const u of unclear) {
+    const ask = tr(
+      lang,
+      `${unclearReason(ctx, u.why, u.statuses)}${nosText(u.nos)} は記録していません。記録する場合は「No.${u.nos[0]}は達成」のように送ってください。`,
+      `${unclearReason(ctx, u.why, u.statuses)}${nosText(u.nos)} is not recorded. To record it, send e.g. "${u.nos[0]} achieved".`,
+    );
+    text += "\n" + ask;
+    blocks.push({ type: "text", text: ask });
+  }
+  // with one unclear item left, its answer buttons come first
+  if (!missing && unclear.length === 1 && unclear[0].nos.length === 1) {
+    ctx.state.lastItemNo = unclear[0].nos[0];
+    blocks.push({ type: "choices", choices: answerButtons(m, unclear[0].nos[0], lang) });
+  }
+  blocks.push({ type: "choices", choices });
+  return { text, blocks, private: true };
 }
 
 /** "No.1〜153 達成": more than BULK_CONFIRM items are recorded only after a yes (answer_followup). */

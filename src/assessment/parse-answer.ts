@@ -32,9 +32,18 @@ export type UnsureReason =
   /** a word that is also an acknowledgement (はい, yes, done) with only the item on screen */
   | "weak";
 
+export interface UnclearPart {
+  nos: number[];
+  reason: UnsureReason;
+  statuses: string[];
+}
+
 export type ParsedAnswer =
-  /** one or more clauses, each one status for its items; a bare status has one part with no nos */
-  | { kind: "answer"; parts: AnswerPart[] }
+  /**
+   * one or more clauses, each one status for its items; a bare status has one part with no nos.
+   * `unclear`: clauses of the same message whose meaning is not clear (asked back, not recorded)
+   */
+  | { kind: "answer"; parts: AnswerPart[]; unclear?: UnclearPart[] }
   /** "No.115は達成?": a question about the company's current answer. */
   | { kind: "status-query"; nos: number[] }
   /** the message is about answering, but what to record is not clear: ask back, record nothing */
@@ -64,7 +73,7 @@ const EVIDENCE_LABEL = /(証跡|エビデンス|evidence)\s*[:：]?\s*/gi;
 /** Dashes mean 対象外 in a sheet cell; in chat only as the last thing written ("115 -"). */
 const DASH = /^[-‐－ー―—–]$/;
 /** Short words that also occur in ordinary notes; they do not make a second status. */
-const WEAK = new Set(["no", "yes", "y", "n", "x", "ok", "ng", "na", "done", "met", "complete", "completed", "はい", "いいえ", "済み", "まだ"]);
+const WEAK = new Set(["no", "yes", "y", "n", "x", "ok", "ng", "na", "done", "met", "complete", "completed", "はい", "いいえ", "済み"]);
 /**
  * Bare words that are also acknowledgements, or only two letters (never an action on their own):
  * with only the item on screen, asked back with the choices rather than recorded.
@@ -82,15 +91,19 @@ const NEGATED_BEFORE = /(?:\bnot|n't|\bnever|\bno longer)\s+(?:(?:yet|really|bee
 /** Between two statuses: the second corrects the first (「未達成ではなく達成」, "not X but Y"). */
 const CORRECTION = /^\s*(?:(?:では|じゃ)なく(?:て)?|ではありません(?:でした)?で|じゃないです|じゃない|でなく|ではない|ではなくて|じゃなくって|というか|いや|いえ|訂正(?:して)?|→|->|=>|but\b|to\b|から|,?\s*sorry,?\s*(?:i mean\s*)?|i mean\b|actually\b|(?:->|→|=>)\s*actually\b)[\s、,。.:：]*$/i;
 const DOUBT =
-  /(かも|かもしれ|たぶん|多分|おそらく|恐らく|微妙|かどうか|か(?:は|も)?(?:分から|わから|不明|確認|未確認|調べ)|分からな|わからな|分かりませ|わかりませ|不明|確認中|要確認|未確認|はず|と思う|と思います|と思われ|気がする|だろう|でしょう|怪しい|あやしい|自信(?:が|は)?な|迷って|悩んで|判断(?:でき|つか|が難)|どっち(?!も)|どちら(?!も)|かな(?=$|[…。.!！?？、,\s]|ぁ|ー)|考え中|分からん|わからん|知らん|と言いたい|言いたいところ|したい|したく|目指|めざし|できれば|\bmaybe\b|\bprobably\b|\bperhaps\b|\bnot sure\b|\bunsure\b|\bunclear\b|\bi think\b|\bi guess\b|\bi believe\b|\bmight\b|\bshould be\b|\bnot certain\b|\bdon'?t know\b|\bno idea\b|\bhopefully\b|\bwant to\b)/i;
+  /(かも|かもしれ|たぶん|多分|おそらく|恐らく|微妙|かどうか|か(?:は|も)?(?:分から|わから|不明|確認|未確認|調べ)|分からな|わからな|分かりませ|わかりませ|不明|確認中|要確認|未確認|はず|と思う|と思います|と思われ|気がする|だろう|でしょう|怪しい|あやしい|自信(?:が|は)?な|迷って|悩んで|判断(?:でき|つか|が難)|どっち(?!も)|どちら(?!も)|かな(?=$|[…。.!！?？、,\s]|ぁ|ー)|考え中|分からん|わからん|知らん|と言いたい|言いたいところ|したい|したく|目指|めざし|できれば|の場合(?:は|に|なら)?|場合によって|によっては|条件付き|であれば|\bif\b|\bdepending\b|\bunless\b|\bmaybe\b|\bprobably\b|\bperhaps\b|\bnot sure\b|\bunsure\b|\bunclear\b|\bi think\b|\bi guess\b|\bi believe\b|\bmight\b|\bshould be\b|\bnot certain\b|\bdon'?t know\b|\bno idea\b|\bhopefully\b|\bwant to\b)/i;
 /** A plan or an expected date: not done yet. */
 const PLAN =
-  /(予定|見込み|見込|つもり|計画(?!中)|来年|来期|来年度|再来年|今期中|今年度中|年度内|年内|今月中|来月|今後|これから|\bplan(?:ned|ning|s)?\b|\bwill\b|\bgoing to\b|\bnext (?:year|quarter|month|fiscal year|fy|term)\b|\bscheduled\b|\bby (?:the )?end of\b)/i;
+  /(予定|見込み|見込|つもり|ように(?:頑張|がんば|努力|努め|します|する)|頑張ります|がんばります|努力します|取り組み中|取り組んでいます|計画(?!中)|来年|来期|来年度|再来年|今期中|今年度中|年度内|年内|今月中|来月|今後|これから|\bplan(?:ned|ning|s)?\b|\bwill\b|\bgoing to\b|\bnext (?:year|quarter|month|fiscal year|fy|term)\b|\bscheduled\b|\bby (?:the )?end of\b)/i;
 /** Right after the status word: 「達成予定」「達成見込み」「対応予定」. */
 const PLAN_AFTER = /^\s*(?:を|に|する|させる|できる|の)?\s*(?:予定|見込み|見込|つもり|目標|計画)/;
 /** Only part of it is done. */
 const PARTIAL =
-  /(一部(?:の[^、。,\s]{0,8}?)?(?:のみ|だけ|しか)|部分的|半分|半ば|途中まで|一部分のみ|\bpartial(?:ly)?\b|\bpartly\b|\bnot (?:fully|completely|entirely)\b|\bhalf\b)/i;
+  /(一部(?:の[^、。,\s]{0,8}?)?(?:のみ|だけ|しか)|部分的|半分|半ば|途中まで|一部分のみ|ほとんど|ほぼ|大部分|大半|概ね|おおむね|\bmostly\b|\balmost\b|\bnearly\b|\bpartial(?:ly)?\b|\bpartly\b|\bnot (?:fully|completely|entirely)\b|\bhalf\b)/i;
+/** 「テスト環境だけ対応済み」「本社のみ実施」: only part of the scope is done. */
+const PARTIAL_BEFORE = /(?:だけ|のみ|しか)\s*(?:は|で|が)?\s*$/;
+/** 「No.150まで全部」「No.10以降」: an open range, whose start is not said. */
+const OPEN_RANGE = /^\s*(?:まで|以降|以上|以下|から(?!\s*(?:no\.?\s*)?\d)|onwards|and (?:after|up))/i;
 /** Doing words that, with a plan or a partial, make an answer without a status word. */
 const ACTION = /(対応|実施|導入|整備|策定|作成|構築|運用|設定|実装|やる|やって|やら|でき|\bdo\b|\bdoing\b|\bimplement|\bdeploy|\bintroduc|\bset up\b|\broll(?:ing)? out\b)/i;
 /** Past or finished forms of achieved: with a plan next to them, the message contradicts itself. */
@@ -100,7 +113,7 @@ const FINISHED = /(済|した|しています|している|してる|できて|d
 const SEPARATOR = /[、,，/／;；\n。]|\s[-–—]\s|\s{2,}/g;
 /** An item reference at a position: No.115, #115, item 115, 項目115, 115番, 115, with ranges and lists. */
 const ITEM_REF = new RegExp(
-  String.raw`(?:(?:\bno(?![a-z])\.?\s*|№\s*|#\s*|\bitems?\s*|項目\s*)-?\d{1,6}|(?<![\d.a-z第\-]|レベル|レベル\s|lv\.?\s?|level\s?|ver\.?\s?|fy\s?)\d{1,6}(?!\s*(?:回|日|時|分|年|月|%|人|件|歳|円|版|つ|個|名|社|点|台|拠点|部署|h\b|d\b|m\b)))(?!\d|\.\d)` +
+  String.raw`(?:第\s*\d{1,3}\s*項目|(?:\bno(?![a-z])\.?\s*|№\s*|#\s*|\bitems?\s*|項目\s*)-?\d{1,6}|(?<![\d.a-z第\-]|レベル|レベル\s|lv\.?\s?|level\s?|ver\.?\s?|fy\s?)\d{1,6}(?!\s*(?:回|日|時|分|年|月|%|人|件|歳|円|版|つ|個|名|社|点|台|拠点|部署|h\b|d\b|m\b)))(?!\d|\.\d)` +
     String.raw`(?:\s*(?:~|-|–|から|to|,|、|と|and|&)\s*(?:no\.?\s*|#)?\d{1,6}(?!\d|\.\d))*\s*(?:番(?!目))?`,
   "gi",
 );
@@ -132,12 +145,19 @@ export function parseAnswer(text: string, choices: AnswerChoices): ParsedAnswer 
   const folded = fold(raw).toLowerCase();
   if (GUIDELINE_QUESTION.test(folded)) return null;
 
-  // an explicit note marker ends the part that says what to record: after it anything goes
-  const marker = NOTE_MARKER.exec(folded);
-  const headEnd = marker ? marker.index : raw.length;
-  const hits = choices.findStatuses(raw).filter((h) => h.start < headEnd && (!DASH.test(folded.slice(h.start, h.end)) || folded.slice(h.end).trim() === ""));
-  const refs = itemRefs(folded, headEnd);
-  const modifiers = DOUBT.test(folded.slice(0, headEnd)) || PLAN.test(folded.slice(0, headEnd)) || PARTIAL.test(folded.slice(0, headEnd));
+  // an explicit note marker (理由:, メモ:, because) starts a note: what it says is not read for
+  // statuses, until a separator and an item with a status of its own start the next clause
+  const allHits = choices.findStatuses(raw).filter((h) => !DASH.test(folded.slice(h.start, h.end)) || folded.slice(h.end).trim() === "");
+  const allRefs = itemRefs(folded);
+  const notes = noteSpans(folded, allHits, allRefs);
+  const inNote = (pos: number) => notes.some((n) => pos >= n.start && pos < n.end);
+  const hits = allHits.filter((h) => !inNote(h.start));
+  const refs = allRefs.filter((r) => !inNote(r.start));
+  // the text with its notes blanked out (same length): where negation, doubt and plans are read
+  let masked = folded;
+  for (const n of notes) masked = masked.slice(0, n.start) + " ".repeat(n.end - n.start) + masked.slice(n.end);
+
+  const modifiers = DOUBT.test(masked) || PLAN.test(masked) || PARTIAL.test(masked);
   if (hits.length === 0 && !(modifiers && refs.length)) return null;
 
   const question = /[?？]\s*$/.test(raw) || QUESTION_END.test(raw) || QUESTION_START.test(folded);
@@ -145,15 +165,19 @@ export function parseAnswer(text: string, choices: AnswerChoices): ParsedAnswer 
     const nos = refs.flatMap((r) => r.nos);
     return nos.length && hits.length ? { kind: "status-query", nos: [...new Set(nos)] } : null;
   }
+  // 「No.150まで全部達成」: where the range starts is not said
+  if (refs.some((r) => r.nos.length === 1 && OPEN_RANGE.test(masked.slice(r.end)))) return { kind: "unsure", nos: [...new Set(refs.flatMap((r) => r.nos))], reason: "ambiguous", statuses: [...new Set(hits.map((h) => h.id))] };
 
-  const clauses = splitClauses(folded, headEnd, hits, refs);
-  const readings = clauses.map((c, i) => readClause(raw, folded, c, i === clauses.length - 1 ? raw.length : c.end, hits, refs, choices));
+  const clauses = splitClauses(masked, hits, refs);
+  const readings = clauses.map((c) => readClause(masked, c, hits, refs, choices));
 
-  // a clause that names no item and has no status of its own was a note of the one before
   const parts: AnswerPart[] = [];
-  const allNos = [...new Set(readings.flatMap((r) => r.nos))];
+  const unclear: UnclearPart[] = [];
   for (const [i, r] of readings.entries()) {
-    if (r.unsure) return { kind: "unsure", nos: allNos, reason: r.unsure, statuses: [...new Set(readings.flatMap((x) => x.statuses))] };
+    if (r.unsure) {
+      unclear.push({ nos: r.nos, reason: r.unsure, statuses: r.statuses });
+      continue;
+    }
     if (!r.choice) return null;
     // a sentence is not an answer: "バックアップ体制は未達成で困っています"
     if (r.nos.length === 0 && (readings.length > 1 || r.leftover.length > 0)) return null;
@@ -162,7 +186,12 @@ export function parseAnswer(text: string, choices: AnswerChoices): ParsedAnswer 
     const { note, evidence } = splitNote(raw.slice(r.noteFrom, end));
     parts.push({ nos: r.nos, choice: r.choice, ...(note ? { note } : {}), ...(evidence ? { evidence } : {}) });
   }
-  if (parts.length === 0) return null;
+  // nothing clear, or a clause that names no item among others: ask back about all of it
+  if (parts.length === 0 || unclear.some((u) => u.nos.length === 0)) {
+    const first = unclear[0];
+    if (!first) return null;
+    return { kind: "unsure", nos: [...new Set(readings.flatMap((r) => r.nos))], reason: first.reason, statuses: [...new Set(readings.flatMap((x) => x.statuses))] };
+  }
 
   // a bare status ("達成", "未達成 EDR未導入のため") needs a clear break before its note, and a
   // word that is also an acknowledgement ("はい", "done") is asked back rather than recorded
@@ -176,7 +205,32 @@ export function parseAnswer(text: string, choices: AnswerChoices): ParsedAnswer 
     if (/^の(?!まま|理由)/.test(rest)) return null;
     if (allWeak && !parts[0].note) return { kind: "unsure", nos: [], reason: "weak", statuses: [parts[0].choice] };
   }
-  return { kind: "answer", parts };
+  return unclear.length ? { kind: "answer", parts, unclear } : { kind: "answer", parts };
+}
+
+/**
+ * Where explicit notes run: from a note marker to the next item reference that follows a separator
+ * and has a status of its own (「No.86 対象外(理由: IoT機器なし)/ No.87 未」), else to the end.
+ */
+function noteSpans(folded: string, hits: StatusHit[], refs: Ref[]): Span[] {
+  const spans: Span[] = [];
+  const markers = new RegExp(NOTE_MARKER.source, "gi");
+  for (const m of folded.matchAll(markers)) {
+    const start = m.index!;
+    if (spans.some((s) => start >= s.start && start < s.end)) continue;
+    let end = folded.length;
+    for (const [i, r] of refs.entries()) {
+      if (r.start <= start) continue;
+      const nextRef = refs[i + 1]?.start ?? folded.length;
+      const before = folded.slice(start, r.start);
+      if (/[\/／;；\n。、,]\s*(?:[・\-*]\s*)?$/.test(before) && hits.some((h) => h.start >= r.end && h.start < nextRef)) {
+        end = r.start;
+        break;
+      }
+    }
+    spans.push({ start, end });
+  }
+  return spans;
 }
 
 /** The status a short text means on its own (a sheet cell, a bare reply), or undefined when unclear. */
@@ -190,32 +244,38 @@ interface Ref extends Span {
   nos: number[];
 }
 
-function itemRefs(folded: string, headEnd: number): Ref[] {
+function itemRefs(folded: string): Ref[] {
   const out: Ref[] = [];
   ITEM_REF.lastIndex = 0;
   for (const m of folded.matchAll(ITEM_REF)) {
-    if (m.index! >= headEnd) break;
-    const nos = findItemNumbers(m[0], { loose: true }).numbers;
+    // 「第32項目」: the 32nd item, read as No.32
+    const ordinal = /^第\s*(\d{1,3})\s*項目/.exec(m[0]);
+    const nos = ordinal ? [Number(ordinal[1])] : findItemNumbers(m[0], { loose: true }).numbers;
     if (nos.length) out.push({ start: m.index!, end: m.index! + m[0].length, nos });
   }
   return out;
 }
 
 /**
- * Clauses of the part before the note marker. A new clause starts at an item reference that comes
- * after a separator, once the current clause has a status, when that reference has a status of its
- * own before the next reference ("118と119は達成、120は未達成"); otherwise the numbers belong to the
- * note ("未達成、2027年3月までに導入").
+ * Clauses of a message. A new clause starts at an item reference that comes after a separator,
+ * once the current clause has a status, when that reference has a status (or a plan, a partial)
+ * of its own before the next reference ("118と119は達成、120は未達成", "No.141 達成、No.142 は予定");
+ * otherwise the numbers belong to the note ("未達成、2027年3月までに導入").
  */
-function splitClauses(folded: string, headEnd: number, hits: StatusHit[], refs: Ref[]): Span[] {
+function splitClauses(masked: string, hits: StatusHit[], refs: Ref[]): Span[] {
+  const marks: Span[] = [...hits, ...spansOf(PLAN, masked), ...spansOf(PARTIAL, masked)];
+  // doubt after a reference makes a clause of its own too: 「No.36 達成、No.37 はよく分からない」
+  const ownMarks: Span[] = [...marks, ...spansOf(DOUBT, masked)];
   const starts = [0];
   let lastStart = 0;
   for (const [i, ref] of refs.entries()) {
-    const clauseHasStatus = hits.some((h) => h.start >= lastStart && h.end <= ref.start);
-    if (!clauseHasStatus) continue;
-    const nextRef = refs[i + 1]?.start ?? headEnd;
-    const ownStatus = hits.some((h) => h.start >= ref.end && h.start < nextRef);
-    const between = folded.slice(Math.max(lastStart, hitsEndBefore(hits, ref.start)), ref.start);
+    // a clause needs its own item and something said about it before the next one starts
+    const clauseHasItem = refs.some((r) => r.start >= lastStart && r.end <= ref.start);
+    const clauseHasStatus = marks.some((h) => h.start >= lastStart && h.end <= ref.start);
+    if (!clauseHasItem || !clauseHasStatus) continue;
+    const nextRef = refs[i + 1]?.start ?? masked.length;
+    const ownStatus = ownMarks.some((h) => h.start >= ref.end && h.start < nextRef);
+    const between = masked.slice(Math.max(lastStart, hitsEndBefore(marks, ref.start)), ref.start);
     SEPARATOR.lastIndex = 0;
     const separated = SEPARATOR.test(between) || /\s$/.test(between);
     if (ownStatus && separated) {
@@ -223,16 +283,21 @@ function splitClauses(folded: string, headEnd: number, hits: StatusHit[], refs: 
       lastStart = ref.start;
     }
   }
-  return starts.map((s, i) => ({ start: s, end: starts[i + 1] ?? headEnd }));
+  return starts.map((s, i) => ({ start: s, end: starts[i + 1] ?? masked.length }));
 }
 
-function hitsEndBefore(hits: StatusHit[], pos: number): number {
+function spansOf(re: RegExp, text: string): Span[] {
+  return [...text.matchAll(new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"))].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+}
+
+function hitsEndBefore(hits: Span[], pos: number): number {
   let end = 0;
   for (const h of hits) if (h.end <= pos) end = Math.max(end, h.end);
   return end;
 }
 
-function readClause(raw: string, folded: string, c: Span, noteLimit: number, allHits: StatusHit[], allRefs: Ref[], choices: AnswerChoices): ClauseReading {
+function readClause(folded: string, c: Span, allHits: StatusHit[], allRefs: Ref[], choices: AnswerChoices): ClauseReading {
+  const noteLimit = c.end;
   const hits = allHits.filter((h) => h.start >= c.start && h.start < c.end);
   const refs = allRefs.filter((r) => r.start >= c.start && r.start < c.end);
   const head = folded.slice(c.start, c.end);
@@ -257,14 +322,14 @@ function readClause(raw: string, folded: string, c: Span, noteLimit: number, all
 
   const doubt = DOUBT.test(head);
   const plan = PLAN.test(head);
-  const partial = PARTIAL.test(head);
+  const partialAnywhere = PARTIAL.test(head);
 
   if (!first) {
     // no status word: a plan or a partial with the item named is 未達成; doubt alone is asked back
     if (!nos.length) return { ...base, unsure: doubt ? "doubt" : undefined };
     if (doubt) return { ...base, unsure: "doubt" };
     const rest = head.replace(DOUBT, "").replace(PLAN, "").replace(PARTIAL, "");
-    if ((plan || partial) && (ACTION.test(rest) || rest.replace(FILLER, "").replace(/\d/g, "").length <= 12)) {
+    if ((plan || partialAnywhere) && (ACTION.test(rest) || rest.replace(FILLER, "").replace(/\d/g, "").length <= 12)) {
       const notAchieved = notAchievedId(choices);
       if (!notAchieved) return { ...base, unsure: "ambiguous" };
       // the note starts after the item reference
@@ -284,6 +349,7 @@ function readClause(raw: string, folded: string, c: Span, noteLimit: number, all
   const afterHit = folded.slice(chosen.end, Math.min(c.end, chosen.end + 16));
   const beforeHit = folded.slice(c.start, chosen.start);
   const negated = NEGATED_AFTER.test(afterHit) || NEGATED_BEFORE.test(beforeHit);
+  const partial = partialAnywhere || PARTIAL_BEFORE.test(beforeHit);
 
   if (doubt) return { ...base, unsure: "doubt" };
   const notAchieved = notAchievedId(choices);

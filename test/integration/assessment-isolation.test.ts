@@ -156,8 +156,10 @@ describeEachDb("assessment isolation and concurrency", (kind) => {
     const users = Array.from({ length: 20 }, (_, i) => `UL${i}`);
     for (const u of users) await run(textTurn("ヘルプ", { org, user: u, platform: "slack", conversation: `slack:D${u}` }));
     await run(textTurn("No.1は達成", admin)); // the assessment exists
+    // locking asks first; the yes comes in together with the members' answers
+    expect((await run(textTurn("提出済みにする", admin))).reply.text).toMatch(/よろしいですか|しますか/);
     const writes = users.map((u, i) => run(textTurn(`No.${10 + i}は達成`, { org, user: u, platform: "slack", conversation: `slack:D${u}` })));
-    const lock = run(textTurn("提出済みにする", admin));
+    const lock = run(textTurn("はい", admin));
     const results = await Promise.all([...writes, lock]);
     const orgId = (await db().organization.findUniqueOrThrow({ where: { externalKey: org } })).id;
     const submit = await db().answerEvent.findFirstOrThrow({ where: { orgId, kind: "submit" } });

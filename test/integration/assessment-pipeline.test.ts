@@ -101,7 +101,7 @@ describeEachDb("assessment in conversation", (kind) => {
       ["No.115は達成か未達成", /「達成」と「未達成」/],
       ["No.112 対象外じゃない", /記録していません/],
       ["No.25 は達成、No.999 は未達成", /No\.999 という項目はありません/],
-      ["No.25 は達成、No.26 は対象外", /理由が必要/],
+      ["No.25 は達成、No.26 は対象外、No.27 は対象外", /理由が必要/],
     ];
     for (const [text, expected] of cases) {
       const r = await say(text, who);
@@ -126,6 +126,24 @@ describeEachDb("assessment in conversation", (kind) => {
     const cancel = await say("やめる", who);
     expect(cancel.reply.text).toContain("何も変更していません");
     expect((await answers("console:ask-back"))[125]).toBeUndefined();
+  });
+
+  it("records the clear clauses of a message and asks about the rest", async () => {
+    const who = { org: "console:mixed", user: "kato" };
+    // one clause unsure: the other is recorded, the unsure one offered as buttons
+    const r = await say("No.36 達成、No.37 はよく分からない", who);
+    expect(r.reply.text).toContain("No.36 を「達成」にしました");
+    expect(r.reply.text).toContain("No.37 は記録していません");
+    expect(choices(r.reply).map((c) => c.label)).toContain("未達成");
+    expect(await answers("console:mixed")).toEqual({ 36: "achieved" });
+    // 対象外 without its reason: the rest is recorded, the reason asked for and taken from the next message
+    const na = await say("No.147 達成、No.148 対象外", who);
+    expect(na.reply.text).toContain("No.147 を「達成」にしました");
+    expect(na.reply.text).toContain("理由を送ってください");
+    expect((await answers("console:mixed"))[148]).toBeUndefined();
+    const reason = await say("該当する設備がないため", who);
+    expect(reason.reply.text).toContain("No.148 を「対象外」にしました");
+    expect(await answers("console:mixed")).toEqual({ 36: "achieved", 147: "achieved", 148: "not_applicable" });
   });
 
   it("records from the card's buttons, then takes the next message as the note (or a skip)", async () => {
