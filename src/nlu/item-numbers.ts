@@ -26,7 +26,8 @@ const PREFIXED = new RegExp(
   String.raw`(?:\bno(?![a-z])\.?|№|項目(?:番号)?|item(?:\s*(?:no\.?|number|#))?|#)\s*` + String.raw`(-?\d{1,6})(?!\d)` + TAIL,
   "gi",
 );
-const SUFFIXED = new RegExp(String.raw`(?<!\d)` + NUM + TAIL + String.raw`\s*(?:番(?!目の?回)|項目)`, "g");
+/** 「115番」. Not 「153項目」: after a number 項目 counts items (「153項目全部」), it names none. */
+const SUFFIXED = new RegExp(String.raw`(?<!\d)` + NUM + TAIL + String.raw`\s*番(?!目の?回)`, "g");
 /** A number standing on its own (not 第3回, 3日, FY2026, レベル1, v2.3), with an optional range or list. */
 const LOOSE = new RegExp(
   String.raw`(?<![\d.a-z第]|レベル|lv\s?|level\s?)` +
