@@ -92,7 +92,9 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
       platform: "teams",
       // a bot message in Teams cannot carry a file's bytes: files go out as download links
       filesAsLinks: true,
-      deliveryId: activity.id,
+      // Teams activity ids are timestamps scoped to a conversation: two conversations can carry
+      // the same id, so only the pair is unique.
+      deliveryId: teamsDeliveryId(activity.conversation.id, activity.id),
       org: { externalKey: `teams:${tenant ?? "local"}` },
       user: {
         platformUserId: userId,
@@ -111,6 +113,11 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
       receivedAt: new Date(),
     },
   };
+}
+
+/** The dedupe key of a Teams activity: (conversation id, activity id), never the activity id alone. */
+export function teamsDeliveryId(conversationId: string, activityId: string | undefined): string | undefined {
+  return activityId ? `${conversationId}|${activityId}` : undefined;
 }
 
 const FILE_INFO = "application/vnd.microsoft.teams.file.download.info";
