@@ -25,7 +25,7 @@ describe("activityToTurn", () => {
     if (!r.ok) throw new Error(r.reason);
     const { turn } = r;
     expect(turn.platform).toBe("teams");
-    expect(turn.deliveryId).toBe(a.id);
+    expect(turn.deliveryId).toBe(`${a.conversation.id}|${a.id}`);
     expect(turn.org.externalKey).toBe(`teams:${TENANT}`);
     expect(turn.user).toMatchObject({ platformUserId: a.from.aadObjectId, name: "山田 太郎", locale: "ja-JP", timeZone: "Asia/Tokyo" });
     expect(turn.conversation.kind).toBe("personal");
