@@ -2,13 +2,14 @@
 // an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
 // once, turns the event into a Turn, and renders the Reply. No business logic here.
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
-import type { Application } from "express";
+import express, { type Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ActionRef, IncomingFile, Turn } from "../../core/turn.ts";
 import { conversationKey } from "../../core/turn.ts";
 import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
 import { slackTextToPlain } from "./slack-text.ts";
+import { MAX_SLACK_BODY_BYTES, slackRequestGuard } from "./request-guard.ts";
 
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
@@ -65,6 +66,10 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const logger = boltLogger(log);
   const socketMode = Boolean(opts.appToken);
   if (!socketMode && !opts.signingSecret) throw new Error("SLACK_SIGNING_SECRET is required for HTTP mode");
+  // The guard runs before Bolt reads the body: headers first (size, timestamp), then Bolt's own
+  // signature check on a body it reads with the same bound.
+  const router = express.Router();
+  router.post("/slack/events", slackRequestGuard(log));
   const receiver = socketMode
     ? new SocketModeReceiver({
         appToken: opts.appToken!,
@@ -78,6 +83,8 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
         processBeforeResponse: false,
         logger,
         app: opts.expressApp,
+        router,
+        bodyLimit: MAX_SLACK_BODY_BYTES,
       });
   const app = new App({
     token: opts.botToken,
@@ -109,6 +116,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
     const org = slackOrg(eventHome(body), m.user_team);
+    if (!org) return log.warn("message without a workspace id refused");
     if (!allowed(org.team)) return log.warn("message from a workspace not allowed", { team: org.team });
     const turn = textTurn({ m, org, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
     const files = (message as unknown as { files?: SlackFile[] }).files;
@@ -121,6 +129,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const m = event as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
     const org = slackOrg(eventHome(body), m.user_team);
+    if (!org) return log.warn("mention without a workspace id refused");
     if (!allowed(org.team)) return log.warn("mention from a workspace not allowed", { team: org.team });
     const text = slackTextToPlain((m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")).trim();
     const turn = textTurn({ m, org, text, kind: "channel" });
@@ -130,6 +139,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   // The slash command: acknowledged at once, answered through its response_url.
   app.command(opts.command, async ({ command, ack, respond, client }) => {
     await ack();
+    if (!command.team_id) return log.warn("command without a workspace id refused");
     if (!allowed(command.team_id)) return;
     const personal = command.channel_name === "directmessage" && command.channel_id.startsWith("D");
     const turn: Turn = {
@@ -165,6 +175,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     // `team` is the workspace the app acts in; `user.team_id` the clicker's own, which differs for
     // a Slack Connect guest (and `team` is null for an org-wide install).
     const org = slackOrg({ team: b.team?.id ?? b.user.team_id, enterprise: b.enterprise?.id ?? b.team?.enterprise_id }, b.user.team_id);
+    if (!org) return log.warn("click without a workspace id refused");
     if (!allowed(org.team)) return log.warn("click from a workspace not allowed", { team: org.team });
     const channel = b.channel?.id ?? b.container?.channel_id;
     if (!channel) return;
@@ -266,9 +277,9 @@ class UserProfiles {
   }
 }
 
-export function orgKey(enterpriseId: string | undefined | null, teamId: string | undefined): string {
+export function orgKey(enterpriseId: string | undefined | null, teamId: string): string {
   // An Enterprise Grid org is one company; a stand-alone workspace is one company.
-  return `slack:${enterpriseId || teamId || "unknown"}`;
+  return `slack:${enterpriseId || teamId}`;
 }
 
 /** The workspace (and Grid org) the app is installed in, as an event names it. */
@@ -290,12 +301,14 @@ export function eventHome(body: unknown): { team?: string; enterprise?: string }
 export function slackOrg(home: { team?: string; enterprise?: string | null }, userTeam: string | undefined) {
   const external = Boolean(userTeam && home.team && userTeam !== home.team);
   const team = external ? userTeam : (home.team ?? userTeam);
+  // No workspace named: refused, never pooled with other such requests into one "unknown" company.
+  if (!team) return null;
   return { key: external ? orgKey(undefined, team) : orgKey(home.enterprise, team), team, external };
 }
 
 function textTurn(args: {
   m: Record<string, string | undefined>;
-  org: ReturnType<typeof slackOrg>;
+  org: NonNullable<ReturnType<typeof slackOrg>>;
   text: string;
   kind: "personal" | "channel";
 }): Turn {
