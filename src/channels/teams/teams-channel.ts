@@ -22,6 +22,8 @@ type InvokeResponse = { status: number; body?: unknown };
 
 export interface TeamsChannelOptions extends BotAuthenticationOptions {
   allowedTenants: string[];
+  /** A host files may also come from, outside production (the tests' stand-in). */
+  testFileHost?: string;
   handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
   log: Logger;
 }
@@ -98,7 +100,7 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     if (a.type === ActivityTypes.Message) {
       // A card's Action.Submit arrives as a message whose value is the button's data.
       // A message that only carries a file has no text; anything else empty means "help".
-      const hasFile = filesOf(a, !opts.production).length > 0;
+      const hasFile = filesOf(a, { testHost: opts.production ? undefined : opts.testFileHost }).length > 0;
       input =
         a.value !== undefined && a.value !== null
           ? { kind: "action", action: decodeCardAction(a.value) }
@@ -129,7 +131,7 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       return;
     }
 
-    const files = a.type === ActivityTypes.Message ? filesOf(a, !opts.production) : [];
+    const files = a.type === ActivityTypes.Message ? filesOf(a, { testHost: opts.production ? undefined : opts.testFileHost }) : [];
     if (files.length) mapped.turn.files = files;
     const result = await opts.handle(mapped.turn);
     if (!result) {
