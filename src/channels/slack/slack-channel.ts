@@ -1,7 +1,7 @@
 // Slack front door (@slack/bolt): Events API over HTTP at POST /slack/events, or Socket Mode when
 // an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
 // once, turns the event into a Turn, and renders the Reply. No business logic here.
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import express, { type Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
@@ -10,6 +10,7 @@ import { conversationKey } from "../../core/turn.ts";
 import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
 import { slackTextToPlain } from "./slack-text.ts";
 import { MAX_SLACK_BODY_BYTES, slackRequestGuard } from "./request-guard.ts";
+import { SlackConnection, type SlackState } from "./connection.ts";
 
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
@@ -44,8 +45,11 @@ export interface SlackChannel {
   bolt: BoltApp;
   /** Posts to a user proactively (reminders); `ref` is what this channel stored with the turn. */
   sendTo(ref: unknown, reply: Reply): Promise<void>;
+  /** Starts connecting in the background (never throws: Slack may be down at start-up). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether Slack answered its last check (for /healthz). */
+  health(): SlackState;
 }
 
 function boltLogger(log: Logger) {
@@ -86,14 +90,21 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
         router,
         bodyLimit: MAX_SLACK_BODY_BYTES,
       });
-  const app = new App({
-    token: opts.botToken,
+  // A reply that arrives half an hour late (the SDK's default: 10 retries over ~30 min) is worse
+  // than none, and chat.postMessage has no idempotency key: a few quick retries only.
+  const clientOptions = { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } };
+  // auth.test once, in the background, retried until Slack answers (connection.ts); Bolt's own
+  // check in its constructor would kill the process when Slack is down at start-up.
+  const checkClient = new webApi.WebClient(opts.botToken, { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 0 }, logger });
+  let app: BoltApp;
+  const connection = new SlackConnection(checkClient, log, undefined, socketMode ? async () => void (await app.start()) : undefined);
+  app = new App({
+    authorize: async () => connection.authorize(opts.botToken),
     receiver,
     logger,
-    // A reply that arrives half an hour late (the SDK's default: 10 retries over ~30 min) is worse
-    // than none, and chat.postMessage has no idempotency key: a few quick retries only.
-    clientOptions: { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } },
+    clientOptions,
   });
+  const sendClient = new webApi.WebClient(opts.botToken, { ...clientOptions, logger });
 
   // Applied to the workspace the person belongs to (see slackOrg): a Slack Connect guest from an
   // unlisted workspace is refused even in a channel of a listed one.
@@ -216,14 +227,16 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       const channel = (ref as { channel?: unknown })?.channel;
       if (typeof channel !== "string") throw new Error("not a Slack conversation reference");
       // The stored reference is the user id: chat.postMessage takes it as the app's DM with them.
-      await deliver(app.client, { channel, user: channel, personal: true, toUser: true }, reply, log);
+      await deliver(sendClient, { channel, user: channel, personal: true, toUser: true }, reply, log);
     },
     async start() {
-      if (socketMode) await app.start();
+      connection.start();
     },
     async stop() {
-      if (socketMode) await app.stop();
+      connection.stop();
+      if (socketMode) await app.stop().catch((err) => log.warn("slack socket did not stop cleanly", { error: (err as Error).message }));
     },
+    health: () => connection.state,
   };
 }
 

@@ -35,6 +35,8 @@ export interface TeamsChannel {
    * reference this channel stored with a turn (`Turn.conversation.reference.data`).
    */
   sendTo(ref: unknown, reply: Reply): Promise<void>;
+  /** "degraded" while the last call to the Bot Connector failed (for /healthz). */
+  health(): "ok" | "degraded";
   /** Resolves once every acknowledged activity has been answered, or after `timeoutMs`. */
   idle(timeoutMs?: number): Promise<void>;
 }
@@ -73,6 +75,12 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   const adapter = new TeamsAdapter(auth);
   const appId = opts.appId ?? "";
   const inFlight = new Set<Promise<unknown>>();
+  let connector: "ok" | "degraded" = "ok";
+  /** A failure that says the Bot Connector itself is unreachable (network, timeout, 5xx). */
+  const noteConnector = (err?: unknown) => {
+    const status = (err as { statusCode?: number } | undefined)?.statusCode;
+    connector = err && (status === undefined || status >= 500) ? "degraded" : "ok";
+  };
 
   adapter.onTurnError = async (_ctx, err) => {
     log.error("teams turn failed", { err: describeError(err) });
@@ -82,8 +90,10 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   const send = async (ctx: TurnContext, reply: Reply): Promise<boolean> => {
     try {
       await deliverReply(ctx, reply, { adapter, appId, log });
+      noteConnector();
       return true;
     } catch (err) {
+      noteConnector(err);
       log.error("teams send failed", { err: describeError(err), conversation: ctx.activity.conversation?.id });
       return false;
     }
@@ -204,11 +214,13 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
           failure = err;
         }
       });
+      noteConnector(failure);
       if (failure) {
         log.warn("teams proactive send failed", { err: describeError(failure) });
         throw failure;
       }
     },
+    health: () => connector,
     async idle(timeoutMs = 15_000) {
       // Bounded, so a Bot Connector call that never returns cannot hold up a shutdown.
       let timer: NodeJS.Timeout | undefined;
