@@ -17,7 +17,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(app: App, opts: { port?: number } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  port?: number;
+  /** Pacing and retries of sends (tests shorten them). */
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
+}
+
+export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
   const { config, log } = app;
   const web = express();
   web.disable("x-powered-by");
@@ -76,13 +82,17 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
       // Socket Mode and HTTP are exclusive: with an app token, events come over the socket.
       signingSecret: config.slack.appToken ? undefined : config.slack.signingSecret,
       handle: (turn) => app.pipeline.handle(turn),
+      undelivered: async (turn, reply, userId) => {
+        if (userId) await app.booking.keepForLater(turn.platform, userId, reply);
+      },
+      delivery: opts.delivery,
       log,
       expressApp: web,
     });
     // connects in the background: the server serves (and /healthz reports) while Slack is down
     await slack.start();
     // proactive messages from the outbox (reminders, waitlist promotion) go out through Slack
-    app.booking.senders.slack = (ref, reply) => slack!.sendTo(ref, reply);
+    app.booking.senders.slack = (ref, reply, id) => slack!.sendTo(ref, reply, id);
   }
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");

@@ -11,6 +11,9 @@ import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
 import { slackTextToPlain } from "./slack-text.ts";
 import { MAX_SLACK_BODY_BYTES, slackRequestGuard } from "./request-guard.ts";
 import { SlackConnection, type SlackState } from "./connection.ts";
+import { classifySlackError, sendingClientOptions, slackSteps, SLACK_MIN_INTERVAL_MS, type Destination } from "./slack-delivery.ts";
+import { ConversationQueue, type DeliveryOutcome } from "../../delivery/conversation-queue.ts";
+import { randomUUID } from "node:crypto";
 
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
@@ -22,29 +25,22 @@ export interface SlackChannelOptions {
   apiUrl?: string;
   command: string;
   allowedTeams: string[];
-  handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
+  handle: (turn: Turn) => Promise<{ reply: Reply; userId?: string } | null>;
+  /** A reply that could not be delivered in time (e.g. a booking's confirmation): kept for later. */
+  undelivered?: (turn: Turn, reply: Reply, userId: string | undefined) => Promise<void>;
+  /** Pacing and retry of sends (tests shorten them). */
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
   log: Logger;
   /** HTTP mode mounts /slack/events on this express app. */
   expressApp?: Application;
 }
 
-/** Where a reply goes: a channel, a thread in it, and whether only the asker may see it. */
-interface Destination {
-  channel: string;
-  threadTs?: string;
-  user: string;
-  /** A DM with the bot: everything may be shown there. */
-  personal: boolean;
-  /** `channel` is a user id (U… or, in Enterprise Grid, W…), not a conversation id. */
-  toUser?: boolean;
-  /** Slash commands and clicks on ephemeral messages answer through their response_url. */
-  respond?: (msg: Record<string, unknown>) => Promise<unknown>;
-}
-
 export interface SlackChannel {
   bolt: BoltApp;
   /** Posts to a user proactively (reminders); `ref` is what this channel stored with the turn. */
-  sendTo(ref: unknown, reply: Reply): Promise<void>;
+  sendTo(ref: unknown, reply: Reply, deliveryId?: string): Promise<void>;
+  /** Resolves once every queued send is done (shutdown, tests). */
+  idle(): Promise<void>;
   /** Starts connecting in the background (never throws: Slack may be down at start-up). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -104,7 +100,17 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     logger,
     clientOptions,
   });
-  const sendClient = new webApi.WebClient(opts.botToken, { ...clientOptions, logger });
+  // Every send goes through one paced, ordered queue with a client that does not retry on its own.
+  const sendClient = new webApi.WebClient(opts.botToken, { ...sendingClientOptions(opts.apiUrl), logger });
+  const queue = new ConversationQueue({
+    log,
+    minIntervalMs: opts.delivery?.minIntervalMs ?? SLACK_MIN_INTERVAL_MS,
+    classify: classifySlackError,
+    deadlineMs: opts.delivery?.deadlineMs,
+    backoffMs: opts.delivery?.backoffMs,
+  });
+  const deliver = (dest: Destination, reply: Reply, deliveryId: string): Promise<DeliveryOutcome> =>
+    queue.deliver(dest.channel, slackSteps(sendClient, dest, reply, deliveryId));
 
   // Applied to the workspace the person belongs to (see slackOrg): a Slack Connect guest from an
   // unlisted workspace is refused even in a channel of a listed one.
@@ -114,11 +120,19 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const dispatch = async (turn: Turn, dest: Destination, client: WebClient) => {
     // Events carry only a user id: the display name (for registrant lists and the audit trail)
     // and the time zone (for session times) come from users.info, cached.
-    const profile = await profiles.get(client, turn.user.platformUserId, turn.receivedAt);
-    turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
-    const result = await opts.handle(turn);
+    // the answer's place in the channel's line is taken on arrival: answers keep the messages' order
+    const slot = queue.reserve(dest.channel);
+    let result: Awaited<ReturnType<SlackChannelOptions["handle"]>> = null;
+    try {
+      const profile = await profiles.get(client, turn.user.platformUserId, turn.receivedAt);
+      turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
+      result = await opts.handle(turn);
+    } finally {
+      if (!result) slot.cancel();
+    }
     if (!result) return;
-    await deliver(client, dest, result.reply, log);
+    const outcome = await slot.deliver(slackSteps(sendClient, dest, result.reply, `slack:${turn.deliveryId ?? randomUUID()}`));
+    if (!outcome.ok && opts.undelivered) await opts.undelivered(turn, result.reply, result.userId);
   };
 
   // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
@@ -223,17 +237,21 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
 
   return {
     bolt: app,
-    async sendTo(ref, reply) {
+    async sendTo(ref, reply, deliveryId) {
       const channel = (ref as { channel?: unknown })?.channel;
       if (typeof channel !== "string") throw new Error("not a Slack conversation reference");
       // The stored reference is the user id: chat.postMessage takes it as the app's DM with them.
-      await deliver(sendClient, { channel, user: channel, personal: true, toUser: true }, reply, log);
+      const outcome = await deliver({ channel, user: channel, personal: true, toUser: true }, reply, `slack-send:${deliveryId ?? randomUUID()}`);
+      if (!outcome.ok) throw outcome.error;
     },
+    idle: () => queue.idle(),
     async start() {
       connection.start();
     },
     async stop() {
       connection.stop();
+      // bounded: a send still waiting out a long outage must not hold up a shutdown
+      await Promise.race([queue.idle(), new Promise<void>((r) => setTimeout(r, 10_000).unref())]);
       if (socketMode) await app.stop().catch((err) => log.warn("slack socket did not stop cleanly", { error: (err as Error).message }));
     },
     health: () => connection.state,
@@ -343,43 +361,4 @@ function textTurn(args: {
     input: { kind: "text", text: args.text },
     receivedAt: new Date(),
   };
-}
-
-/** Posts the reply where it belongs: in the thread, ephemeral when private in a shared place, files uploaded. */
-async function deliver(client: WebClient, dest: Destination, reply: Reply, log: Logger): Promise<void> {
-  const { text, blocks: rendered } = renderBlocks(reply);
-  // A reply that is only a file renders no blocks: send none rather than an empty list.
-  const blocks = rendered.length ? (rendered as never) : undefined;
-  const privateInShared = reply.private && !dest.personal;
-  if (dest.respond) {
-    await dest.respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
-  } else if (privateInShared) {
-    await client.chat.postEphemeral({ channel: dest.channel, user: dest.user, thread_ts: dest.threadTs, text, blocks });
-  } else {
-    await client.chat.postMessage({ channel: dest.channel, thread_ts: dest.threadTs, text, blocks, unfurl_links: false });
-  }
-  for (const b of reply.blocks) {
-    if (b.type !== "file") continue;
-    // A file cannot be ephemeral: a private file in a shared channel, or one answering a slash
-    // command or a click on an ephemeral message (only the asker saw those), goes to the asker's DM.
-    const toUser = Boolean(privateInShared || dest.respond || dest.toUser);
-    try {
-      await client.filesUploadV2({
-        // files.completeUploadExternal takes a conversation id, never a user id (U… or Grid W…)
-        channel_id: toUser ? await openDm(client, dest.user) : dest.channel,
-        thread_ts: toUser ? undefined : dest.threadTs,
-        filename: b.file.name,
-        title: b.file.title ?? b.file.name,
-        file: b.file.data,
-      } as never);
-    } catch (err) {
-      log.error("file upload failed", { err, file: b.file.name });
-      throw err;
-    }
-  }
-}
-
-async function openDm(client: WebClient, user: string): Promise<string> {
-  const r = await client.conversations.open({ users: user });
-  return (r.channel as { id: string }).id;
 }
