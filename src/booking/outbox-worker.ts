@@ -295,7 +295,7 @@ export class OutboxWorker {
         // the confirmation of a booking whose answer could not be delivered at the time
         if (b.status !== "confirmed") return { skip: "no longer confirmed" };
         if (now.getTime() >= session.startsAt.getTime()) return { skip: "session started" };
-        return { reply: { ...confirmedReply(session, b, lang, tz), redeliver: undefined } };
+        return { reply: confirmedReply(session, b, lang, tz) };
       case "promoted":
         if (b.status !== "confirmed") return { skip: "no longer confirmed" };
         if (now.getTime() >= session.startsAt.getTime()) return { skip: "session started" };

@@ -88,4 +88,19 @@ describe("a confirmation that cannot be delivered now", () => {
     // a second tick sends nothing more
     expect((await app.booking.outbox.tick(new Date(Date.now() + 2_000))).sent).toBe(0);
   });
+
+  it("sends the text once when the invite upload fails: the later delivery sends only the invite", async () => {
+    slack.failNext("files.getUploadURLExternal", { status: 503, times: 1000 });
+    await h.postJson(dmEvent("第6回を予約", { user: "UFILE" }));
+    await until(async () => (await app.services.db.outboxMessage.count({ where: { kind: "booking_confirmed", status: "pending" } })) === 1, "the confirmation queued", 30_000);
+    expect(slack.accepted("chat.postMessage", "DUFILE")).toHaveLength(1);
+    const uploads = slack.calls.filter((c) => c.method === "files.completeUploadExternal").length;
+
+    slack.failNext("files.getUploadURLExternal", { status: 503, times: 0 }); // the file host is back
+    expect((await app.booking.outbox.tick(new Date(Date.now() + 3_000))).sent).toBe(1);
+    expect(slack.calls.filter((c) => c.method === "files.completeUploadExternal").length).toBe(uploads + 1);
+    // the text went out once, in the first delivery; the outbox sent only the missing invite
+    expect(slack.accepted("chat.postMessage", "DUFILE")).toHaveLength(1);
+    expect(slack.accepted("chat.postMessage", "UFILE")).toHaveLength(0);
+  });
 });

@@ -34,6 +34,8 @@ describe("Slack HTTP endpoint", () => {
   const postsTo = (channel: string) => h.postsTo(channel);
 
   it("serves the health check", async () => {
+    // Slack's auth.test runs in the background at start-up: "connecting" until it answered
+    await until(async () => ((await (await fetch(`${base}/healthz`)).json()) as { slack: string }).slack === "ok", "Slack connected");
     const r = await fetch(`${base}/healthz`);
     expect(await r.json()).toMatchObject({ ok: true, db: "ok", slack: "ok", degraded: [] });
   });

@@ -77,7 +77,10 @@ export function classifySlackError(err: unknown): FailureKind {
  * a shared place, or through response_url), then each file, each under its own id so that a step
  * that succeeded is not repeated when the delivery is retried.
  */
-export function slackSteps(client: WebClient, dest: Destination, reply: Reply, deliveryId: string): DeliveryStep[] {
+export function slackSteps(client: WebClient, dest: Destination, reply: Reply, id: string): DeliveryStep[] {
+  // A reply that must reach its person is named by what it is, so the outbox's later delivery of
+  // it skips the steps the first one completed (the text) and sends only what is missing (the file).
+  const deliveryId = redeliveryId(reply) ?? id;
   const { text, blocks: rendered } = renderBlocks(reply);
   // A reply that is only a file renders no blocks: send none rather than an empty list.
   const blocks = rendered.length ? (rendered as never) : undefined;
@@ -112,6 +115,11 @@ export function slackSteps(client: WebClient, dest: Destination, reply: Reply, d
     });
   });
   return steps;
+}
+
+/** The delivery's name for a reply that must reach its person (Reply.redeliver), the same on every path. */
+export function redeliveryId(reply: Reply): string | undefined {
+  return reply.redeliver ? `keep:${reply.redeliver.kind}:${Object.values(reply.redeliver.payload).join(":")}` : undefined;
 }
 
 async function openDm(client: WebClient, user: string): Promise<string> {
