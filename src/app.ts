@@ -38,6 +38,11 @@ export interface AppOptions {
   kb?: Knowledge;
 }
 
+/** The knowledge base's own source URLs: the only links the LLM's answers may carry. */
+function sourceLinks(kb: Knowledge): string[] {
+  return kb.sources.flatMap((s) => (s.url ? [s.url] : []));
+}
+
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel ?? "info");
   const kb = opts.kb ?? Knowledge.load({ overlayFile: config.kbOverlayFile });
@@ -46,7 +51,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
   // one budget for both kinds of call: what one person can spend of the endpoint per hour
   const budget = config.openai ? new SlidingWindowLimit(config.openai.userHourlyLimit, 3_600_000) : undefined;
-  const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget) : undefined;
+  const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget, sourceLinks(kb)) : undefined;
   const assessment = createAssessmentModule(db.prisma, kb, config);
   const booking = await createBookingModule(db.prisma, kb, config, log);
   const fileLinks = new FileLinks(db.prisma, config.linkSecret, config.publicBaseUrl);

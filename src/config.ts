@@ -46,6 +46,8 @@ const Env = z.object({
   MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
   TEAMS_ENABLED: flag,
   TEAMS_ALLOWED_TENANTS: list,
+  /** Outside production only: a host name Teams file downloads may come from besides *.sharepoint.com (tests). */
+  TEAMS_TEST_FILE_HOST: optionalString,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url,
@@ -120,6 +122,7 @@ function toConfig(e: z.infer<typeof Env>) {
           /** No app id: Bot Framework authentication is off (Emulator and tests, never production). */
           authenticated: Boolean(e.MICROSOFT_APP_ID),
           allowedTenants: e.TEAMS_ALLOWED_TENANTS,
+          testFileHost: e.TEAMS_TEST_FILE_HOST,
         }
       : undefined,
     openai: e.OPENAI_API_KEY
@@ -150,6 +153,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push("MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID");
     if (e.MICROSOFT_APP_ID && e.MICROSOFT_APP_TYPE === "SingleTenant" && !e.MICROSOFT_APP_TENANT_ID)
       problems.push("MICROSOFT_APP_TENANT_ID: required for a SingleTenant bot (or set MICROSOFT_APP_TYPE)");
+    if (e.NODE_ENV === "production" && e.TEAMS_TEST_FILE_HOST)
+      problems.push("TEAMS_TEST_FILE_HOST: only for tests; in production files come only from Microsoft's hosts");
     if (e.NODE_ENV === "production" && e.TEAMS_ENABLED && !e.MICROSOFT_APP_ID)
       problems.push(
         "TEAMS_ENABLED: without MICROSOFT_APP_ID the Teams endpoint has no authentication, which is refused in production",

@@ -11,6 +11,7 @@ import { consoleSender, runConsole } from "./channels/console/console-channel.ts
 import { OUTBOX_INTERVAL_MS } from "./booking/module.ts";
 import { pruneDeliveries } from "./core/dedupe.ts";
 import { webAccessFor } from "./web/access.ts";
+import { installProcessGuards } from "./core/process-guards.ts";
 
 function chatLogger(config: Config): Logger {
   const path = join(config.dataDir, "chat.log");
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   // In the terminal the chat is all that is shown: logs go to a file under DATA_DIR (its path is
   // printed with --verbose); a failed turn is answered with one polite line by the pipeline.
   const log = consoleMode ? chatLogger(config) : createLogger(config.logLevel ?? "info");
+  installProcessGuards(log);
   const app = await createApp(config, { log });
 
   if (consoleMode) {

@@ -17,18 +17,33 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(app: App, opts: { port?: number } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  port?: number;
+  /** Pacing and retries of sends (tests shorten them). */
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
+}
+
+export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
   const { config, log } = app;
   const web = express();
   web.disable("x-powered-by");
   // Healthy means able to answer: the database responds (a load balancer takes an instance that
-  // lost its database out of rotation).
+  // lost its database out of rotation). Slack or Teams being unreachable is reported as degraded
+  // but keeps the instance in rotation: what arrives is still taken in and answered once they return.
+  let slack: SlackChannel | undefined;
+  let teams: TeamsChannel | undefined;
   web.get("/healthz", async (_req, res) => {
     const db = await Promise.race([
       app.services.db.$queryRaw`SELECT 1`.then(() => "ok" as const),
       new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 2000).unref()),
     ]).catch(() => "unreachable" as const);
-    res.status(db === "ok" ? 200 : 503).json({ ok: db === "ok", db, slack: Boolean(config.slack), teams: Boolean(config.teams) });
+    const parts = {
+      db,
+      slack: slack ? slack.health() : config.slack ? "starting" : "off",
+      teams: teams ? teams.health() : config.teams ? "starting" : "off",
+    };
+    const degraded = Object.entries(parts).filter(([, v]) => v !== "ok" && v !== "off").map(([k]) => k);
+    res.status(db === "ok" ? 200 : 503).json({ ok: db === "ok", degraded, ...parts });
   });
   // Short-lived signed download links for files the bot made (exports for Teams): the token is
   // checked (HMAC with LINK_SECRET, expiry ~15 min) and the bytes come from the database, so any
@@ -61,21 +76,24 @@ export async function startServer(app: App, opts: { port?: number } = {}): Promi
   // the web console (src/web): pages for company admins and the secretariat, signed in from chat
   web.use("/web", createWebConsole(app.services, log));
 
-  let slack: SlackChannel | undefined;
   if (config.slack) {
     slack = createSlackChannel({
       ...config.slack,
       // Socket Mode and HTTP are exclusive: with an app token, events come over the socket.
       signingSecret: config.slack.appToken ? undefined : config.slack.signingSecret,
       handle: (turn) => app.pipeline.handle(turn),
+      undelivered: async (turn, reply, userId) => {
+        if (userId) await app.booking.keepForLater(turn.platform, userId, reply);
+      },
+      delivery: opts.delivery,
       log,
       expressApp: web,
     });
+    // connects in the background: the server serves (and /healthz reports) while Slack is down
     await slack.start();
     // proactive messages from the outbox (reminders, waitlist promotion) go out through Slack
-    app.booking.senders.slack = (ref, reply) => slack!.sendTo(ref, reply);
+    app.booking.senders.slack = (ref, reply, id) => slack!.sendTo(ref, reply, id);
   }
-  let teams: TeamsChannel | undefined;
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");
     teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), log });

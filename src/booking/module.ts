@@ -6,6 +6,9 @@ import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { Logger } from "../core/logger.ts";
 import { BookingService } from "./booking-service.ts";
 import { OutboxWorker, type Senders } from "./outbox-worker.ts";
+import { enqueue } from "./booking-service.ts";
+import type { Reply } from "../core/reply.ts";
+import type { Platform } from "../core/turn.ts";
 import { seedSessionsIfEmpty } from "./seed.ts";
 
 export interface BookingModule {
@@ -13,6 +16,8 @@ export interface BookingModule {
   /** slack: set by server.ts; teams: set by server.ts when mounted; console: set by main.ts */
   senders: Senders;
   outbox: OutboxWorker;
+  /** A reply that must reach its person (Reply.redeliver) but could not be delivered now: queued for the outbox. */
+  keepForLater(platform: Platform, userId: string, reply: Reply): Promise<boolean>;
 }
 
 /** How often the outbox worker looks for due messages and reminders. */
@@ -24,5 +29,12 @@ export async function createBookingModule(db: Db, kb: Knowledge, config: Config,
   await seedSessionsIfEmpty(db, areaIds, log, opts.sessionsFile);
   const senders: Senders = {};
   const outbox = new OutboxWorker({ db, log, senders, booking: service, reminderOffsetsMs: config.reminderOffsetsMs });
-  return { service, senders, outbox };
+  const keepForLater = async (platform: Platform, userId: string, reply: Reply) => {
+    if (!reply.redeliver) return false;
+    const { kind, payload } = reply.redeliver;
+    const queued = await enqueue(db, [{ dedupeKey: `${kind}:${Object.values(payload).join(":")}`, userId, kind, payload: { ...payload, platform } }]);
+    log.warn("reply not delivered now, queued for the outbox", { kind, queued });
+    return queued > 0;
+  };
+  return { service, senders, outbox, keepForLater };
 }

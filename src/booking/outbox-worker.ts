@@ -11,10 +11,10 @@ import type { Logger } from "../core/logger.ts";
 import type { Lang, Reply } from "../core/reply.ts";
 import type { Platform } from "../core/turn.ts";
 import type { BookingService } from "./booking-service.ts";
-import { broadcastNotice, changedNotice, promotedNotice, reminderNotice, sessionCancelledNotice } from "./replies.ts";
+import { broadcastNotice, changedNotice, confirmedReply, promotedNotice, reminderNotice, sessionCancelledNotice } from "./replies.ts";
 
 /** Posts a reply to a stored conversation reference (what the channel saved with the turn). */
-export type Sender = (ref: unknown, reply: Reply) => Promise<void>;
+export type Sender = (ref: unknown, reply: Reply, deliveryId?: string) => Promise<void>;
 /** One sender per platform; filled in as the channels start (Slack in server.ts, the console in main.ts). */
 export type Senders = Partial<Record<Platform, Sender>>;
 
@@ -257,7 +257,9 @@ export class OutboxWorker {
     }
     const heartbeat = this.keepLease(msg);
     try {
-      await sender(ref.reference, composed.reply);
+      // the row's key names the delivery: steps that went out on an earlier attempt (the text
+      // before a failed file upload) are not sent again
+      await sender(ref.reference, composed.reply, `outbox:${msg.dedupeKey}`);
     } catch (err) {
       await heartbeat.stop();
       if (isPermanentDeliveryError(err)) {
@@ -289,6 +291,11 @@ export class OutboxWorker {
     const lang = await this.langOf(userId, user?.locale ?? undefined);
     const tz = user?.timeZone ?? undefined;
     switch (kind) {
+      case "booking_confirmed":
+        // the confirmation of a booking whose answer could not be delivered at the time
+        if (b.status !== "confirmed") return { skip: "no longer confirmed" };
+        if (now.getTime() >= session.startsAt.getTime()) return { skip: "session started" };
+        return { reply: confirmedReply(session, b, lang, tz) };
       case "promoted":
         if (b.status !== "confirmed") return { skip: "no longer confirmed" };
         if (now.getTime() >= session.startsAt.getTime()) return { skip: "session started" };

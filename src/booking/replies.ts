@@ -127,7 +127,8 @@ export function confirmedReply(s: Session, b: Booking, lang: Lang, tz: string | 
       ),
     });
   blocks.push({ type: "choices", choices: bookingChoices(s, lang, { skipTopic: b.topic ? undefined : b.id }) });
-  return { text, blocks, private: true };
+  // the seat and the person's word of it go together: undelivered now, delivered by the outbox later
+  return { text, blocks, private: true, redeliver: { kind: "booking_confirmed", payload: { bookingId: b.id, sessionId: s.id } } };
 }
 
 /** Booking a seat one already has: the same booking, said plainly, and no second invite. */

@@ -22,6 +22,8 @@ export interface PipelineResult {
   reply: Reply;
   intent: string;
   via: string;
+  /** The person the reply is for, once known (a reply that cannot be delivered now is kept for them). */
+  userId?: string;
 }
 
 export class Pipeline {
@@ -111,7 +113,7 @@ export class Pipeline {
       await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
       if (turn.filesAsLinks) await this.linkFiles(reply, caller, lang, turn.receivedAt);
       tlog.info("turn handled", { ms: Math.round(performance.now() - started) });
-      return { reply, intent: rec.intent.name, via: rec.via };
+      return { reply, intent: rec.intent.name, via: rec.via, userId: caller.userId };
     } catch (err) {
       log.error("turn failed", { err });
       return { reply: textReply(APOLOGY), intent: "error", via: "error" };

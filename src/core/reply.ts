@@ -77,6 +77,11 @@ export interface Reply {
    * chat) when the conversation is not a personal one.
    */
   private?: boolean;
+  /**
+   * Must reach the person even if it cannot be delivered now (a booking's confirmation and its
+   * invite): the durable outbox message that delivers it later, through their stored conversation.
+   */
+  redeliver?: { kind: string; payload: Record<string, string> };
 }
 
 export function textReply(text: string, extra: Block[] = []): Reply {

@@ -46,6 +46,8 @@ export class GroundedAnswerer {
     private readonly model: string,
     private readonly log: Logger,
     private readonly budget?: SlidingWindowLimit,
+    /** The knowledge base's own source URLs: the only links an answer may carry. */
+    private readonly allowedLinks: readonly string[] = [],
   ) {}
 
   /** `asker`: who asks and when (the turn's time), for the per-person budget. */
@@ -71,7 +73,7 @@ export class GroundedAnswerer {
         ],
       });
       const raw = res.choices[0]?.message?.content ?? "";
-      const checked = checkCitations(raw, docs);
+      const checked = checkCitations(raw, docs, this.allowedLinks);
       this.log.info("llm answer", { ms: Math.round(performance.now() - started), cited: checked?.cited, dropped: checked?.dropped });
       return checked && checked.cited.length > 0 ? { text: checked.text, cited: checked.cited } : null;
     } catch (err) {
@@ -81,17 +83,30 @@ export class GroundedAnswerer {
   }
 }
 
+/** A link with a scheme, one starting with www., or a bare domain Slack and Teams would turn into a link. */
+const LINK =
+  /\b(?:https?|ftp):\/\/[^\s<>"'()\[\]「」『』、。]+|\bwww\.[^\s<>"'()\[\]「」『』、。]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|jp|co|info|biz|xyz|ru|cn|app|dev|me|ly|to|link|site|top|online|gl|gd|cc)\b(?:\/[^\s<>"'()\[\]「」『』、。]*)?/gi;
+
+/** Whether `url` is one of the knowledge base's sources (exactly, up to trailing punctuation or slash). */
+function isAllowedLink(url: string, allowed: readonly string[]): boolean {
+  const bare = (u: string) => u.replace(/[.,;:!?/]+$/, "").toLowerCase();
+  return allowed.some((a) => bare(a) === bare(url));
+}
+
 /**
  * Keeps citations to retrieved items and removes the others (the model may invent numbers);
- * also strips markup the chat platforms would interpret.
+ * also strips markup the chat platforms would interpret, and every link that is not one of the
+ * knowledge base's own sources (an answer goes into public threads: no link the model chose).
  */
-export function checkCitations(text: string, docs: GroundingDoc[]): { text: string; cited: number[]; dropped: number[] } | null {
+export function checkCitations(text: string, docs: GroundingDoc[], allowedLinks: readonly string[] = []): { text: string; cited: number[]; dropped: number[] } | null {
   const allowed = new Set(docs.map((d) => d.no).filter((n): n is number => n !== undefined));
   const cited = new Set<number>();
   const dropped = new Set<number>();
   let out = text
     .normalize("NFKC")
     .replace(/<[^>\n]{0,200}>/g, "") // <!channel>, <https://…|…>, HTML
+    .replace(/\[([^\]\n]{0,200})\]\(([^)\s]{0,500})\)/g, (_m, label: string, url: string) => (isAllowedLink(url, allowedLinks) ? url : label)) // markdown links
+    .replace(LINK, (m) => (isAllowedLink(m, allowedLinks) ? m : ""))
     .replace(/\[\s*no\.?\s*(\d{1,4})\s*\]/gi, (_m, n: string) => {
       const no = Number(n);
       if (allowed.has(no)) {

@@ -1,7 +1,7 @@
 // The real server with Slack configured against the local Web API stand-in, and the signed
 // requests tests send into it. One place, so every Slack HTTP test speaks the same contract.
 import { createTestApp, type TestApp } from "./app.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
+import { startServer, type RunningServer, type ServerOptions } from "../../src/server.ts";
 import { BOT_TOKEN, SIGNING_SECRET, sign, startFakeSlack, type ApiCall, type FakeSlack } from "./slack.ts";
 
 export interface SlackHarness {
@@ -18,10 +18,10 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function startSlackHarness(env: Record<string, string> = {}): Promise<SlackHarness> {
+export async function startSlackHarness(env: Record<string, string> = {}, serverOpts: ServerOptions = {}): Promise<SlackHarness> {
   const slack = await startFakeSlack();
   const app = await createTestApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, ...env });
-  const server = await startServer(app, { port: 0 });
+  const server = await startServer(app, { ...serverOpts, port: 0 });
   const url = `http://127.0.0.1:${server.port}/slack/events`;
   const posts = () => slack.calls.filter((c) => c.method === "chat.postMessage");
   return {

@@ -27,8 +27,15 @@ export interface FakeSlack {
   waitFor(method: string, n?: number, ms?: number): Promise<ApiCall[]>;
   /** Make the next calls of a method fail with this HTTP status or Slack error. */
   failNext(method: string, how: { status?: number; error?: string; times?: number }): void;
-  /** Delay responses of a method by ms (to show the ack does not wait for the answer). */
+  /** Delay responses of a method by ms (to show the ack does not wait for the answer; a slow answer). */
   delay(method: string, ms: number): void;
+  /**
+   * Slack's per-channel limit: a call of `method` into a channel less than `intervalMs` after the
+   * last accepted one is refused with HTTP 429 and Retry-After (recorded as `<method>:429`).
+   */
+  limitPerChannel(method: string, intervalMs: number, retryAfterSec?: number): void;
+  /** Accepted calls of a method per channel, in the order they arrived. */
+  accepted(method: string, channel: string): ApiCall[];
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
   /** Serves a file as Slack's file host would (url_private_download); it requires the bot token. */
@@ -55,6 +62,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failures = new Map<string, { status?: number; error?: string; times: number }>();
   const files = new Map<string, Buffer>();
   const delays = new Map<string, number>();
+  const limits = new Map<string, { intervalMs: number; retryAfterSec: number; last: Map<string, number> }>();
   let ts = 1_700_000_000;
   let base = "";
 
@@ -105,6 +113,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         record(`${method}:failed`, args);
         if (fail.status) return reply(fail.status, { ok: false, error: "fake_failure" });
         return reply(200, { ok: false, error: fail.error ?? "fake_failure" });
+      }
+      const limit = limits.get(method);
+      if (limit && typeof args.channel === "string") {
+        const last = limit.last.get(args.channel);
+        const now = Date.now();
+        if (last !== undefined && now - last < limit.intervalMs) {
+          record(`${method}:429`, args);
+          res.writeHead(429, { "content-type": "application/json", "retry-after": String(limit.retryAfterSec) });
+          return res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+        }
+        limit.last.set(args.channel, now);
       }
       record(method, args);
       switch (method) {
@@ -164,6 +183,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     delay(method, ms) {
       delays.set(method, ms);
     },
+    limitPerChannel(method, intervalMs, retryAfterSec = 1) {
+      limits.set(method, { intervalMs, retryAfterSec, last: new Map() });
+    },
+    accepted: (method, channel) => calls.filter((c) => c.method === method && c.args.channel === channel),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
   return fake;

@@ -19,6 +19,20 @@ describe("checkCitations", () => {
     const r = checkCitations("<!channel> see <https://evil.example|公式サイト> [No.148]", docs)!;
     expect(r.text).not.toMatch(/<|>|evil/);
   });
+  it("removes every link but the knowledge base's own sources: bare, www., markdown and bare domains", () => {
+    const source = "https://www.jama.or.jp/operation/it/cyb_sec/cyb_sec_guideline.html";
+    const r = checkCitations(
+      `詳しくは https://evil.example/phish?x=1 や www.evil.example.net、[公式](https://evil.example/a)、evil-site.com/login を参照 [No.148]。出典: ${source}`,
+      docs,
+      [source],
+    )!;
+    expect(r.text).not.toMatch(/evil|https?:\/\/(?!www\.jama)/);
+    expect(r.text).toContain("公式");
+    expect(r.text).toContain(source);
+    expect(r.cited).toEqual([148]);
+    // and without any allowed link, no link at all
+    expect(checkCitations(`see ${source} [No.148]`, docs)!.text).not.toMatch(/https?:|jama\.or\.jp/);
+  });
 });
 
 describe("grounded answers and tool calling", () => {

@@ -59,7 +59,7 @@ describe("Teams: a sheet sent in a personal chat", () => {
   let filesUrl: string;
 
   beforeAll(async () => {
-    app = await createTestApp({ TEAMS_ENABLED: "true" });
+    app = await createTestApp({ TEAMS_ENABLED: "true", TEAMS_TEST_FILE_HOST: "127.0.0.1" });
     running = await startServer(app, { port: 0 });
     connector = await startFakeConnector();
     files = createServer((_req, res) => res.end(SHEET));

@@ -34,8 +34,10 @@ describe("Slack HTTP endpoint", () => {
   const postsTo = (channel: string) => h.postsTo(channel);
 
   it("serves the health check", async () => {
+    // Slack's auth.test runs in the background at start-up: "connecting" until it answered
+    await until(async () => ((await (await fetch(`${base}/healthz`)).json()) as { slack: string }).slack === "ok", "Slack connected");
     const r = await fetch(`${base}/healthz`);
-    expect(await r.json()).toMatchObject({ ok: true, db: "ok", slack: true });
+    expect(await r.json()).toMatchObject({ ok: true, db: "ok", slack: "ok", degraded: [] });
   });
 
   it("answers the url_verification handshake", async () => {
@@ -106,6 +108,38 @@ describe("Slack HTTP endpoint", () => {
     // refused before anything runs: no turn was started, so there is nothing to wait for
     expect(slack.calls.length).toBe(before);
     expect(await app.services.db.user.count()).toBe(users);
+  });
+
+  it("refuses a validly signed request dated more than 5 minutes in the future (it could be replayed until then)", async () => {
+    const before = slack.calls.length;
+    const raw = JSON.stringify(dmEvent("No.1", { user: "UFUTURE" }));
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    const r = await fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw, future) }, body: raw });
+    expect(r.status).toBe(401);
+    expect(slack.calls.length).toBe(before);
+    expect(await app.services.db.user.count({ where: { platformUserId: "UFUTURE" } })).toBe(0);
+  });
+
+  it("refuses a body larger than any Slack event on its headers, even a validly signed one", async () => {
+    const raw = JSON.stringify(dmEvent("No.1 " + "あ".repeat(150_000), { user: "UHUGE" }));
+    expect(Buffer.byteLength(raw)).toBeGreaterThan(256 * 1024);
+    const r = await postJson(undefined, {}, raw);
+    expect(r.status).toBe(413);
+    expect(await app.services.db.user.count({ where: { platformUserId: "UHUGE" } })).toBe(0);
+  });
+
+  it("refuses an event that names no workspace instead of pooling it into one unknown company", async () => {
+    const ev = dmEvent("No.1", { user: "UNOTEAM", channel: "DUNOTEAM" }) as Record<string, unknown>;
+    delete ev.team_id;
+    (ev.event as Record<string, unknown>).team = undefined;
+    ev.authorizations = [{ enterprise_id: null, team_id: null, user_id: "UBOT", is_bot: true }];
+    expect((await postJson(ev)).status).toBe(200);
+    // a genuine message sent afterwards is answered; by then the first would have been too
+    await postJson(dmEvent("No.2", { user: "UTEAMPROBE" }));
+    await until(() => postsTo("DUTEAMPROBE").length > 0, "the answer to the genuine message");
+    expect(postsTo("DUNOTEAM")).toEqual([]);
+    expect(await app.services.db.organization.count({ where: { externalKey: { startsWith: "slack:unknown" } } })).toBe(0);
+    expect(await app.services.db.user.count({ where: { platformUserId: "UNOTEAM" } })).toBe(0);
   });
 
   it("does not let an unsigned ssl_check smuggle an action (bolt >= 4.7.2)", async () => {

@@ -77,6 +77,18 @@ describe("Teams channel (no authentication)", () => {
     expect(JSON.stringify(attachments[0].content)).toContain('"data":{"i":"show_item","p":{"nos":[1]}}');
   });
 
+  it("answers two people whose messages share an activity id in different conversations, and a redelivery once", async () => {
+    // Teams activity ids are timestamps scoped to a conversation: only (conversation, id) is unique.
+    const a = personalMessage("ヘルプ", who({ aad: "aaaaaaaa-0000-0000-0000-0000000000d1", id: "1700000099001" }));
+    const b = personalMessage("ヘルプ", who({ aad: "bbbbbbbb-0000-0000-0000-0000000000d2", id: "1700000099001" }));
+    expect(a.conversation.id).not.toBe(b.conversation.id);
+    await postActivity(running.port, a);
+    await postActivity(running.port, b);
+    await postActivity(running.port, a); // the same activity again (Bot Service redelivers)
+    await settle();
+    expect(connector.posts().map((p) => p.conversationId).sort()).toEqual([a.conversation.id, b.conversation.id].sort());
+  });
+
   it("answers a channel @mention about No.115 in the thread, with the mention removed", async () => {
     const activity = channelMention("No.115", who());
     await postActivity(running.port, activity);

@@ -76,6 +76,7 @@ describe("architecture boundaries", () => {
  */
 const CLOCK_READERS: Record<string, string> = {
   "src/channels/slack/slack-channel.ts": "stamps each turn's receivedAt",
+  "src/channels/slack/request-guard.ts": "checks each request's signed timestamp against the clock, as Slack asks",
   "src/channels/teams/activity-to-turn.ts": "stamps each turn's receivedAt",
   "src/channels/console/console-channel.ts": "stamps each turn's receivedAt",
   "src/server.ts": "stamps each HTTP request (file downloads) once, as an adapter stamps a turn",

@@ -7,6 +7,7 @@ import {
   activityToTurn,
   conversationKind,
   filesOf,
+  isTeamsFileUrl,
   messageText,
   readExecuteAction,
   tenantOf,
@@ -25,7 +26,7 @@ describe("activityToTurn", () => {
     if (!r.ok) throw new Error(r.reason);
     const { turn } = r;
     expect(turn.platform).toBe("teams");
-    expect(turn.deliveryId).toBe(a.id);
+    expect(turn.deliveryId).toBe(`${a.conversation.id}|${a.id}`);
     expect(turn.org.externalKey).toBe(`teams:${TENANT}`);
     expect(turn.user).toMatchObject({ platformUserId: a.from.aadObjectId, name: "山田 太郎", locale: "ja-JP", timeZone: "Asia/Tokyo" });
     expect(turn.conversation.kind).toBe("personal");
@@ -129,6 +130,7 @@ describe("filesOf (supportsFiles: file.download.info attachments)", () => {
     const chunk = Buffer.alloc(1024 * 1024, 1);
     const server = createServer((req, res) => {
       if (req.url === "/small") return void res.end("abc");
+      if (req.url === "/redirect") return void res.writeHead(302, { location: "http://localhost:1/internal" }).end();
       // chunked, no content-length: only counting while reading can stop it
       const big = req.url === "/big-declared";
       if (big) res.setHeader("content-length", String(MAX_TEAMS_DOWNLOAD_BYTES * 3));
@@ -144,15 +146,19 @@ describe("filesOf (supportsFiles: file.download.info attachments)", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      const [small] = filesOf(withFile(`${base}/small`), true);
+      const [small] = filesOf(withFile(`${base}/small`), { testHost: "127.0.0.1" });
       expect(small.name).toBe("sheet.xlsx");
       expect((await small.download()).toString()).toBe("abc");
-      await expect(filesOf(withFile(`${base}/big-declared`), true)[0].download()).rejects.toThrow(/larger than/);
+      await expect(filesOf(withFile(`${base}/big-declared`), { testHost: "127.0.0.1" })[0].download()).rejects.toThrow(/larger than/);
       sent = 0;
-      await expect(filesOf(withFile(`${base}/big`), true)[0].download()).rejects.toThrow(/larger than/);
+      await expect(filesOf(withFile(`${base}/big`), { testHost: "127.0.0.1" })[0].download()).rejects.toThrow(/larger than/);
       expect(sent).toBeLessThan(MAX_TEAMS_DOWNLOAD_BYTES * 3);
-      // and never plain http outside tests
-      await expect(filesOf(withFile(`${base}/small`), false)[0].download()).rejects.toThrow(/no usable download URL/);
+      // never a host but Microsoft's (or the configured test host): not the test host unconfigured,
+      // not plain http, not a look-alike, not a redirect from an allowed host to another one
+      for (const url of [`${base}/small`, "http://contoso.sharepoint.com/a.xlsx", "https://sharepoint.com.evil.example/a.xlsx", "https://evil.example/a.xlsx", "https://169.254.169.254/latest"])
+        await expect(filesOf(withFile(url))[0].download(), url).rejects.toThrow(/no usable download URL/);
+      await expect(filesOf(withFile(`${base}/redirect`), { testHost: "127.0.0.1" })[0].download()).rejects.toThrow(/refusing a redirect/);
+      expect(isTeamsFileUrl(new URL("https://contoso-my.sharepoint.com/personal/x/_layouts/15/download.aspx?UniqueId=1"))).toBe(true);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

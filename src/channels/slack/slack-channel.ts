@@ -1,14 +1,19 @@
 // Slack front door (@slack/bolt): Events API over HTTP at POST /slack/events, or Socket Mode when
 // an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
 // once, turns the event into a Turn, and renders the Reply. No business logic here.
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
-import type { Application } from "express";
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import express, { type Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ActionRef, IncomingFile, Turn } from "../../core/turn.ts";
 import { conversationKey } from "../../core/turn.ts";
 import { decodeAction, renderBlocks, ACTION_PREFIX } from "./render-blocks.ts";
 import { slackTextToPlain } from "./slack-text.ts";
+import { MAX_SLACK_BODY_BYTES, slackRequestGuard } from "./request-guard.ts";
+import { SlackConnection, type SlackState } from "./connection.ts";
+import { classifySlackError, sendingClientOptions, slackSteps, SLACK_MIN_INTERVAL_MS, type Destination } from "./slack-delivery.ts";
+import { ConversationQueue, type DeliveryOutcome } from "../../delivery/conversation-queue.ts";
+import { randomUUID } from "node:crypto";
 
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
@@ -20,31 +25,27 @@ export interface SlackChannelOptions {
   apiUrl?: string;
   command: string;
   allowedTeams: string[];
-  handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
+  handle: (turn: Turn) => Promise<{ reply: Reply; userId?: string } | null>;
+  /** A reply that could not be delivered in time (e.g. a booking's confirmation): kept for later. */
+  undelivered?: (turn: Turn, reply: Reply, userId: string | undefined) => Promise<void>;
+  /** Pacing and retry of sends (tests shorten them). */
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
   log: Logger;
   /** HTTP mode mounts /slack/events on this express app. */
   expressApp?: Application;
 }
 
-/** Where a reply goes: a channel, a thread in it, and whether only the asker may see it. */
-interface Destination {
-  channel: string;
-  threadTs?: string;
-  user: string;
-  /** A DM with the bot: everything may be shown there. */
-  personal: boolean;
-  /** `channel` is a user id (U… or, in Enterprise Grid, W…), not a conversation id. */
-  toUser?: boolean;
-  /** Slash commands and clicks on ephemeral messages answer through their response_url. */
-  respond?: (msg: Record<string, unknown>) => Promise<unknown>;
-}
-
 export interface SlackChannel {
   bolt: BoltApp;
   /** Posts to a user proactively (reminders); `ref` is what this channel stored with the turn. */
-  sendTo(ref: unknown, reply: Reply): Promise<void>;
+  sendTo(ref: unknown, reply: Reply, deliveryId?: string): Promise<void>;
+  /** Resolves once every queued send is done (shutdown, tests). */
+  idle(): Promise<void>;
+  /** Starts connecting in the background (never throws: Slack may be down at start-up). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether Slack answered its last check (for /healthz). */
+  health(): SlackState;
 }
 
 function boltLogger(log: Logger) {
@@ -65,6 +66,10 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const logger = boltLogger(log);
   const socketMode = Boolean(opts.appToken);
   if (!socketMode && !opts.signingSecret) throw new Error("SLACK_SIGNING_SECRET is required for HTTP mode");
+  // The guard runs before Bolt reads the body: headers first (size, timestamp), then Bolt's own
+  // signature check on a body it reads with the same bound.
+  const router = express.Router();
+  router.post("/slack/events", slackRequestGuard(log));
   const receiver = socketMode
     ? new SocketModeReceiver({
         appToken: opts.appToken!,
@@ -78,15 +83,34 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
         processBeforeResponse: false,
         logger,
         app: opts.expressApp,
+        router,
+        bodyLimit: MAX_SLACK_BODY_BYTES,
       });
-  const app = new App({
-    token: opts.botToken,
+  // A reply that arrives half an hour late (the SDK's default: 10 retries over ~30 min) is worse
+  // than none, and chat.postMessage has no idempotency key: a few quick retries only.
+  const clientOptions = { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } };
+  // auth.test once, in the background, retried until Slack answers (connection.ts); Bolt's own
+  // check in its constructor would kill the process when Slack is down at start-up.
+  const checkClient = new webApi.WebClient(opts.botToken, { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 0 }, logger });
+  let app: BoltApp;
+  const connection = new SlackConnection(checkClient, log, undefined, socketMode ? async () => void (await app.start()) : undefined);
+  app = new App({
+    authorize: async () => connection.authorize(opts.botToken),
     receiver,
     logger,
-    // A reply that arrives half an hour late (the SDK's default: 10 retries over ~30 min) is worse
-    // than none, and chat.postMessage has no idempotency key: a few quick retries only.
-    clientOptions: { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } },
+    clientOptions,
   });
+  // Every send goes through one paced, ordered queue with a client that does not retry on its own.
+  const sendClient = new webApi.WebClient(opts.botToken, { ...sendingClientOptions(opts.apiUrl), logger });
+  const queue = new ConversationQueue({
+    log,
+    minIntervalMs: opts.delivery?.minIntervalMs ?? SLACK_MIN_INTERVAL_MS,
+    classify: classifySlackError,
+    deadlineMs: opts.delivery?.deadlineMs,
+    backoffMs: opts.delivery?.backoffMs,
+  });
+  const deliver = (dest: Destination, reply: Reply, deliveryId: string): Promise<DeliveryOutcome> =>
+    queue.deliver(dest.channel, slackSteps(sendClient, dest, reply, deliveryId));
 
   // Applied to the workspace the person belongs to (see slackOrg): a Slack Connect guest from an
   // unlisted workspace is refused even in a channel of a listed one.
@@ -96,11 +120,19 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const dispatch = async (turn: Turn, dest: Destination, client: WebClient) => {
     // Events carry only a user id: the display name (for registrant lists and the audit trail)
     // and the time zone (for session times) come from users.info, cached.
-    const profile = await profiles.get(client, turn.user.platformUserId, turn.receivedAt);
-    turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
-    const result = await opts.handle(turn);
+    // the answer's place in the channel's line is taken on arrival: answers keep the messages' order
+    const slot = queue.reserve(dest.channel);
+    let result: Awaited<ReturnType<SlackChannelOptions["handle"]>> = null;
+    try {
+      const profile = await profiles.get(client, turn.user.platformUserId, turn.receivedAt);
+      turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
+      result = await opts.handle(turn);
+    } finally {
+      if (!result) slot.cancel();
+    }
     if (!result) return;
-    await deliver(client, dest, result.reply, log);
+    const outcome = await slot.deliver(slackSteps(sendClient, dest, result.reply, `slack:${turn.deliveryId ?? randomUUID()}`));
+    if (!outcome.ok && opts.undelivered) await opts.undelivered(turn, result.reply, result.userId);
   };
 
   // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
@@ -109,6 +141,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
     const org = slackOrg(eventHome(body), m.user_team);
+    if (!org) return log.warn("message without a workspace id refused");
     if (!allowed(org.team)) return log.warn("message from a workspace not allowed", { team: org.team });
     const turn = textTurn({ m, org, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
     const files = (message as unknown as { files?: SlackFile[] }).files;
@@ -121,6 +154,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const m = event as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
     const org = slackOrg(eventHome(body), m.user_team);
+    if (!org) return log.warn("mention without a workspace id refused");
     if (!allowed(org.team)) return log.warn("mention from a workspace not allowed", { team: org.team });
     const text = slackTextToPlain((m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")).trim();
     const turn = textTurn({ m, org, text, kind: "channel" });
@@ -130,6 +164,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   // The slash command: acknowledged at once, answered through its response_url.
   app.command(opts.command, async ({ command, ack, respond, client }) => {
     await ack();
+    if (!command.team_id) return log.warn("command without a workspace id refused");
     if (!allowed(command.team_id)) return;
     const personal = command.channel_name === "directmessage" && command.channel_id.startsWith("D");
     const turn: Turn = {
@@ -165,6 +200,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     // `team` is the workspace the app acts in; `user.team_id` the clicker's own, which differs for
     // a Slack Connect guest (and `team` is null for an org-wide install).
     const org = slackOrg({ team: b.team?.id ?? b.user.team_id, enterprise: b.enterprise?.id ?? b.team?.enterprise_id }, b.user.team_id);
+    if (!org) return log.warn("click without a workspace id refused");
     if (!allowed(org.team)) return log.warn("click from a workspace not allowed", { team: org.team });
     const channel = b.channel?.id ?? b.container?.channel_id;
     if (!channel) return;
@@ -201,18 +237,24 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
 
   return {
     bolt: app,
-    async sendTo(ref, reply) {
+    async sendTo(ref, reply, deliveryId) {
       const channel = (ref as { channel?: unknown })?.channel;
       if (typeof channel !== "string") throw new Error("not a Slack conversation reference");
       // The stored reference is the user id: chat.postMessage takes it as the app's DM with them.
-      await deliver(app.client, { channel, user: channel, personal: true, toUser: true }, reply, log);
+      const outcome = await deliver({ channel, user: channel, personal: true, toUser: true }, reply, `slack-send:${deliveryId ?? randomUUID()}`);
+      if (!outcome.ok) throw outcome.error;
     },
+    idle: () => queue.idle(),
     async start() {
-      if (socketMode) await app.start();
+      connection.start();
     },
     async stop() {
-      if (socketMode) await app.stop();
+      connection.stop();
+      // bounded: a send still waiting out a long outage must not hold up a shutdown
+      await Promise.race([queue.idle(), new Promise<void>((r) => setTimeout(r, 10_000).unref())]);
+      if (socketMode) await app.stop().catch((err) => log.warn("slack socket did not stop cleanly", { error: (err as Error).message }));
     },
+    health: () => connection.state,
   };
 }
 
@@ -266,9 +308,9 @@ class UserProfiles {
   }
 }
 
-export function orgKey(enterpriseId: string | undefined | null, teamId: string | undefined): string {
+export function orgKey(enterpriseId: string | undefined | null, teamId: string): string {
   // An Enterprise Grid org is one company; a stand-alone workspace is one company.
-  return `slack:${enterpriseId || teamId || "unknown"}`;
+  return `slack:${enterpriseId || teamId}`;
 }
 
 /** The workspace (and Grid org) the app is installed in, as an event names it. */
@@ -290,12 +332,14 @@ export function eventHome(body: unknown): { team?: string; enterprise?: string }
 export function slackOrg(home: { team?: string; enterprise?: string | null }, userTeam: string | undefined) {
   const external = Boolean(userTeam && home.team && userTeam !== home.team);
   const team = external ? userTeam : (home.team ?? userTeam);
+  // No workspace named: refused, never pooled with other such requests into one "unknown" company.
+  if (!team) return null;
   return { key: external ? orgKey(undefined, team) : orgKey(home.enterprise, team), team, external };
 }
 
 function textTurn(args: {
   m: Record<string, string | undefined>;
-  org: ReturnType<typeof slackOrg>;
+  org: NonNullable<ReturnType<typeof slackOrg>>;
   text: string;
   kind: "personal" | "channel";
 }): Turn {
@@ -317,43 +361,4 @@ function textTurn(args: {
     input: { kind: "text", text: args.text },
     receivedAt: new Date(),
   };
-}
-
-/** Posts the reply where it belongs: in the thread, ephemeral when private in a shared place, files uploaded. */
-async function deliver(client: WebClient, dest: Destination, reply: Reply, log: Logger): Promise<void> {
-  const { text, blocks: rendered } = renderBlocks(reply);
-  // A reply that is only a file renders no blocks: send none rather than an empty list.
-  const blocks = rendered.length ? (rendered as never) : undefined;
-  const privateInShared = reply.private && !dest.personal;
-  if (dest.respond) {
-    await dest.respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
-  } else if (privateInShared) {
-    await client.chat.postEphemeral({ channel: dest.channel, user: dest.user, thread_ts: dest.threadTs, text, blocks });
-  } else {
-    await client.chat.postMessage({ channel: dest.channel, thread_ts: dest.threadTs, text, blocks, unfurl_links: false });
-  }
-  for (const b of reply.blocks) {
-    if (b.type !== "file") continue;
-    // A file cannot be ephemeral: a private file in a shared channel, or one answering a slash
-    // command or a click on an ephemeral message (only the asker saw those), goes to the asker's DM.
-    const toUser = Boolean(privateInShared || dest.respond || dest.toUser);
-    try {
-      await client.filesUploadV2({
-        // files.completeUploadExternal takes a conversation id, never a user id (U… or Grid W…)
-        channel_id: toUser ? await openDm(client, dest.user) : dest.channel,
-        thread_ts: toUser ? undefined : dest.threadTs,
-        filename: b.file.name,
-        title: b.file.title ?? b.file.name,
-        file: b.file.data,
-      } as never);
-    } catch (err) {
-      log.error("file upload failed", { err, file: b.file.name });
-      throw err;
-    }
-  }
-}
-
-async function openDm(client: WebClient, user: string): Promise<string> {
-  const r = await client.conversations.open({ users: user });
-  return (r.channel as { id: string }).id;
 }

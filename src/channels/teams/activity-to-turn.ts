@@ -92,7 +92,9 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
       platform: "teams",
       // a bot message in Teams cannot carry a file's bytes: files go out as download links
       filesAsLinks: true,
-      deliveryId: activity.id,
+      // Teams activity ids are timestamps scoped to a conversation: two conversations can carry
+      // the same id, so only the pair is unique.
+      deliveryId: teamsDeliveryId(activity.conversation.id, activity.id),
       org: { externalKey: `teams:${tenant ?? "local"}` },
       user: {
         platformUserId: userId,
@@ -113,6 +115,11 @@ export function activityToTurn(activity: Partial<Activity>, input: Turn["input"]
   };
 }
 
+/** The dedupe key of a Teams activity: (conversation id, activity id), never the activity id alone. */
+export function teamsDeliveryId(conversationId: string, activityId: string | undefined): string | undefined {
+  return activityId ? `${conversationId}|${activityId}` : undefined;
+}
+
 const FILE_INFO = "application/vnd.microsoft.teams.file.download.info";
 
 /**
@@ -124,11 +131,28 @@ const FILE_INFO = "application/vnd.microsoft.teams.file.download.info";
 export const MAX_TEAMS_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
 /**
- * Files a user sent in a personal chat (the bot's manifest says supportsFiles). Teams gives a
- * short-lived pre-authenticated download URL; only https is fetched (plain http only outside
- * production, for the local stand-in the tests use).
+ * Where Teams puts the files people send a bot: OneDrive for Business and SharePoint, both served
+ * from <tenant>(-my).sharepoint.com (bots cannot exchange files in GCC High, DoD or 21Vianet).
  */
-export function filesOf(activity: Partial<Activity>, allowHttp: boolean): IncomingFile[] {
+export const TEAMS_FILE_HOST_SUFFIXES = [".sharepoint.com"];
+
+/**
+ * Whether a file's download URL may be fetched: https on Microsoft's file hosts, or the test host
+ * configured outside production (config refuses TEAMS_TEST_FILE_HOST in production), over http too.
+ * Anything else could make the bot fetch an internal address for whoever sent the activity.
+ */
+export function isTeamsFileUrl(url: URL, testHost?: string): boolean {
+  if (testHost && url.hostname === testHost) return url.protocol === "https:" || url.protocol === "http:";
+  const host = url.hostname.toLowerCase();
+  return url.protocol === "https:" && TEAMS_FILE_HOST_SUFFIXES.some((s) => host.endsWith(s) && host.length > s.length);
+}
+
+/**
+ * Files a user sent in a personal chat (the bot's manifest says supportsFiles). Teams gives a
+ * short-lived pre-authenticated download URL; only Microsoft's file hosts are fetched (see
+ * isTeamsFileUrl).
+ */
+export function filesOf(activity: Partial<Activity>, opts: { testHost?: string } = {}): IncomingFile[] {
   return (activity.attachments ?? [])
     .filter((a) => a.contentType === FILE_INFO)
     .map((a) => {
@@ -137,13 +161,27 @@ export function filesOf(activity: Partial<Activity>, allowHttp: boolean): Incomi
         name: a.name ?? `file.${typeof content.fileType === "string" ? content.fileType : "bin"}`,
         async download() {
           const url = typeof content.downloadUrl === "string" ? new URL(content.downloadUrl) : undefined;
-          if (!url || (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:"))) throw new Error("no usable download URL");
-          const res = await fetch(url);
+          if (!url || !isTeamsFileUrl(url, opts.testHost)) throw new Error("no usable download URL");
+          const res = await fetchAllowed(url, opts.testHost);
           if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
           return readAtMost(res, MAX_TEAMS_DOWNLOAD_BYTES);
         },
       };
     });
+}
+
+/** Follows up to three redirects, each to an allowed host only: a Microsoft URL cannot hand the fetch on elsewhere. */
+async function fetchAllowed(start: URL, testHost?: string): Promise<Response> {
+  let url = start;
+  for (let hop = 0; hop < 4; hop++) {
+    const res = await fetch(url, { redirect: "manual" });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+    if (!location) return res;
+    await res.body?.cancel();
+    url = new URL(location, url);
+    if (!isTeamsFileUrl(url, testHost)) throw new Error(`refusing a redirect to ${url.origin}`);
+  }
+  throw new Error("too many redirects");
 }
 
 /** The response body, or an error as soon as it is longer than `max` bytes (the rest is not read). */

@@ -22,6 +22,8 @@ type InvokeResponse = { status: number; body?: unknown };
 
 export interface TeamsChannelOptions extends BotAuthenticationOptions {
   allowedTenants: string[];
+  /** A host files may also come from, outside production (the tests' stand-in). */
+  testFileHost?: string;
   handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
   log: Logger;
 }
@@ -33,6 +35,8 @@ export interface TeamsChannel {
    * reference this channel stored with a turn (`Turn.conversation.reference.data`).
    */
   sendTo(ref: unknown, reply: Reply): Promise<void>;
+  /** "degraded" while the last call to the Bot Connector failed (for /healthz). */
+  health(): "ok" | "degraded";
   /** Resolves once every acknowledged activity has been answered, or after `timeoutMs`. */
   idle(timeoutMs?: number): Promise<void>;
 }
@@ -71,6 +75,12 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   const adapter = new TeamsAdapter(auth);
   const appId = opts.appId ?? "";
   const inFlight = new Set<Promise<unknown>>();
+  let connector: "ok" | "degraded" = "ok";
+  /** A failure that says the Bot Connector itself is unreachable (network, timeout, 5xx). */
+  const noteConnector = (err?: unknown) => {
+    const status = (err as { statusCode?: number } | undefined)?.statusCode;
+    connector = err && (status === undefined || status >= 500) ? "degraded" : "ok";
+  };
 
   adapter.onTurnError = async (_ctx, err) => {
     log.error("teams turn failed", { err: describeError(err) });
@@ -80,8 +90,10 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   const send = async (ctx: TurnContext, reply: Reply): Promise<boolean> => {
     try {
       await deliverReply(ctx, reply, { adapter, appId, log });
+      noteConnector();
       return true;
     } catch (err) {
+      noteConnector(err);
       log.error("teams send failed", { err: describeError(err), conversation: ctx.activity.conversation?.id });
       return false;
     }
@@ -98,7 +110,7 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     if (a.type === ActivityTypes.Message) {
       // A card's Action.Submit arrives as a message whose value is the button's data.
       // A message that only carries a file has no text; anything else empty means "help".
-      const hasFile = filesOf(a, !opts.production).length > 0;
+      const hasFile = filesOf(a, { testHost: opts.production ? undefined : opts.testFileHost }).length > 0;
       input =
         a.value !== undefined && a.value !== null
           ? { kind: "action", action: decodeCardAction(a.value) }
@@ -129,7 +141,7 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       return;
     }
 
-    const files = a.type === ActivityTypes.Message ? filesOf(a, !opts.production) : [];
+    const files = a.type === ActivityTypes.Message ? filesOf(a, { testHost: opts.production ? undefined : opts.testFileHost }) : [];
     if (files.length) mapped.turn.files = files;
     const result = await opts.handle(mapped.turn);
     if (!result) {
@@ -202,11 +214,13 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
           failure = err;
         }
       });
+      noteConnector(failure);
       if (failure) {
         log.warn("teams proactive send failed", { err: describeError(failure) });
         throw failure;
       }
     },
+    health: () => connector,
     async idle(timeoutMs = 15_000) {
       // Bounded, so a Bot Connector call that never returns cannot hold up a shutdown.
       let timer: NodeJS.Timeout | undefined;
