@@ -12,6 +12,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Platform } from "../core/turn.ts";
 import { bookingWindow, cancelWindow, dueReminderOffset, promotesWaitlist, type BookingWindowState } from "./rules.ts";
 import { withTransientRetry, type RetryOptions } from "./retry.ts";
+import { SeatQueue } from "./seat-queue.ts";
 import { validateSession, type SessionFields } from "./session-data.ts";
 import { toJstString } from "./time.ts";
 
@@ -74,6 +75,11 @@ export interface BookingServiceOptions {
   log: Logger;
   retry?: RetryOptions;
   faults?: BookingFaults;
+  /**
+   * Seat transactions running at once in this process (default 6, below the pool of 10); the rest
+   * wait in line per session without holding a connection. 0: no line (the bench's baseline).
+   */
+  seatConcurrency?: number;
 }
 
 /** Fields whose change must reach the registrants' calendars (a new SEQUENCE). */
@@ -143,10 +149,14 @@ export async function enqueue(tx: Tx | Db, rows: OutboxRow[]): Promise<number> {
 }
 
 export class BookingService {
+  private readonly seats?: SeatQueue;
+
   constructor(
     private readonly db: Db,
     private readonly opts: BookingServiceOptions,
-  ) {}
+  ) {
+    if (opts.seatConcurrency !== 0) this.seats = new SeatQueue({ concurrency: opts.seatConcurrency });
+  }
 
   get areaIds(): ReadonlySet<string> {
     return this.opts.areaIds;
@@ -204,6 +214,12 @@ export class BookingService {
 
   /** Runs `fn` in a transaction holding the session's row lock; retried on serialization failures. */
   private async locked<T>(op: string, seriesNo: number, fn: (tx: Tx, session: Session) => Promise<T>, none: () => T): Promise<T> {
+    // in line per session in this process, so that a rush neither exhausts the pool nor waits on
+    // row locks while holding connections (seat-queue.ts); the row lock below still decides
+    return this.seats ? this.seats.run(seriesNo, () => this.lockedNow(op, seriesNo, fn, none)) : this.lockedNow(op, seriesNo, fn, none);
+  }
+
+  private async lockedNow<T>(op: string, seriesNo: number, fn: (tx: Tx, session: Session) => Promise<T>, none: () => T): Promise<T> {
     return withTransientRetry(
       (attempt) =>
         this.db.$transaction(async (tx) => {
