@@ -223,9 +223,10 @@ export class BookingService {
     return withTransientRetry(
       (attempt) =>
         this.db.$transaction(async (tx) => {
-          const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Session" WHERE "seriesNo" = ${seriesNo} FOR UPDATE`;
+          // the row and its lock in one round trip (Prisma types the columns as it does for findUnique)
+          const rows = await tx.$queryRaw<Session[]>`SELECT * FROM "Session" WHERE "seriesNo" = ${seriesNo} FOR UPDATE`;
           if (!rows.length) return none();
-          const session = await tx.session.findUniqueOrThrow({ where: { id: rows[0].id } });
+          const session = rows[0];
           const out = await fn(tx, session);
           await this.opts.faults?.beforeCommit?.(tx, op, attempt);
           return out;
@@ -244,7 +245,11 @@ export class BookingService {
       "book",
       seriesNo,
       async (tx, session) => {
-        const existing = await tx.booking.findUnique({ where: { sessionId_userId: { sessionId: session.id, userId: actor.userId } } });
+        // this person's row and their organisation's confirmed seats, in one round trip
+        const mine = await tx.booking.findMany({
+          where: { sessionId: session.id, OR: [{ userId: actor.userId }, { orgId: actor.orgId, status: "confirmed" }] },
+        });
+        const existing = mine.find((b) => b.userId === actor.userId) ?? null;
         // an old button of a session called off since: say so rather than "booked"
         if (session.status === "cancelled") return { kind: "unavailable", session, state: "cancelled" };
         if (existing?.status === "confirmed") return { kind: "confirmed", session, booking: existing, already: true };
@@ -253,7 +258,8 @@ export class BookingService {
 
         const state = bookingWindow(session, now);
         if (state !== "open") return { kind: "unavailable", session, state };
-        const orgSeats = await tx.booking.count({ where: { sessionId: session.id, orgId: actor.orgId, status: "confirmed" } });
+        // (this person holds no confirmed seat here: that case was answered above)
+        const orgSeats = mine.filter((b) => b.orgId === actor.orgId && b.status === "confirmed").length;
         if (orgSeats >= session.perOrgCap) return { kind: "org_cap", session, cap: session.perOrgCap };
 
         if (session.confirmedCount < session.capacity) {
