@@ -11,6 +11,18 @@ import { measureBooking } from "./booking.ts";
 import { measureAnswers } from "./answers.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 import { measureWebConsole } from "./web-console.ts";
+import { measureIndustryScale } from "./industry-scale.ts";
+import { measureRush } from "./rush.ts";
+
+// `--orgs N`: organisations filled into PostgreSQL for the per-turn figures and companies in the
+// launch-day rush (default 1,000 to stay quick; the issue's sizes are 3240 and 10000).
+// `--only a,b`: only these sections.
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const ORGS = Number(arg("--orgs") ?? 1000);
+const ONLY = arg("--only")?.split(",");
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -22,6 +34,7 @@ const results: Record<string, unknown> = { at: new Date().toISOString(), node: p
 const rows: Row[] = [];
 
 async function section<T>(name: string, run: () => Promise<T>, toRows: (r: T) => Row[]): Promise<void> {
+  if (ONLY && !ONLY.includes(name)) return;
   process.stderr.write(`bench: ${name}…\n`);
   try {
     const r = await run();
@@ -112,6 +125,20 @@ if (pg)
     ["web console", `PostgreSQL, ${r.orgs} organisations (seeded in ${r.seed_s} s): static file p50 / p99 ms`, `${r.static.p50_ms} / ${r.static.p99_ms}`],
     ...r.pages.map((p): Row => ["web console", `${p.page}: p50 / p99 ms (first request ms)`, `${p.p50_ms} / ${p.p99_ms} (${p.first_ms})`, `${r.static.p50_ms} / ${r.static.p99_ms}`]),
   ]);
+if (pg)
+  await section("industry_scale", () => withScratchDatabase(PG_URL, (url) => measureIndustryScale(url, { orgs: ORGS })), (r) => [
+    ...r.figures.map((f): Row => ["scale", `PostgreSQL ${r.orgs} orgs: ${f.op} p50 / p99 ms (first)`, `${f.p50_ms} / ${f.p99_ms} (${f.first_ms})`, `${r.figures[0].p50_ms} / ${r.figures[0].p99_ms}`]),
+    ["scale", `anonymous average / overview counted afresh p50 ms (before)`, `${r.counted_afresh.averages_p50_ms} / ${r.counted_afresh.overview_p50_ms}`],
+  ]);
+if (pg)
+  await section("rush", () => measureRush(PG_URL, ORGS), (r) =>
+    [r.lined, r.unlined].map((x): Row => [
+      "rush",
+      `${x.companies} companies, 12 sessions, ${x.lined ? "seat queue" : "no queue (before)"}: wait p50 / p99 ms`,
+      `${x.p50_wait_ms} / ${x.p99_wait_ms}`,
+      `${x.total_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
+    ]),
+  );
 if (!pg) rows.push(["postgres", "figures on PostgreSQL", `skipped: no server at ${PG_URL.replace(/\/\/[^@]*@/, "//")}`]);
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });

@@ -31,7 +31,7 @@ export interface WebBenchFigures {
   pages: WebPageFigure[];
 }
 
-async function seed(url: string, orgs: number, fiscalYear: number, version: string): Promise<void> {
+export async function seed(url: string, orgs: number, fiscalYear: number, version: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -7,6 +7,7 @@ import { tr, type Reply } from "../src/core/reply.ts";
 import { fyLabel } from "../src/assessment/fiscal-year.ts";
 import { pct } from "../src/assessment/progress.ts";
 import { mod } from "../src/assessment/ui.ts";
+import { asOfLabel } from "../src/assessment/aggregate-cache.ts";
 
 const STRIP = /[?？!！。.、\s]+$/u;
 const MATCH = /^(全体の状況|全体状況|全体の進捗|全組織の状況|全社の状況|利用組織の状況|集計|overall status|overall progress|all organi[sz]ations|aggregate(s)?)$/i;
@@ -23,7 +24,8 @@ export const overallStatus = defineIntent({
     const m = mod(ctx);
     const { lang } = ctx;
     const fy = m.service.fiscalYear(ctx.now);
-    const o = await m.service.overview(fy);
+    // counted across every organisation: kept a few minutes, and it says how old it is
+    const { value: o, asOf } = await m.service.recentOverview(fy, ctx.now);
     const heading = tr(lang, `${fyLabel(fy, lang)} 全体の状況(v${ctx.services.kb.version})`, `${fyLabel(fy, lang)} overall status (v${ctx.services.kb.version})`);
     const avg = o.averages.shown
       ? tr(
@@ -38,7 +40,7 @@ export const overallStatus = defineIntent({
       tr(lang, `回答のある組織: ${o.withAnswers}`, `Organisations with answers: ${o.withAnswers}`),
       tr(lang, `提出済みの組織: ${o.submitted}`, `Organisations marked submitted: ${o.submitted}`),
       avg,
-      tr(lang, "個社名と数字は表示しません。", "Company names are never shown next to figures."),
+      tr(lang, `集計は${asOfLabel(asOf, "ja")}のものです(5分ごとに更新)。個社名と数字は表示しません。`, `Figures ${asOfLabel(asOf, "en")} (refreshed every 5 minutes). Company names are never shown next to figures.`),
     ].join("\n");
     return { text, blocks: [{ type: "heading", text: heading }, { type: "text", text: text.split("\n").slice(1).join("\n") }] };
   },

@@ -3,6 +3,7 @@
 // all 153 numbers; the change since last year; the industry figures we have (never invented); and
 // the anonymous average of this deployment when at least 5 organisations answered. "分野別の進捗"
 // shows the same per area (our grouping).
+import { asOfLabel } from "../src/assessment/aggregate-cache.ts";
 import { z } from "zod";
 import { defineIntent, type IntentContext } from "../src/core/intent.ts";
 import { tr, type Block, type Choice, type Lang, type ProgressRow, type Reply } from "../src/core/reply.ts";
@@ -157,14 +158,15 @@ async function comparisons(ctx: IntentContext, m: AssessmentModule, a: Assessmen
   fields.push({ label: tr(lang, "業界全体との比較", "Industry comparison"), value: lines.join("\n") });
 
   // this deployment's anonymous average: only with enough organisations that nobody is singled out
-  const avg = await m.service.deploymentAverages(a.fiscalYear, a.guidelineVersion);
+  // across every organisation: kept a few minutes (its cost grows with the companies), so it says how old it is
+  const { value: avg, asOf } = await m.service.recentAverages(a.fiscalYear, a.guidelineVersion, ctx.now);
   fields.push({
     label: tr(lang, "この環境の利用組織の平均(匿名)", "Average of the organisations using this bot (anonymous)"),
     value: avg.shown
       ? tr(
           lang,
-          `${avg.orgs}組織の平均: ${p.levels.map((l) => `レベル${l.level} ${pct(avg.levels[l.level])}`).join("、")}(貴社: ${p.levels.map((l) => pct(l.rate)).join(" / ")})`,
-          `Average of ${avg.orgs} organisations: ${p.levels.map((l) => `Level ${l.level} ${pct(avg.levels[l.level])}`).join(", ")} (you: ${p.levels.map((l) => pct(l.rate)).join(" / ")})`,
+          `${avg.orgs}組織の平均(${asOfLabel(asOf, "ja")}): ${p.levels.map((l) => `レベル${l.level} ${pct(avg.levels[l.level])}`).join("、")}(貴社、最新: ${p.levels.map((l) => pct(l.rate)).join(" / ")})`,
+          `Average of ${avg.orgs} organisations (${asOfLabel(asOf, "en")}): ${p.levels.map((l) => `Level ${l.level} ${pct(avg.levels[l.level])}`).join(", ")} (you, current: ${p.levels.map((l) => pct(l.rate)).join(" / ")})`,
         )
       : tr(
           lang,

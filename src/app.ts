@@ -2,6 +2,7 @@
 // pipeline. main.ts, the tests and the bench all start from here, so they run the same stack.
 import type { Config } from "./config.ts";
 import { openMigratedDb, type DbHandle } from "./db/client.ts";
+import type { DataDirLock } from "./db/data-dir-lock.ts";
 import { Knowledge } from "./knowledge/knowledge.ts";
 import { SearchIndex } from "./knowledge/search.ts";
 import { createOpenAiClient, GroundedAnswerer } from "./knowledge/llm.ts";
@@ -36,6 +37,8 @@ export interface AppOptions {
   /** A database already open (tests share one PGlite per file). */
   db?: DbHandle;
   kb?: Knowledge;
+  /** DATA_DIR's lock, taken by main.ts before it loads the rest */
+  dataDirLock?: DataDirLock;
 }
 
 /** The knowledge base's own source URLs: the only links the LLM's answers may carry. */
@@ -46,7 +49,7 @@ function sourceLinks(kb: Knowledge): string[] {
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel ?? "info");
   const kb = opts.kb ?? Knowledge.load({ overlayFile: config.kbOverlayFile });
-  const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock: opts.dataDirLock }));
   const search = new SearchIndex(kb);
   const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
   // one budget for both kinds of call: what one person can spend of the endpoint per hour

@@ -2,21 +2,17 @@
 // embedded database. Otherwise: the HTTP server for Slack and/or Teams (plus Slack Socket Mode
 // when SLACK_APP_TOKEN is set).
 import { join } from "node:path";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { KnowledgeError } from "./knowledge/load.ts";
+import { DataDirError, lockDataDir, prepareDataDir, type DataDirLock } from "./db/data-dir-lock.ts";
 import { createLogger, type Logger } from "./core/logger.ts";
-import { createApp } from "./app.ts";
-import { consoleSender, runConsole } from "./channels/console/console-channel.ts";
-import { OUTBOX_INTERVAL_MS } from "./booking/module.ts";
-import { pruneDeliveries } from "./core/dedupe.ts";
-import { webAccessFor } from "./web/access.ts";
 import { installProcessGuards } from "./core/process-guards.ts";
+// The rest is loaded after DATA_DIR is checked and locked, so that a second process or a bad
+// DATA_DIR is told so at once rather than after the whole application has been loaded.
 
 function chatLogger(config: Config): Logger {
   const path = join(config.dataDir, "chat.log");
   try {
-    mkdirSync(config.dataDir, { recursive: true });
     const file = createWriteStream(path, { flags: "a" });
     file.on("error", () => undefined); // a log that cannot be written must not stop the chat
     if (process.argv.includes("--verbose")) process.stderr.write(`logs: ${path}\n`);
@@ -37,12 +33,32 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // DATA_DIR first: a writable directory, and the embedded database's lock (one process per
+  // DATA_DIR; with PostgreSQL several processes may share it)
+  let dataDirLock: DataDirLock | undefined;
+  try {
+    if (config.databaseUrl) prepareDataDir(config.dataDir);
+    else dataDirLock = lockDataDir(config.dataDir);
+  } catch (e) {
+    if (e instanceof DataDirError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const [{ createApp }, { consoleSender, runConsole }, { OUTBOX_INTERVAL_MS }, { pruneDeliveries }, { webAccessFor }] = await Promise.all([
+    import("./app.ts"),
+    import("./channels/console/console-channel.ts"),
+    import("./booking/module.ts"),
+    import("./core/dedupe.ts"),
+    import("./web/access.ts"),
+  ]);
   const consoleMode = config.forceConsole || process.argv.includes("--chat") || (!config.slack && !config.teams);
   // In the terminal the chat is all that is shown: logs go to a file under DATA_DIR (its path is
   // printed with --verbose); a failed turn is answered with one polite line by the pipeline.
   const log = consoleMode ? chatLogger(config) : createLogger(config.logLevel ?? "info");
   installProcessGuards(log);
-  const app = await createApp(config, { log });
+  const app = await createApp(config, { log, dataDirLock });
 
   if (consoleMode) {
     const filesDir = join(config.dataDir, "files");
@@ -87,7 +103,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  if (e instanceof KnowledgeError) console.error(e.message);
+  if (e instanceof Error && (e.name === "KnowledgeError" || e instanceof DataDirError)) console.error(e.message);
   else console.error("Failed to start:", e instanceof Error ? e.message : e);
   process.exit(1);
 });

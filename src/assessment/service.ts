@@ -14,6 +14,8 @@ import type { Knowledge } from "../knowledge/knowledge.ts";
 import { UNANSWERED, type AnswerChoices } from "./choices.ts";
 import { fiscalYearOf } from "./fiscal-year.ts";
 import { computeProgress, findGaps, type AnswerStatuses, type Level, type Progress } from "./progress.ts";
+import { AGGREGATE_TTL_MS, Memo, type Aged } from "./aggregate-cache.ts";
+import { rateDistribution, statusCounts, type RateDistribution, type StatusCounts } from "./aggregate.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -95,8 +97,18 @@ export interface AssessmentServiceOptions {
   minOrgsForAverage?: number;
 }
 
+export type DeploymentAverages = Awaited<ReturnType<AssessmentService["deploymentAverages"]>>;
+export type Overview = Awaited<ReturnType<AssessmentService["overview"]>>;
+
 export class AssessmentService {
   readonly minOrgsForAverage: number;
+  /** deployment-wide figures, kept a few minutes per process (their cost grows with the companies) */
+  private readonly recent = {
+    averages: new Memo<DeploymentAverages>(AGGREGATE_TTL_MS),
+    overview: new Memo<Overview>(AGGREGATE_TTL_MS),
+    counts: new Memo<StatusCounts>(AGGREGATE_TTL_MS),
+    distribution: new Memo<RateDistribution>(AGGREGATE_TTL_MS),
+  };
 
   constructor(
     readonly db: Db,
@@ -423,17 +435,37 @@ export class AssessmentService {
 
   /** For the secretariat: how many organisations have an assessment, answers, a submitted sheet. */
   async overview(fiscalYear: number) {
-    const assessments = await this.db.assessment.findMany({ where: { fiscalYear, guidelineVersion: this.kb.version }, select: { id: true, status: true } });
-    const withAnswers = await this.db.answer.groupBy({
-      by: ["orgId"],
-      where: { assessmentId: { in: assessments.map((x) => x.id) }, status: { not: UNANSWERED } },
-    });
+    const version = this.kb.version;
+    const [row] = await this.db.$queryRaw<{ assessments: bigint; submitted: bigint; with_answers: bigint }[]>`
+      SELECT COUNT(*) AS assessments,
+        COUNT(*) FILTER (WHERE s.status = 'submitted') AS submitted,
+        COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Answer" a WHERE a."assessmentId" = s.id AND a.status <> ${UNANSWERED})) AS with_answers
+      FROM "Assessment" s WHERE s."fiscalYear" = ${fiscalYear} AND s."guidelineVersion" = ${version}`;
     return {
-      assessments: assessments.length,
-      withAnswers: withAnswers.length,
-      submitted: assessments.filter((x) => x.status === "submitted").length,
-      averages: await this.deploymentAverages(fiscalYear),
+      assessments: Number(row?.assessments ?? 0),
+      withAnswers: Number(row?.with_answers ?? 0),
+      submitted: Number(row?.submitted ?? 0),
+      averages: await this.deploymentAverages(fiscalYear, version),
     };
+  }
+
+  // The same figures at most AGGREGATE_TTL_MS old, with the time they were computed (`now` is the
+  // caller's clock). Anonymity does not depend on the age: the rules above decide what is shown.
+  recentAverages(fiscalYear: number, version: string, now: Date): Promise<Aged<DeploymentAverages>> {
+    return this.recent.averages.getAged(`${fiscalYear}:${version}`, now, () => this.deploymentAverages(fiscalYear, version));
+  }
+
+  recentOverview(fiscalYear: number, now: Date): Promise<Aged<Overview>> {
+    return this.recent.overview.getAged(`${fiscalYear}:${this.kb.version}`, now, () => this.overview(fiscalYear));
+  }
+
+  recentStatusCounts(fiscalYear: number, now: Date): Promise<Aged<StatusCounts>> {
+    return this.recent.counts.getAged(`${fiscalYear}:${this.kb.version}`, now, () => statusCounts(this.db, { fiscalYear, version: this.kb.version }));
+  }
+
+  recentDistribution(fiscalYear: number, now: Date): Promise<Aged<RateDistribution>> {
+    const opts = { fiscalYear, version: this.kb.version, minOrgs: this.minOrgsForAverage };
+    return this.recent.distribution.getAged(`${fiscalYear}:${this.kb.version}`, now, () => rateDistribution(this.db, this.kb, this.choices, opts));
   }
 
   private async lockOpen(tx: Tx, a: Pick<AssessmentRef, "id" | "orgId">): Promise<void> {

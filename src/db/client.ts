@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations } from "./schema-engine.ts";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client.ts";
@@ -17,6 +18,8 @@ export interface DbTarget {
   databaseUrl?: string;
   /** where PGlite keeps its files; "memory://" for a throwaway database */
   dataDir: string;
+  /** DATA_DIR's lock when the caller took it already (main.ts does, before loading the rest) */
+  lock?: DataDirLock;
 }
 
 export interface DbHandle {
@@ -32,15 +35,24 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return { prisma, kind: "postgres", adapterFactory, close: () => prisma.$disconnect() };
   }
-  const dir = target.dataDir === "memory://" ? "memory://" : join(target.dataDir, "pglite");
-  if (dir !== "memory://") mkdirSync(dir, { recursive: true });
-  // PostgreSQL's default 128 MB of shared buffers is sized for a server; the embedded database
-  // serves one small deployment, and this keeps the process's resident memory ~100 MB lower.
-  return wrapPglite(await PGlite.create({ dataDir: dir, postgresqlconf: ["shared_buffers = 16MB", "wal_buffers = 1MB"] }));
+  if (target.dataDir === "memory://") return wrapPglite(await PGlite.create({ dataDir: "memory://", postgresqlconf: PGLITE_CONF }));
+  // one process per embedded database: refused at once when another process holds DATA_DIR
+  const lock = target.lock ?? lockDataDir(target.dataDir);
+  try {
+    mkdirSync(join(target.dataDir, "pglite"), { recursive: true }); // DATA_DIR itself exists now
+    return wrapPglite(await PGlite.create({ dataDir: join(target.dataDir, "pglite"), postgresqlconf: PGLITE_CONF }), lock.release);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }
 
+// PostgreSQL's default 128 MB of shared buffers is sized for a server; the embedded database
+// serves one small deployment, and this keeps the process's resident memory ~100 MB lower.
+const PGLITE_CONF = ["shared_buffers = 16MB", "wal_buffers = 1MB"];
+
 /** A handle over an open PGlite (tests start theirs from a migrated snapshot). */
-export function wrapPglite(pglite: PGlite): DbHandle {
+export function wrapPglite(pglite: PGlite, afterClose?: () => void): DbHandle {
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
@@ -50,6 +62,7 @@ export function wrapPglite(pglite: PGlite): DbHandle {
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
+      afterClose?.();
     },
   };
 }

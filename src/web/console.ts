@@ -22,7 +22,7 @@ const MULTIPART_PATH = /^\/o\/[0-9a-f-]{36}\/import$/;
 export function createWebConsole(services: Services, log: Logger): express.Router {
   const config = services.config;
   const access = webAccessFor(services.db, config);
-  const deps: WebDeps = { services, access, log: log.child({ component: "web" }), memos: new Map() };
+  const deps: WebDeps = { services, access, log: log.child({ component: "web" }) };
   const secure = Boolean(config.publicBaseUrl?.startsWith("https://"));
   const r = express.Router();
 

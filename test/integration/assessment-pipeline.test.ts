@@ -12,6 +12,7 @@ import { describeEachDb } from "../helpers/db.ts";
 import type { Block, Choice, ItemCard, Reply } from "../../src/core/reply.ts";
 import type { Turn } from "../../src/core/turn.ts";
 import { parseSheet } from "../../src/assessment/import.ts";
+import { formatJst } from "../../src/assessment/fiscal-year.ts";
 
 const kb = realKnowledge();
 const lv1 = kb.itemsOfLevel(1).map((i) => i.no);
@@ -341,7 +342,8 @@ describeEachDb("assessment in conversation", (kind) => {
     // a database of its own, so that the count of organisations is known
     const fresh = await createTestApp({}, { dbKind: kind });
     try {
-      const ask = async (text: string, org: string) => (await fresh.pipeline.handle(textTurn(text, { org, user: "x" })))!;
+      const start = new Date();
+      const ask = async (text: string, org: string, at = start) => (await fresh.pipeline.handle({ ...textTurn(text, { org, user: "x" }), receivedAt: at }))!;
       for (let i = 1; i <= 4; i++) await ask(`No.${lv1[0]}は${i % 2 ? "達成" : "未達成"}`, `console:avg-${i}`);
       await ask("ヘルプ", "console:avg-5"); // an organisation without answers does not count
       const few = allText((await ask("進捗", "console:avg-1")).reply);
@@ -349,10 +351,18 @@ describeEachDb("assessment in conversation", (kind) => {
       expect(few).not.toMatch(/組織の平均:/);
       await ask(`No.${lv1[0]}は達成`, "console:avg-5");
       await ask(`No.${lv1[1]} 対象外 理由: 該当なし`, "console:avg-1");
-      const many = allText((await ask("進捗", "console:avg-1")).reply);
+      // the average is counted across every organisation, so it is kept a few minutes and says
+      // how old it is; the company's own figures are current at once (its 対象外 above)
+      const cached = allText((await ask("進捗", "console:avg-1")).reply);
+      expect(cached).toContain("回答のある組織が5組織未満のため");
+      expect(cached).toContain("回答 2/47 · 対象外 1");
+      const later = new Date(start.getTime() + 6 * 60_000);
+      const stale = allText((await ask("進捗", "console:avg-1", later)).reply); // served while it is recounted
+      expect(stale).toContain("回答のある組織が5組織未満のため");
+      const many = allText((await ask("進捗", "console:avg-1", later)).reply);
       // 3 of 5 achieved the one item; one of them has a 対象外 too: 1/46, 1/47, 1/47, 0, 0
       const mean = (1 / 46 + 2 / 47) / 5;
-      expect(many).toContain(`5組織の平均: レベル1 ${Math.round(mean * 100)}%`);
+      expect(many).toContain(`5組織の平均(${formatJst(later)} 時点): レベル1 ${Math.round(mean * 100)}%`);
       expect(many).not.toContain("avg-2");
       const fy = fresh.services.assessment.service.fiscalYear(new Date());
       const avg = await fresh.services.assessment.service.deploymentAverages(fy);
@@ -492,6 +502,7 @@ describeEachDb("assessment in conversation", (kind) => {
     const r = await say("全体の状況", { org: "console:secretariat", user: "secretary" });
     expect(r.intent).toBe("overall_status");
     expect(r.reply.text).toMatch(/回答のある組織: \d+/);
+    expect(r.reply.text).toMatch(/集計は\d{4}-\d\d-\d\d \d\d:\d\d 時点のもの/);
     expect(r.reply.text).not.toMatch(/console:|free-text|undo/);
   });
 });

@@ -80,7 +80,7 @@ describe("cookies", () => {
 
 describe("deployment-wide figures", () => {
   it("are loaded once, served stale while one reload runs after the time-to-live, and not kept when loading fails", async () => {
-    const { Memo } = await import("../../src/web/context.ts");
+    const { Memo } = await import("../../src/assessment/aggregate-cache.ts");
     const memo = new Memo<number>(1000);
     const t = (ms: number) => new Date(Date.UTC(2031, 0, 1) + ms);
     let loads = 0;

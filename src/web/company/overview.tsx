@@ -3,6 +3,7 @@
 // registered, with its year and source) and the anonymous average of this deployment (only with
 // at least 5 organisations); then per area. The same figures as 「進捗」 in chat, from the same
 // domain functions.
+import { asOfLabel } from "../../assessment/aggregate-cache.ts";
 import { tr, type Lang } from "../../core/reply.ts";
 import { fyLabel } from "../../assessment/fiscal-year.ts";
 import { computeProgress, findGaps, pct, type Level, type Progress } from "../../assessment/progress.ts";
@@ -10,7 +11,7 @@ import { AssessmentService, type AssessmentRef } from "../../assessment/service.
 import { UNANSWERED } from "../../assessment/choices.ts";
 import { BarChart, ChartTable, COLORS, type ChartSpec } from "../charts.tsx";
 import { Csrf, Layout, type Flash } from "../page.tsx";
-import { memo, type PageCtx, type WebDeps } from "../context.ts";
+import { type PageCtx, type WebDeps } from "../context.ts";
 
 
 const GAPS_SHOWN = 10;
@@ -36,7 +37,7 @@ export async function loadOverview(deps: WebDeps, ctx: PageCtx): Promise<Overvie
   const statuses = AssessmentService.statuses(answers);
   const prev = await m.service.previous(ctx.caller.orgId, a.fiscalYear);
   const last = prev ? computeProgress(kb, m.choices, AssessmentService.statuses(await m.service.answers(prev)), prev.targetLevel as Level) : null;
-  const avg = await memo(deps, "averages", `${a.fiscalYear}:${a.guidelineVersion}`, ctx.now, () => m.service.deploymentAverages(a.fiscalYear, a.guidelineVersion));
+  const { value: avg, asOf } = await m.service.recentAverages(a.fiscalYear, a.guidelineVersion, ctx.now);
   const gapList = findGaps(kb, m.choices, statuses, a.targetLevel as Level);
   const notAchieved = gapList.filter((g) => g.status !== UNANSWERED).length;
 
@@ -94,7 +95,7 @@ export async function loadOverview(deps: WebDeps, ctx: PageCtx): Promise<Overvie
           "No industry average is registered (we do not have published per-level averages and do not make numbers up; an operator can add them with source and year in knowledge/benchmarks.yaml).",
         ),
     avg.shown
-      ? tr(lang, `利用組織の平均は、${fyLabel(a.fiscalYear, lang)}に回答のある${avg.orgs}組織の匿名の平均です(5分ごとに更新)。`, `The deployment average is the anonymous mean of the ${avg.orgs} organisations with answers in ${fyLabel(a.fiscalYear, lang)} (refreshed every 5 minutes).`)
+      ? tr(lang, `利用組織の平均は、${fyLabel(a.fiscalYear, lang)}に回答のある${avg.orgs}組織の匿名の平均です(${asOfLabel(asOf, lang)}、5分ごとに更新。貴社の数字は最新です)。`, `The deployment average is the anonymous mean of the ${avg.orgs} organisations with answers in ${fyLabel(a.fiscalYear, lang)} (${asOfLabel(asOf, lang)}, refreshed every 5 minutes; your own figures are current).`)
       : tr(
           lang,
           `利用組織の平均は、回答のある組織が${m.service.minOrgsForAverage}組織以上になると表示します(個社の数字が推測されないように)。`,

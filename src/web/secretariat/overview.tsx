@@ -4,18 +4,21 @@
 // figures), and the questions the bot could not answer (texts only, never who asked).
 import { tr, type Lang } from "../../core/reply.ts";
 import { fyLabel } from "../../assessment/fiscal-year.ts";
-import { BANDS, rateDistribution, statusCounts, type RateDistribution, type StatusCounts } from "../../assessment/aggregate.ts";
+import { BANDS, type RateDistribution, type StatusCounts } from "../../assessment/aggregate.ts";
+import { asOfLabel } from "../../assessment/aggregate-cache.ts";
 import { unansweredQuestions, type UnansweredQuestion } from "../../knowledge/question-log.ts";
 import { formatJst } from "../../assessment/fiscal-year.ts";
 import { BarChart, ChartTable, COLORS, type ChartSpec } from "../charts.tsx";
 import { Layout } from "../page.tsx";
-import { memo, type PageCtx, type WebDeps } from "../context.ts";
+import type { PageCtx, WebDeps } from "../context.ts";
 
 export interface ProgressModel {
   fiscalYear: number;
   counts: StatusCounts;
   dist: RateDistribution;
   minOrgs: number;
+  /** when the figures were counted (they are kept a few minutes) */
+  asOf: Date;
   charts: ChartSpec[];
 }
 
@@ -25,18 +28,14 @@ function bandLabel(i: number): string {
 
 export async function loadProgress(deps: WebDeps, ctx: PageCtx): Promise<ProgressModel> {
   const m = deps.services.assessment;
-  const { kb } = deps.services;
   const { lang } = ctx;
   const fiscalYear = m.service.fiscalYear(ctx.now);
-  const key = `${fiscalYear}:${kb.version}`;
   const minOrgs = m.service.minOrgsForAverage;
-  const [counts, dist] = await Promise.all([
-    memo(deps, "status-counts", key, ctx.now, () => statusCounts(deps.services.db, { fiscalYear, version: kb.version })),
-    memo(deps, "distribution", key, ctx.now, () => rateDistribution(deps.services.db, kb, m.choices, { fiscalYear, version: kb.version, minOrgs })),
-  ]);
-  const charts: ChartSpec[] = dist.shown
+  const [counts, dist] = await Promise.all([m.service.recentStatusCounts(fiscalYear, ctx.now), m.service.recentDistribution(fiscalYear, ctx.now)]);
+  const asOf = new Date(Math.min(counts.asOf.getTime(), dist.asOf.getTime()));
+  const charts: ChartSpec[] = dist.value.shown
     ? ([1, 2, 3] as const).map((l) => {
-        const values = dist.levels[l];
+        const values = dist.value.levels[l];
         return {
           id: `dist-${l}`,
           title: tr(lang, `レベル${l}の達成率の分布(組織数)`, `Level ${l}: organisations by achievement rate`),
@@ -47,7 +46,7 @@ export async function loadProgress(deps: WebDeps, ctx: PageCtx): Promise<Progres
         };
       })
     : [];
-  return { fiscalYear, counts, dist, minOrgs, charts };
+  return { fiscalYear, counts: counts.value, dist: dist.value, minOrgs, asOf, charts };
 }
 
 export function ProgressPage({ ctx, model }: { ctx: PageCtx; model: ProgressModel }) {
@@ -57,7 +56,7 @@ export function ProgressPage({ ctx, model }: { ctx: PageCtx; model: ProgressMode
   return (
     <Layout title={tr(lang, "全体の進捗", "Overall progress")} lang={lang} path={ctx.path} caller={caller} csrf={ctx.csrf}>
       <p class="lead">
-        {tr(lang, `${fy}、この環境を使う全組織の集計です(匿名・5分ごとに更新)。会社名と回答を結び付けて表示することはありません。`, `${fy}, across every organisation using this deployment (anonymous, refreshed every 5 minutes). No company's name is ever shown next to its answers.`)}
+        {tr(lang, `${fy}、この環境を使う全組織の集計です(匿名・${asOfLabel(model.asOf, lang)}・5分ごとに更新)。会社名と回答を結び付けて表示することはありません。`, `${fy}, across every organisation using this deployment (anonymous, ${asOfLabel(model.asOf, lang)}, refreshed every 5 minutes). No company's name is ever shown next to its answers.`)}
       </p>
       <section aria-labelledby="counts-h">
         <h2 id="counts-h">{tr(lang, "状態別の組織数", "Organisations by state")}</h2>
