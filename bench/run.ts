@@ -11,6 +11,7 @@ import { measureBooking } from "./booking.ts";
 import { measureAnswers } from "./answers.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 import { measureWebConsole } from "./web-console.ts";
+import { measureSuppliers } from "./suppliers.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -111,6 +112,11 @@ if (pg)
   await section("web_console", () => withScratchDatabase(PG_URL, (url) => measureWebConsole(url, { orgs: 10_000, requests: 100 })), (r) => [
     ["web console", `PostgreSQL, ${r.orgs} organisations (seeded in ${r.seed_s} s): static file p50 / p99 ms`, `${r.static.p50_ms} / ${r.static.p99_ms}`],
     ...r.pages.map((p): Row => ["web console", `${p.page}: p50 / p99 ms (first request ms)`, `${p.p50_ms} / ${p.p99_ms} (${p.first_ms})`, `${r.static.p50_ms} / ${r.static.p99_ms}`]),
+  ]);
+if (pg)
+  await section("suppliers", () => withScratchDatabase(PG_URL, (url) => measureSuppliers(url)), (r) => [
+    ["suppliers", `PostgreSQL, ${r.suppliers} suppliers + ${r.second_tier} second tier (seeded in ${r.seed_s} s): 取引先の状況 p50 / p99 ms (進捗 baseline)`, `${r.status.p50_ms} / ${r.status.p99_ms}`, `${r.progress.p50_ms} / ${r.progress.p99_ms}`],
+    ["suppliers", "取引先の状況をエクスポート (xlsx + csv) p50 / p99 ms", `${r.export.p50_ms} / ${r.export.p99_ms}`],
   ]);
 if (!pg) rows.push(["postgres", "figures on PostgreSQL", `skipped: no server at ${PG_URL.replace(/\/\/[^@]*@/, "//")}`]);
 
