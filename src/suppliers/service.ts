@@ -160,17 +160,24 @@ export class SupplierService {
    * same answer as a code that never existed (nothing tells a guesser they came close).
    */
   async join(actor: Actor, typed: string): Promise<JoinResult> {
+    // The attempt is written first and counted with the others, so many tries sent at the same
+    // moment all see each other (a count-then-write would let them all through); a try that
+    // turns out right, or that is not a guess (one's own code), is taken back.
     const since = new Date(actor.at.getTime() - ATTEMPTS.windowMs);
+    const attempt = await this.db.supplierCodeAttempt.create({ data: { userId: actor.userId, orgId: actor.orgId, at: actor.at }, select: { id: true } });
     const [mine, ours] = await Promise.all([
-      this.db.supplierCodeAttempt.count({ where: { userId: actor.userId, at: { gt: since } } }),
-      this.db.supplierCodeAttempt.count({ where: { orgId: actor.orgId, at: { gt: since } } }),
+      this.db.supplierCodeAttempt.count({ where: { userId: actor.userId, at: { gt: since }, id: { lte: attempt.id } } }),
+      this.db.supplierCodeAttempt.count({ where: { orgId: actor.orgId, at: { gt: since }, id: { lte: attempt.id } } }),
     ]);
-    if (mine >= ATTEMPTS.perUser || ours >= ATTEMPTS.perOrg) return { ok: false, reason: "limited" };
+    if (mine > ATTEMPTS.perUser || ours > ATTEMPTS.perOrg) return { ok: false, reason: "limited" };
+    const result = await this.tryCode(actor, typed);
+    if (result.ok || result.reason !== "unknown") await this.db.supplierCodeAttempt.delete({ where: { id: attempt.id } });
+    return result;
+  }
+
+  private async tryCode(actor: Actor, typed: string): Promise<JoinResult> {
     const canonical = normalizeCode(typed);
-    const fail = async (reason: "unknown") => {
-      await this.db.supplierCodeAttempt.create({ data: { userId: actor.userId, orgId: actor.orgId, at: actor.at } });
-      return { ok: false as const, reason };
-    };
+    const fail = async (reason: "unknown") => ({ ok: false as const, reason });
     if (!canonical) return fail("unknown");
     const found = await this.db.supplierInvitation.findUnique({ where: { codeHash: hashCode(canonical) } });
     if (!found) return fail("unknown");

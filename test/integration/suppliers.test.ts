@@ -266,6 +266,15 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     expect(later!.reply.text).toContain("トヨミ自動車");
   });
 
+  it("attacker: many tries sent at the same moment get no more than the limit", async () => {
+    const burst = { org: "slack:T-BURST", orgName: "Burst Inc", platform: "slack" as const, user: "b0" };
+    await say(burst, "help");
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => say(burst, `参加コード ${fake(500 + i)}`)));
+    const looked = replies.filter((r) => r.reply.text.includes("そのコードは使えません")).length;
+    expect(looked).toBeLessThanOrEqual(ATTEMPTS.perUser);
+    expect(replies.filter((r) => r.reply.text.includes("しばらく受け付けません")).length).toBeGreaterThanOrEqual(30 - ATTEMPTS.perUser);
+  });
+
   it("invites a list from a CSV: every broken row named and nothing created; a clean list invites all", async () => {
     const file = (text: string) => [{ name: "suppliers.csv", size: text.length, download: async () => Buffer.from(text, "utf8") }];
     const before = await db().supplierInvitation.count();
