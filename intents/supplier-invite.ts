@@ -13,7 +13,7 @@ import { dayOf } from "../src/suppliers/service.ts";
 import { actorOf } from "../src/suppliers/actor.ts";
 import { parseDueDate, readSupplierList, type ListProblem } from "../src/suppliers/list-import.ts";
 
-const COMMAND = /^(?:取引先(?:に|へ)(?:自己評価(?:を|の)?)?(?:依頼|お願い)(?:する|したい|を出す)?|取引先を招待(?:する|したい)?|取引先の招待|サプライヤーを招待(?:する)?|invite (?:a |our |new )?suppliers?)(?=$|[\s:：、,])/i;
+const COMMAND = /^(?:取引先(?:に|へ)(?:自己評価(?:を|の)?)?(?:依頼|お願い)(?:する|したい|を出す)?|取引先を招待(?:する|したい)?|取引先の招待|サプライヤーを招待(?:する)?|invite (?:a |our |new )?suppliers?)(?=$|[\s:：、,「『"“])/i;
 const KEYS = /(回答期限|期限|締め切り|締切|連絡先|担当者|担当|\bdue(?: date)?\b|\bdeadline\b|\bcontact\b)\s*(?:[:：]|は)?\s*/gi;
 const MAX_NAME = 100;
 const MAX_CONTACT = 200;

@@ -215,18 +215,38 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     expect(withdraw.actorId).toBe((await user(SUPPLIER.org, "s-admin")).id);
   });
 
+  it("a second customer gets its own consent; a second code of the same customer finds the link already there", async () => {
+    const other = { ...OTHER, user: "o-admin" };
+    await say(other, "ヘルプ");
+    const code3 = CODE.exec((await say(other, "取引先に自己評価を依頼 Sample Parts")).reply.text)![1];
+    const q = await say(supAdmin, code3);
+    expect(q.reply.text).toContain("Other Motors");
+    await click(supAdmin, "supplier_consent", { id: replyChoices(q.reply)[0].action.params.id, decision: "accept", scope: "summary" });
+    const list = await say(supAdmin, "shared with");
+    expect(all(list.reply)).toContain("Customers (2)");
+    // toyomi's own second code for the same supplier: one consent per customer
+    const dup = CODE.exec((await say(buyerAdmin, "取引先に自己評価を依頼 サンプル部品(重複)")).reply.text)![1];
+    expect((await say(supAdmin, dup)).reply.text).toContain("already linked");
+    // withdrawing from one customer leaves the other as it was
+    await click(supAdmin, "supplier_consent", { id: replyChoices(q.reply)[0].action.params.id, decision: "withdraw" });
+    const otherView = await say(other, "取引先の状況");
+    expect(otherView.reply.text).toContain("辞退 1");
+    expect((await db().supplierInvitation.findUniqueOrThrow({ where: { id: invId } })).status).toBe("withdrawn");
+  });
+
   it("the secretariat sees counts only", async () => {
     const sec = { org: "console:secretariat", platform: "console" as const, user: "sec" };
     const r = await say(sec, "取引先展開の状況");
     expect(r.intent).toBe("supplier_overview");
-    expect(r.reply.text).toMatch(/依頼元 2社から 3件の依頼。参加 2件/);
+    expect(r.reply.text).toMatch(/依頼元 3社から 5件の依頼。参加 3件/);
+    expect(all(r.reply)).toContain("1次取引先");
+    expect(all(r.reply)).toContain("2次取引先");
     for (const name of ["トヨミ", "Sample Parts", "Tier Two", "サンプル部品", "Acme"]) expect(all(r.reply)).not.toContain(name);
     expect((await say(buyerAdmin, "取引先展開の状況")).reply.text).toContain("事務局のみ");
   });
 
   it("attacker: a forged id from another organisation shows and changes nothing", async () => {
     const other = { ...OTHER, user: "o-admin" };
-    await say(other, "ヘルプ");
     const peek = await click(other, "supplier_status", { id: invId });
     expect(peek.reply.text).toContain("見つかりませんでした");
     expect(all(peek.reply)).not.toContain("サンプル部品");
@@ -290,6 +310,24 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     const csv = r2!.reply.blocks.flatMap((b) => (b.type === "file" ? [b.file] : []))[0].data.toString("utf8");
     expect(csv.match(/[0-9A-Z]{5}-[0-9A-Z]{5}/g)!.length).toBeGreaterThanOrEqual(2);
     expect(await db().supplierInvitation.count()).toBe(before + 2);
+    // the same from an Excel list, with the date as a date cell
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("list");
+    ws.addRow(["会社名", "担当者", "回答期限"]);
+    ws.addRow(["ガンマ電装", "佐藤", new Date(Date.UTC(2031, 2, 1))]);
+    ws.addRow(["デルタ樹脂", "", "2031/2/30"]);
+    const data = Buffer.from(await wb.xlsx.writeBuffer());
+    const xfile = [{ name: "list.xlsx", size: data.length, download: async () => data }];
+    const bad = await app.pipeline.handle(turn(buyerAdmin, { kind: "text", text: "取引先に自己評価を依頼" }, xfile));
+    expect(bad!.reply.text).toContain("3行目: 期限「2031/2/30」を日付として読めません");
+    expect(await db().supplierInvitation.count()).toBe(before + 2);
+    ws.getRow(3).getCell(3).value = "2031/3/30";
+    const good = Buffer.from(await wb.xlsx.writeBuffer());
+    const r3 = await app.pipeline.handle(turn(buyerAdmin, { kind: "text", text: "取引先に自己評価を依頼" }, [{ name: "list.xlsx", size: good.length, download: async () => good }]));
+    expect(r3!.reply.text).toContain("2社への依頼を作りました");
+    const gamma = await db().supplierInvitation.findFirstOrThrow({ where: { supplierName: "ガンマ電装" } });
+    expect(gamma.dueDate?.toISOString().slice(0, 10)).toBe("2031-03-01");
+    expect(gamma.contact).toBe("佐藤");
   });
 
   async function org(externalKey: string) {
