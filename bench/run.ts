@@ -23,6 +23,7 @@ const arg = (name: string) => {
 };
 const ORGS = Number(arg("--orgs") ?? 1000);
 const ONLY = arg("--only")?.split(",");
+import { measureSuppliers } from "./suppliers.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -139,6 +140,11 @@ if (pg)
       `${x.total_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
     ]),
   );
+if (pg)
+  await section("suppliers", () => withScratchDatabase(PG_URL, (url) => measureSuppliers(url)), (r) => [
+    ["suppliers", `PostgreSQL, ${r.suppliers} suppliers + ${r.second_tier} second tier (seeded in ${r.seed_s} s): 取引先の状況 p50 / p99 ms (進捗 baseline)`, `${r.status.p50_ms} / ${r.status.p99_ms}`, `${r.progress.p50_ms} / ${r.progress.p99_ms}`],
+    ["suppliers", "取引先の状況をエクスポート (xlsx + csv) p50 / p99 ms", `${r.export.p50_ms} / ${r.export.p99_ms}`],
+  ]);
 if (!pg) rows.push(["postgres", "figures on PostgreSQL", `skipped: no server at ${PG_URL.replace(/\/\/[^@]*@/, "//")}`]);
 
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });

@@ -39,6 +39,10 @@ export const help = defineIntent({
               value: "「進捗」「重点課題」「エクスポート」(xlsx/csv)、記入済みシートを添付して取り込み、「昨年度の回答を引き継ぐ」\n\"progress\", \"gaps\", \"export\"; attach a filled-in sheet to import it",
             },
             { label: "よろず相談会 / Consultation sessions", value: "「相談会の予定は？」「第3回を予約」「予約を確認」「第3回をキャンセル」\n\"sessions\", \"book session 3\", \"my bookings\"" },
+            {
+              label: "取引先への展開 / Suppliers",
+              value: "「取引先に自己評価を依頼 株式会社○○ 期限 2027-01-31」(管理者)「取引先の状況」「参加コード XXXXX-XXXXX」「共有先の一覧」「共有をやめる」\n\"invite a supplier Acme\", \"supplier status\", \"join XXXXX-XXXXX\", \"shared with\", \"stop sharing\"",
+            },
             { label: "Web管理画面 / Web console", value: "「管理画面」: 全項目の表・グラフ・履歴をブラウザで(あなた専用のリンクが届きます)\n\"dashboard\": every item, charts and history in the browser (a link for you alone)" },
           ],
         },

@@ -36,6 +36,13 @@ import { feedback } from "./feedback.ts";
 import { unanswered } from "./unanswered.ts";
 import { declined } from "./declined.ts";
 import { setLanguage } from "./set-language.ts";
+import { supplierInvite } from "./supplier-invite.ts";
+import { supplierJoin } from "./supplier-join.ts";
+import { supplierConsent } from "./supplier-consent.ts";
+import { supplierShares } from "./supplier-shares.ts";
+import { supplierStatus } from "./supplier-status.ts";
+import { supplierRemind } from "./supplier-remind.ts";
+import { supplierOverview } from "./supplier-overview.ts";
 
 export function allIntents(): Intent[] {
   return [
@@ -43,6 +50,15 @@ export function allIntents(): Intent[] {
     setLanguage,
     // the web console's sign-in link (issue 15)
     webConsole,
+    // --- bringing suppliers along (issue 13): before the knowledge base, so a code such as
+    // 「7KQ3M-XT9BR」 or 「取引先に自己評価を依頼 …」 is never read as an item or a question
+    supplierJoin,
+    supplierInvite,
+    supplierRemind,
+    supplierStatus,
+    supplierShares,
+    supplierConsent,
+    supplierOverview,
     // --- booking the consultation sessions (issue 5) ---
     // the secretariat's commands first (「第5回を中止」 is theirs, 「第5回をキャンセル」 a member's),
     // then a member's; all before the knowledge base, so 「第3回を予約」 is never read as item 3.

@@ -15,6 +15,8 @@ import type { Intent } from "./core/intent.ts";
 import type { Services } from "./core/services.ts";
 import { Pipeline } from "./core/pipeline.ts";
 import { Recognizer } from "./nlu/recognizer.ts";
+import { SupplierService } from "./suppliers/service.ts";
+import { supplierComposers } from "./suppliers/notices.ts";
 import { createBookingModule, type BookingModule } from "./booking/module.ts";
 import { allIntents, fallbackIntent } from "../intents/index.ts";
 
@@ -57,10 +59,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget, sourceLinks(kb)) : undefined;
   const assessment = createAssessmentModule(db.prisma, kb, config);
   const booking = await createBookingModule(db.prisma, kb, config, log);
+  const suppliers = new SupplierService(db.prisma, kb, assessment.choices, (now) => assessment.service.fiscalYear(now));
   const fileLinks = new FileLinks(db.prisma, config.linkSecret, config.publicBaseUrl);
-  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service, fileLinks };
+  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service, suppliers, fileLinks };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs), budget) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker, kb);
+  for (const [kind, compose] of Object.entries(supplierComposers(db.prisma, suppliers))) booking.outbox.register(kind, compose);
   const pipeline = new Pipeline(services, recognizer);
   return {
     config,

@@ -65,6 +65,11 @@ const Payload = z
   })
   .passthrough();
 
+/** The message of a kind another module owns (the supplier roll-out): a reply, or why it no longer applies. */
+export type Composer = (userId: string, payload: Record<string, unknown>, now: Date) => Promise<{ reply: Reply } | { skip: string }>;
+
+const Addressed = z.object({ platform: z.enum(["slack", "teams", "console"]) }).passthrough();
+
 interface Claimed {
   id: bigint;
   dedupeKey: string;
@@ -110,9 +115,15 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private readonly log: Logger;
+  private readonly composers = new Map<string, Composer>();
 
   constructor(private readonly opts: OutboxWorkerOptions) {
     this.log = opts.log.child({ component: "outbox" });
+  }
+
+  /** Lets another module send its own kinds of message through this outbox (same claims, retries, leases). */
+  register(kind: string, composer: Composer): void {
+    this.composers.set(kind, composer);
   }
 
   /** Runs a tick now and then every `intervalMs`, never two at once on this instance. */
@@ -224,13 +235,14 @@ export class OutboxWorker {
       await this.finish(msg, { status: "failed", lastError: "gave up: lease expired too often" });
       return "failed";
     }
-    const payload = Payload.safeParse(msg.payload);
+    const other = this.composers.get(msg.kind);
+    const payload = other ? Addressed.safeParse(msg.payload) : Payload.safeParse(msg.payload);
     if (!payload.success) {
       await this.finish(msg, { status: "failed", lastError: "unreadable payload" });
       return "failed";
     }
     const p = payload.data;
-    const composed = await this.compose(msg.kind, msg.userId, p, now);
+    const composed = other ? await other(msg.userId, p, now) : await this.compose(msg.kind, msg.userId, p as z.infer<typeof Payload>, now);
     if ("skip" in composed) {
       await this.finish(msg, { status: "skipped", lastError: composed.skip });
       return "skipped";

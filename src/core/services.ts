@@ -8,6 +8,7 @@ import type { Logger } from "./logger.ts";
 import type { FileLinks } from "./file-links.ts";
 import type { BookingService } from "../booking/booking-service.ts";
 import type { AssessmentModule } from "../assessment/module.ts";
+import type { SupplierService } from "../suppliers/service.ts";
 
 export interface Services {
   config: Config;
@@ -21,6 +22,8 @@ export interface Services {
   assessment: AssessmentModule;
   /** Sessions, seats, waitlist, reminders (src/booking). */
   booking: BookingService;
+  /** Invitations to suppliers, their consents, the buyer's view of its suppliers (src/suppliers). */
+  suppliers: SupplierService;
   /** Signed download links for files sent where messages cannot carry them (Teams). */
   fileLinks: FileLinks;
 }

@@ -53,6 +53,7 @@ function navFor(caller: WebCaller, lang: Lang): { company: NavEntry[]; secretari
     { href: `${o}/sheet`, label: tr(lang, "チェックシート", "Check sheet") },
     { href: `${o}/history`, label: tr(lang, "変更履歴", "History") },
     { href: `${o}/files`, label: tr(lang, "出力・取り込み", "Export / import") },
+    { href: `${o}/suppliers`, label: tr(lang, "取引先", "Suppliers") },
     // the supplier roll-out view (issue 13) goes here once src/rollout exists
   ];
   const secretariat = caller.roles.has("secretariat")

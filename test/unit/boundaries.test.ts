@@ -21,7 +21,7 @@ function imports(file: string): string[] {
 }
 
 const PLATFORM_SDK = /^(@slack\/|botbuilder|botframework-)/;
-const DOMAIN = ["intents", "src/core", "src/nlu", "src/knowledge", "src/assessment", "src/booking", "src/web"];
+const DOMAIN = ["intents", "src/core", "src/nlu", "src/knowledge", "src/assessment", "src/booking", "src/suppliers", "src/web"];
 
 describe("architecture boundaries", () => {
   it("intents and domain modules do not import Slack or Bot Framework SDKs", () => {

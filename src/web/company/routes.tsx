@@ -14,6 +14,7 @@ import { loadSheet, SheetPage } from "./sheet.tsx";
 import { ItemPage, loadItem, saveAnswer } from "./item.tsx";
 import { HistoryPage, loadHistory } from "./history.tsx";
 import { confirmImport, exportFile, FilesPage, loadFiles, previewUpload } from "./files.tsx";
+import { loadSuppliers, suppliersFile, SuppliersPage } from "./suppliers.tsx";
 
 /** Messages shown after a redirect (?done=…): fixed texts, never text from the address. */
 function doneFlash(ctx: PageCtx, code: unknown): Flash[] {
@@ -88,6 +89,19 @@ export function companyRoutes(deps: WebDeps): express.Router {
       const ascii = f.name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
       res.setHeader("content-type", f.mime);
       res.setHeader("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.name)}`);
+      res.send(f.data);
+    });
+
+  r.get("/suppliers", async (req, res) => {
+    const ctx = pageCtx(req, res);
+    sendPage(res, <SuppliersPage ctx={ctx} model={await loadSuppliers(deps, ctx)} />);
+  });
+
+  for (const format of ["xlsx", "csv"] as const)
+    r.get(`/suppliers.${format}`, async (req, res) => {
+      const f = await suppliersFile(deps, pageCtx(req, res), format);
+      res.setHeader("content-type", f.mime);
+      res.setHeader("content-disposition", `attachment; filename="${f.name}"`);
       res.send(f.data);
     });
 
