@@ -117,7 +117,7 @@ const methods: [string, Ranker][] = [
   ["ours without English typo snapping", ours({ typoWeight: 0 })],
 ];
 
-const sets = files.map((f) => ({ name: f.split("/").at(-1)!.replace(/\.jsonl$/, ""), cases: readCases(f).filter((c) => c.expect.length > 0) }));
+const sets = files.map((f) => ({ name: f.split("/").at(-1)!.replace(/\.jsonl$/, ""), cases: readCases(f).filter((c) => !c.refs && c.expect.length > 0) }));
 const recall = (r: Ranker, cases: EvalCase[], k: number) => cases.filter((c) => r(c.q).slice(0, k).some((n) => c.expect.includes(n))).length / cases.length;
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
 const short = (name: string) => name.replace(/^retrieval-/, "");

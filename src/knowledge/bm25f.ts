@@ -68,6 +68,8 @@ interface Posting {
 export class Bm25fIndex {
   readonly idf = new Map<string, number>();
   readonly maxIdf: number;
+  /** Every token of each document (any field), in the order of `docs`. */
+  readonly docTokens: Set<string>[];
   private readonly postings = new Map<string, Posting[]>();
 
   constructor(
@@ -84,6 +86,7 @@ export class Bm25fIndex {
       }
       return m;
     });
+    this.docTokens = perDoc.map((d) => new Set(FIELDS.flatMap((f) => [...d[f].tf.keys()])));
     const avg = {} as Record<Field, number>;
     for (const f of FIELDS) avg[f] = Math.max(1, perDoc.reduce((a, d) => a + d[f].len, 0) / perDoc.length);
     const wtf = new Map<string, Map<number, number>>();

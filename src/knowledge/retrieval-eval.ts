@@ -1,18 +1,34 @@
-// Retrieval quality on a JSONL file of {"q": ..., "expect": [item numbers]} lines, next to a
-// "fuse.js defaults" baseline run in the same process. Used by `npm run eval:retrieval`, the
-// bench and the unit test. A question is a hit at k when any expected number is among the first
-// k ITEM hits; lines with "expect": [] are out-of-scope questions and only count for the
-// out-of-scope figures.
+// Retrieval quality on a JSONL file, next to a "fuse.js defaults" baseline run in the same
+// process. Used by `npm run eval:retrieval`, the bench and the unit test. Two kinds of line:
+// - {"q": ..., "expect": [item numbers]}: a hit at k when any expected number is among the first
+//   k ITEM hits (recall_at_1/3, mrr);
+// - {"q": ..., "expect_ref": ["faq:deadline", "term:edr", "item:115"]}: programme and term
+//   questions, a hit at k when any expected entry is among the first k hits of any kind ("refs").
+// Either list empty marks an off-topic question: it only counts for "out_of_scope".
 import { readFileSync } from "node:fs";
 import Fuse from "fuse.js";
 import { z } from "zod";
 import { Knowledge } from "./knowledge.ts";
 import { SearchIndex, type SearchTuning } from "./search.ts";
 
-export const EvalCase = z.object({ q: z.string().min(1), expect: z.array(z.number().int()) });
-export type EvalCase = z.infer<typeof EvalCase>;
+const ItemLine = z.object({ q: z.string().min(1), expect: z.array(z.number().int()) }).strict();
+const RefLine = z
+  .object({ q: z.string().min(1), expect_ref: z.array(z.string().regex(/^(?:faq:[\w-]+|term:[\w-]+|item:\d+)$/)) })
+  .strict();
+
+export interface EvalCase {
+  q: string;
+  /** Expected item numbers (item lines; the item refs of a ref line). */
+  expect: number[];
+  /** Ref lines only: the entries ("faq:id", "term:id", "item:N") that count as a right first answer. */
+  refs?: string[];
+}
+
+/** An off-topic line: nothing is expected. */
+export const isOffTopic = (c: EvalCase) => (c.refs ? c.refs.length === 0 : c.expect.length === 0);
 
 export interface RetrievalFigures {
+  /** Item lines with an expectation. */
   n: number;
   recall_at_1: number;
   recall_at_3: number;
@@ -20,14 +36,25 @@ export interface RetrievalFigures {
   p50_ms: number;
   p99_ms: number;
   baseline: { name: "fuse.js defaults"; recall_at_1: number; recall_at_3: number };
+  /** Ref lines with an expectation: the right entry (of any kind) first / among the first 3. */
+  refs: { n: number; at_1: number; at_3: number };
+  /**
+   * n off-topic lines, how many were flagged out of scope and how many came back confident;
+   * in-scope lines (item and ref) wrongly flagged out of in_scope_n.
+   */
+  out_of_scope: { n: number; flagged: number; confident: number; in_scope_flagged: number; in_scope_n: number };
 }
 
 export interface CaseResult {
   q: string;
   expect: number[];
+  /** Ref lines: the expected entries. */
+  refs?: string[];
   /** Item numbers in the order returned (first 10). */
   items: number[];
-  /** 1-based rank of the first expected item, or undefined. */
+  /** Every hit in the order returned (first 10), as "item:115", "faq:deadline", "term:edr". */
+  hitRefs: string[];
+  /** 1-based rank of the first expected item (item lines) or entry (ref lines), or undefined. */
   rank?: number;
   baselineItems: number[];
   outOfScope: boolean;
@@ -39,6 +66,7 @@ export interface CaseResult {
 export interface RetrievalReport {
   figures: RetrievalFigures;
   cases: CaseResult[];
+  /** Item lines, ref lines, and both (in scope). */
   scope: {
     inScope: number;
     /** In-scope questions flagged out of scope. */
@@ -58,9 +86,15 @@ export function readCases(file: string): EvalCase[] {
     .filter((l) => l.length > 0 && !l.startsWith("//"))
     .map((l, i) => {
       try {
-        return EvalCase.parse(JSON.parse(l));
+        const raw = JSON.parse(l) as Record<string, unknown>;
+        if ("expect_ref" in raw) {
+          const r = RefLine.parse(raw);
+          const expect = r.expect_ref.filter((x) => x.startsWith("item:")).map((x) => Number(x.slice(5)));
+          return { q: r.q, expect, refs: r.expect_ref };
+        }
+        return ItemLine.parse(raw);
       } catch (e) {
-        throw new Error(`${file}:${i + 1}: not a {"q", "expect"} line (${(e as Error).message.split("\n")[0]})`);
+        throw new Error(`${file}:${i + 1}: not a {"q", "expect"} or {"q", "expect_ref"} line (${(e as Error).message.split("\n")[0]})`);
       }
     });
 }
@@ -108,11 +142,14 @@ export async function evaluateRetrieval(file: string, opts: EvalOptions = {}): P
   const results: CaseResult[] = cases.map((c, i) => {
     const r = index.search(c.q, { limit: 10 });
     const items = r.hits.filter((h) => h.kind === "item").map((h) => h.no!);
-    const idx = items.findIndex((n) => c.expect.includes(n));
+    const hitRefs = r.hits.map((h) => `${h.kind}:${h.key}`);
+    const idx = c.refs ? hitRefs.findIndex((x) => c.refs!.includes(x)) : items.findIndex((n) => c.expect.includes(n));
     return {
       q: c.q,
       expect: c.expect,
+      ...(c.refs ? { refs: c.refs } : {}),
       items,
+      hitRefs,
       rank: idx >= 0 ? idx + 1 : undefined,
       baselineItems: baseline(c.q).slice(0, 10),
       outOfScope: r.outOfScope,
@@ -121,14 +158,17 @@ export async function evaluateRetrieval(file: string, opts: EvalOptions = {}): P
     };
   });
 
-  const scored = results.filter((r) => r.expect.length > 0);
+  const scored = results.filter((r) => !r.refs && r.expect.length > 0);
+  const refLines = results.filter((r) => r.refs && r.refs.length > 0);
+  const inScope = [...scored, ...refLines];
   const n = scored.length;
   const at = (k: number) => scored.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(1, n);
   const baseAt = (k: number) =>
     scored.filter((r) => r.baselineItems.slice(0, k).some((x) => r.expect.includes(x))).length / Math.max(1, n);
   const sortedTimes = [...times].sort((a, b) => a - b);
-  const oos = results.filter((r) => r.expect.length === 0);
-  const conf = scored.filter((r) => r.confident);
+  const oos = results.filter((r) => (r.refs ? r.refs.length === 0 : r.expect.length === 0));
+  const conf = inScope.filter((r) => r.confident);
+  const refAt = (k: number) => refLines.filter((r) => r.rank !== undefined && r.rank <= k).length / Math.max(1, refLines.length);
 
   return {
     figures: {
@@ -139,11 +179,19 @@ export async function evaluateRetrieval(file: string, opts: EvalOptions = {}): P
       p50_ms: round(percentile(sortedTimes, 50)),
       p99_ms: round(percentile(sortedTimes, 99)),
       baseline: { name: "fuse.js defaults", recall_at_1: round(baseAt(1)), recall_at_3: round(baseAt(3)) },
+      refs: { n: refLines.length, at_1: round(refAt(1)), at_3: round(refAt(3)) },
+      out_of_scope: {
+        n: oos.length,
+        flagged: oos.filter((r) => r.outOfScope).length,
+        confident: oos.filter((r) => r.confident).length,
+        in_scope_flagged: inScope.filter((r) => r.outOfScope).length,
+        in_scope_n: inScope.length,
+      },
     },
     cases: results,
     scope: {
-      inScope: n,
-      inScopeFlagged: scored.filter((r) => r.outOfScope).length,
+      inScope: inScope.length,
+      inScopeFlagged: inScope.filter((r) => r.outOfScope).length,
       outOfScope: oos.length,
       outOfScopeMissed: oos.filter((r) => !r.outOfScope).length,
     },

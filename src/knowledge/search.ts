@@ -15,6 +15,8 @@
 import { findItemNumbers } from "../nlu/item-numbers.ts";
 import { normalize } from "../nlu/normalize.ts";
 import { Bm25fIndex, FIELDS, searchDocs } from "./bm25f.ts";
+import { loadOffTopic, OffTopicLexicon, type OffTopic, type OffTopicData } from "./off-topic.ts";
+import { EntryCoverage } from "./search-focus.ts";
 import { PhraseMatcher } from "./search-phrases.ts";
 import type { Knowledge } from "./knowledge.ts";
 import { katakanaWords, SearchVocabulary } from "./search-scope.ts";
@@ -38,6 +40,13 @@ export interface SearchResult {
   confident: boolean;
   /** Nothing in the knowledge base covers the question's content words. */
   outOfScope: boolean;
+  /** The topic we do not cover that the question names (knowledge/off-topic.yaml), if any. */
+  offTopic?: OffTopic;
+  /**
+   * How the scope was judged: the vocabulary's share of the question's content and its mass, the
+   * best share one entry among the first five covers (entry), and the first hit's share (top).
+   */
+  scope: { share: number; mass: number; entry: number; top: number };
 }
 
 /** Every knob of the ranking, so that scripts can measure alternatives against the defaults. */
@@ -63,9 +72,13 @@ export interface SearchTuning {
   minCoverage: number;
   /** ...unless the covered words weigh at least this much (long questions full of our words). */
   onTopicMass: number;
-  /** Confident when the top score is at least this and this many times the second. */
+  /** Confident when the top score is at least this and this many times the second... */
   confidentMinScore: number;
   confidentRatio: number;
+  /** ...and the first hit itself covers at least this share of the question's content. */
+  confidentMinCoverage: number;
+  /** A question naming an anchor or a glossary term (knowledge/off-topic.yaml) is never out of scope for want of vocabulary. */
+  anchorsRescue: boolean;
 }
 
 export const DEFAULT_TUNING: SearchTuning = {
@@ -84,6 +97,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   onTopicMass: 6,
   confidentMinScore: 5,
   confidentRatio: 1.3,
+  confidentMinCoverage: 0.6,
+  anchorsRescue: true,
 };
 
 interface Query {
@@ -115,11 +130,14 @@ export class SearchIndex {
   private readonly speller: Speller;
   private readonly synonyms: SynonymTable;
   private readonly vocab: SearchVocabulary;
+  private readonly entries: EntryCoverage;
+  private readonly offTopic: OffTopicLexicon;
+  private readonly docIndex = new Map<string, number>();
   private readonly tuning: SearchTuning;
 
   constructor(
     private readonly kb: Knowledge,
-    opts: { synonyms?: SynonymGroups; tuning?: Partial<SearchTuning> } = {},
+    opts: { synonyms?: SynonymGroups; offTopic?: OffTopicData; tuning?: Partial<SearchTuning> } = {},
   ) {
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning };
     this.synonyms = new SynonymTable(opts.synonyms ?? loadSynonyms());
@@ -131,13 +149,25 @@ export class SearchIndex {
     this.speller = new Speller([...idf.keys()].filter((t) => t.startsWith("_")), (w) => idf.get(w)!);
 
     const kataWords = new Set<string>();
-    for (const d of docs) for (const f of FIELDS) for (const w of katakanaWords(d.fields[f])) kataWords.add(w);
+    const docKata = docs.map((d) => new Set(FIELDS.flatMap((f) => katakanaWords(d.fields[f]))));
+    for (const ws of docKata) for (const w of ws) kataWords.add(w);
     const synonymTokens = new Set<string>();
     for (const g of this.synonyms.rawTerms()) {
       for (const w of katakanaWords(g)) kataWords.add(w);
       for (const t of tokens(g).keys()) synonymTokens.add(t);
     }
     this.vocab = new SearchVocabulary({ idf, maxIdf: this.index.maxIdf, kataWords, synonymTokens, nearLatin: (t) => this.speller.correct(t, 6) });
+    this.entries = new EntryCoverage(
+      docs.map((_, i) => ({ tokens: this.index.docTokens[i], kataWords: docKata[i] })),
+      idf,
+      this.index.maxIdf,
+      this.synonyms.rawGroups(),
+      (t) => this.speller.correct(t, 6),
+    );
+    docs.forEach((d, i) => this.docIndex.set(`${d.kind}:${d.key}`, i));
+    // glossary terms tie a question to us; numbered aliases (レベル3, Tier1) are too ambiguous
+    const glossaryAnchors = kb.glossary.flatMap((g) => [g.term.ja, g.term.en, ...g.aliases]).filter((t) => t.length >= 3 && !/\d/.test(t));
+    this.offTopic = new OffTopicLexicon(opts.offTopic ?? loadOffTopic(), glossaryAnchors);
   }
 
   search(query: string, opts: { limit?: number } = {}): SearchResult {
@@ -161,21 +191,29 @@ export class SearchIndex {
     }
     hits.length = Math.min(hits.length, limit);
 
+    const { share, mass } = this.vocab.measure(content);
+    const shares = scored.slice(0, 5).map((h) => this.entries.share(this.docIndex.get(`${h.kind}:${h.key}`)!, content));
+    const scope = { share, mass, entry: Math.max(0, ...shares), top: shares[0] ?? 0 };
     // a question naming an item number is about the check sheet, even a number that does not exist
-    const outOfScope = itemNumbers.length === 0 && (scored.length === 0 || this.isOffTopic(content));
+    const offTopic = itemNumbers.length === 0 ? this.offTopic.topicOf(query) : undefined;
+    const outOfScope =
+      itemNumbers.length === 0 &&
+      (scored.length === 0 || offTopic !== undefined || (this.isOffTopic(scope) && !(this.tuning.anchorsRescue && this.offTopic.anchored(query))));
     const second = scored[1]?.score ?? 0;
     const confident =
       valid.length > 0 ||
-      (!outOfScope && top >= this.tuning.confidentMinScore && top >= this.tuning.confidentRatio * second);
-    return { hits, itemNumbers, confident, outOfScope };
+      (!outOfScope &&
+        top >= this.tuning.confidentMinScore &&
+        top >= this.tuning.confidentRatio * second &&
+        scope.top >= this.tuning.confidentMinCoverage);
+    return { hits, itemNumbers, confident, outOfScope, ...(offTopic ? { offTopic } : {}), scope };
   }
 
   /**
    * Off topic: little of the question's content is knowledge-base vocabulary. A long question
    * that uses many of our words is on topic even when it also says a lot else.
    */
-  private isOffTopic(content: string): boolean {
-    const { share, mass } = this.vocab.measure(content);
+  private isOffTopic({ share, mass }: SearchResult["scope"]): boolean {
     return share < this.tuning.minCoverage && mass < this.tuning.onTopicMass;
   }
 

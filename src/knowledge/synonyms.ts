@@ -54,6 +54,11 @@ export class SynonymTable {
     );
   }
 
+  /** The groups' terms as written. */
+  rawGroups(): string[][] {
+    return this.groups.map((g) => g.map((t) => t.raw));
+  }
+
   /** All terms as written, for the out-of-scope vocabulary. */
   rawTerms(): string[] {
     return this.groups.flatMap((g) => g.map((t) => t.raw));
