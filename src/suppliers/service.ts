@@ -175,6 +175,12 @@ export class SupplierService {
     return result;
   }
 
+  /** Forgets wrong codes older than the window they count in (hourly housekeeping). */
+  async pruneAttempts(now: Date): Promise<number> {
+    const r = await this.db.supplierCodeAttempt.deleteMany({ where: { at: { lte: new Date(now.getTime() - ATTEMPTS.windowMs) } } });
+    return r.count;
+  }
+
   private async tryCode(actor: Actor, typed: string): Promise<JoinResult> {
     const canonical = normalizeCode(typed);
     const fail = async (reason: "unknown") => ({ ok: false as const, reason });

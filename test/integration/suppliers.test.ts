@@ -284,6 +284,13 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     const later = await app.pipeline.handle(turn({ ...guesser, user: "g-new", at: new Date(T0.getTime() + 2 * 3_600_000) }, { kind: "text", text: right }));
     expect(later!.intent).toBe("supplier_join");
     expect(later!.reply.text).toContain("トヨミ自動車");
+    // the hourly housekeeping forgets tries that no longer count, and only those
+    const guessOrg = await org("slack:T-GUESS");
+    expect(await db().supplierCodeAttempt.count({ where: { orgId: guessOrg.id } })).toBeGreaterThan(0);
+    await app.services.suppliers.pruneAttempts(new Date(T0.getTime() + 30 * 60_000));
+    expect(await db().supplierCodeAttempt.count({ where: { orgId: guessOrg.id } })).toBeGreaterThan(0);
+    await app.services.suppliers.pruneAttempts(new Date(T0.getTime() + 2 * 3_600_000));
+    expect(await db().supplierCodeAttempt.count({ where: { orgId: guessOrg.id } })).toBe(0);
   });
 
   it("attacker: many tries sent at the same moment get no more than the limit", async () => {
