@@ -335,6 +335,13 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     const gamma = await db().supplierInvitation.findFirstOrThrow({ where: { supplierName: "ガンマ電装" } });
     expect(gamma.dueDate?.toISOString().slice(0, 10)).toBe("2031-03-01");
     expect(gamma.contact).toBe("佐藤");
+    // needing attention first: past its due date, then expired codes, refusals, not joined, joined…
+    const view = await app.services.suppliers.rollout((await org(BUYER.org)).id, at(25));
+    expect(view.rows[0]).toMatchObject({ name: "Alpha Parts", overdue: true, state: "invited" });
+    const order = ["expired", "declined", "invited", "joined", "answering", "submitted"];
+    const rest = view.rows.filter((x) => !x.overdue).map((x) => order.indexOf(x.state));
+    expect(rest).toEqual([...rest].sort((a, b) => a - b));
+    expect(view.rows.at(-1)!.state).toBe("joined");
   });
 
   async function org(externalKey: string) {
