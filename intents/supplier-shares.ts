@@ -11,22 +11,24 @@ import type { InvitationView } from "../src/suppliers/service.ts";
 
 const STRIP = /[?？!！。.、\s]+$/u;
 const LIST = /^(共有先(の)?(一覧|リスト)?|共有先を(見る|見せて|確認)|共有の(一覧|状態|設定)|(どこ|誰|だれ)に共有して(いる|る)(の|か)?|取引先への共有|shared with|who (do|are) we shar(e|ing) with|sharing|consents?|my customers)$/i;
+const QUIET = /^((取引先|依頼元|お客様|顧客)(から)?の)?(リマインド|催促|督促)(を)?(止める|止めて|とめて|停止|停止して|やめて|いらない|不要)(ください)?$|^stop (the )?(customer('s)? )?reminders$/i;
 const STOP = /^(共有をやめる|共有を(停止|止める|とめる|やめたい|取り消す|撤回)(する)?|共有停止|同意を(撤回|取り消す)|stop sharing|withdraw (consent|sharing)|revoke (consent|sharing))$/i;
 
 export const supplierShares = defineIntent({
   name: "supplier_shares",
   description: { ja: "共有先(依頼元の取引先)の一覧と共有の変更・停止", en: "See, change or withdraw what you share with customers" },
   examples: { ja: ["共有先の一覧", "共有をやめる"], en: ["shared with", "stop sharing"] },
-  params: z.object({ stop: z.boolean().optional() }).strict(),
+  params: z.object({ stop: z.boolean().optional(), quiet: z.boolean().optional() }).strict(),
   personal: true,
   readOnly: true,
   match(_t, { normalized }) {
     const t = normalized.replace(STRIP, "");
     if (STOP.test(t)) return { stop: true };
+    if (QUIET.test(t)) return { quiet: true };
     if (LIST.test(t)) return {};
     return null;
   },
-  async handle({ stop }, ctx): Promise<Reply> {
+  async handle({ stop, quiet }, ctx): Promise<Reply> {
     const { lang } = ctx;
     const all = await ctx.services.suppliers.customersOf(ctx.caller.orgId);
     const admin = ctx.caller.roles.has("admin");
@@ -46,7 +48,20 @@ export const supplierShares = defineIntent({
       });
       return { text: q, blocks: [{ type: "text", text: q }, { type: "choices", choices }], private: true };
     }
+    const reminded = all.filter((c) => !c.remindersOff && (c.status === "accepted" || c.status === "pending"));
+    if (quiet && admin && reminded.length === 1) {
+      const c = reminded[0];
+      const who = orgLabel(c.buyerName, lang);
+      const q = tr(lang, `${who}からのリマインドを止めますか?(共有はそのままです)`, `Stop reminders from ${who}? (Sharing stays as it is.)`);
+      const choices = askYesNo(ctx.state, ctx.now, {
+        kind: "supplier-quiet",
+        yes: { label: tr(lang, "リマインドを止める", "Stop reminders"), action: { intent: "supplier_consent", params: { id: c.id, decision: "reminders-off" } }, style: "primary" },
+        no: { label: tr(lang, "このまま", "Keep them"), action: DECLINE },
+      });
+      return { text: q, blocks: [{ type: "text", text: q }, { type: "choices", choices }], private: true };
+    }
     const blocks: Block[] = [];
+    if (quiet && !admin) blocks.push({ type: "text", text: tr(lang, "リマインドの停止は組織の管理者が行えます。", "An organisation admin can stop reminders.") });
     if (stop && !admin) blocks.push({ type: "text", text: tr(lang, "共有の停止は組織の管理者が行えます。今の共有先は次のとおりです。", "An organisation admin can stop sharing. This is what is shared now.") });
     if (stop && admin && !sharing.length) blocks.push({ type: "text", text: tr(lang, "今、共有している取引先はありません。", "You share with no customer at the moment.") });
     const title = tr(lang, `共有先(${all.length}社)`, `Customers (${all.length})`);

@@ -88,6 +88,8 @@ async function main(): Promise<void> {
     pruneDeliveries(app.services.db, now).catch((err) => log.warn("pruning deliveries failed", { err }));
     // the web console's used and expired sign-in links and sessions
     webAccessFor(app.services.db, config).prune(now).catch((err) => log.warn("pruning web sessions failed", { err }));
+    // wrong invitation codes only count for an hour
+    app.services.suppliers.pruneAttempts(now).catch((err) => log.warn("pruning code attempts failed", { err }));
   }, 3_600_000);
   housekeeping.unref();
   const stop = async (signal: string) => {

@@ -175,6 +175,12 @@ export class SupplierService {
     return result;
   }
 
+  /** Forgets wrong codes older than the window they count in (hourly housekeeping). */
+  async pruneAttempts(now: Date): Promise<number> {
+    const r = await this.db.supplierCodeAttempt.deleteMany({ where: { at: { lte: new Date(now.getTime() - ATTEMPTS.windowMs) } } });
+    return r.count;
+  }
+
   private async tryCode(actor: Actor, typed: string): Promise<JoinResult> {
     const canonical = normalizeCode(typed);
     const fail = async (reason: "unknown") => ({ ok: false as const, reason });
@@ -446,32 +452,43 @@ export class SupplierService {
     const out = new Map<string, SharedSummary>();
     if (!orgIds.length) return out;
     const lv = ([1, 2, 3] as const).map((l) => this.kb.itemsOfLevel(l).map((i) => i.no));
-    const achieved = this.choices.list.filter((c) => c.counts_as_achieved).map((c) => c.id);
-    const excluded = this.choices.list.filter((c) => c.excluded_from_denominator).map((c) => c.id);
-    const known = this.choices.list.map((c) => c.id);
-    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`
-      SELECT s."orgId" AS org, s.status AS status,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${known}::text[])) AS n1,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a1,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x1,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[1]}::int[]) AND a.status = ANY(${known}::text[])) AS n2,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[1]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a2,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[1]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x2,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[2]}::int[]) AND a.status = ANY(${known}::text[])) AS n3,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[2]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a3,
-        COUNT(a.id) FILTER (WHERE a."itemNo" = ANY(${lv[2]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x3,
-        MAX(a."answeredAt") FILTER (WHERE a.status <> ${UNANSWERED}) AS last
-      FROM "Assessment" s LEFT JOIN "Answer" a ON a."assessmentId" = s.id
-      WHERE s."orgId" = ANY(${orgIds}::uuid[]) AND s."fiscalYear" = ${this.fiscalYearOf(now)} AND s."guidelineVersion" = ${this.kb.version}
-      GROUP BY s."orgId", s.status`;
-    for (const r of rows) {
+    const nos = lv.flat();
+    const levelOf = lv.flatMap((list, i) => list.map(() => i + 1));
+    const fy = this.fiscalYearOf(now);
+    // answers grouped by organisation, level and answer (a few rows per supplier), and the
+    // assessments themselves (submitted or not, also without any answer yet)
+    const [groups, assessments] = await Promise.all([
+      this.db.$queryRaw<{ org: string; level: number | null; status: string; n: bigint; last: Date }[]>`
+        SELECT s."orgId" AS org, lv.level AS level, a.status AS status, COUNT(*) AS n, MAX(a."answeredAt") AS last
+        FROM "Assessment" s
+        JOIN "Answer" a ON a."assessmentId" = s.id AND a.status <> ${UNANSWERED}
+        LEFT JOIN unnest(${nos}::int[], ${levelOf}::int[]) AS lv(no, level) ON lv.no = a."itemNo"
+        WHERE s."orgId" = ANY(${orgIds}::uuid[]) AND s."fiscalYear" = ${fy} AND s."guidelineVersion" = ${this.kb.version}
+        GROUP BY s."orgId", lv.level, a.status`,
+      this.db.assessment.findMany({ where: { orgId: { in: orgIds }, fiscalYear: fy, guidelineVersion: this.kb.version }, select: { orgId: true, status: true } }),
+    ]);
+    const acc = new Map<string, { levels: { answered: number; achieved: number; excluded: number }[]; last: Date | null }>();
+    for (const a of assessments) acc.set(a.orgId, { levels: [0, 1, 2].map(() => ({ answered: 0, achieved: 0, excluded: 0 })), last: null });
+    for (const g of groups) {
+      const o = acc.get(String(g.org));
+      if (!o) continue;
+      if (!o.last || g.last > o.last) o.last = g.last;
+      const level = g.level === null ? null : Number(g.level);
+      if (!level || !this.choices.get(g.status)) continue;
+      const t = o.levels[level - 1];
+      const n = Number(g.n);
+      t.answered += n;
+      if (this.choices.countsAsAchieved(g.status)) t.achieved += n;
+      if (this.choices.excluded(g.status)) t.excluded += n;
+    }
+    for (const a of assessments) {
+      const o = acc.get(a.orgId)!;
       const levels = ([1, 2, 3] as const).map((level, i): LevelFigures => {
         const items = lv[i].length;
-        const ex = Number(r[`x${level}`]);
-        const ach = Number(r[`a${level}`]);
-        return { level, items, answered: Number(r[`n${level}`]), achieved: ach, excluded: ex, rate: items - ex > 0 ? ach / (items - ex) : null };
+        const { answered, achieved, excluded } = o.levels[i];
+        return { level, items, answered, achieved, excluded, rate: items - excluded > 0 ? achieved / (items - excluded) : null };
       });
-      out.set(String(r.org), summaryOf(levels, r.status === "submitted", (r.last as Date | null) ?? null));
+      out.set(a.orgId, summaryOf(levels, a.status === "submitted", o.last));
     }
     return out;
   }

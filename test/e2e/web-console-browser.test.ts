@@ -97,7 +97,7 @@ suite(name, { timeout: 180_000 }, () => {
     expect(shown).toContain("EDRは来期導入予定");
     expect(shown).toContain("Web");
 
-    for (const path of ["history", "files"]) {
+    for (const path of ["history", "suppliers", "files"]) {
       await page.goto(new URL(path, page.url().replace(/items\/115.*$/, "")).href);
       expect(await page.locator("h1").count()).toBe(1);
       await expectAccessible(page);
@@ -203,7 +203,7 @@ suite(name, { timeout: 180_000 }, () => {
 
   it("reads on a phone: nothing wider than the screen but the tables, which scroll", async () => {
     const page = await signedIn(A2, { width: 375, height: 740 });
-    for (const path of ["", "sheet", "items/1"]) {
+    for (const path of ["", "sheet", "items/1", "suppliers"]) {
       await page.goto(new URL(path, page.url().replace(/(\/web\/o\/[0-9a-f-]{36}\/).*$/, "$1")).href);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, path).toBeLessThanOrEqual(1);

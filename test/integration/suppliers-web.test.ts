@@ -16,7 +16,7 @@ describeEachDb("suppliers in the web console", (kind) => {
   let buyerOrgId = "";
 
   beforeAll(async () => {
-    h = await startWebHarness({}, kind);
+    h = await startWebHarness({ SECRETARIAT_USERS: "console:sec" }, kind);
     await say("ヘルプ", OTHER);
     const inv = await say("取引先に自己評価を依頼 ウェブ部品工業", BUYER);
     await say("取引先に自己評価を依頼 まだ来ない社", BUYER);
@@ -45,6 +45,17 @@ describeEachDb("suppliers in the web console", (kind) => {
     const xlsx = await fetch(`${h.base}/web/o/${buyerOrgId}/suppliers.xlsx`, { headers: { cookie: `jama_session=${c.cookie("jama_session")}` } });
     expect(xlsx.status).toBe(200);
     expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe("PK");
+  });
+
+  it("the secretariat's overall page counts the roll-out, without a name", async () => {
+    const c = await signIn(h, { org: "console:web-jama", user: "sec" });
+    const page = await c.get("/web/admin/progress");
+    expect(page.status).toBe(200);
+    const t = text(page.html);
+    expect(t).toMatch(/依頼 2/);
+    expect(t).toMatch(/共有に同意 1/);
+    expect(t).toMatch(/1次取引先に届いた企業 1/);
+    for (const name of ["ウェブ部品工業", "まだ来ない社"]) expect(t).not.toContain(name);
   });
 
   it("another company's admin gets 403 and no supplier name", async () => {

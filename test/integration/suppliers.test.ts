@@ -161,9 +161,9 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
 
   it("reminds the suppliers that have not submitted, once a week at most; the buyer sees when; the supplier can stop them", async () => {
     expect((await say(buyerMember, "未着手の取引先にリマインド")).reply.text).toContain("管理者のみ");
-    const ask = await say(buyerAdmin, "未着手の取引先にリマインド");
-    expect(ask.reply.text).toContain("1社");
-    const yes = replyChoices(ask.reply)[0].action;
+    const question = await say(buyerAdmin, "未着手の取引先にリマインド");
+    expect(question.reply.text).toContain("1社");
+    const yes = replyChoices(question.reply)[0].action;
     const done = await app.pipeline.handle(turn(buyerAdmin, { kind: "text", text: "はい" }));
     expect(done!.reply.text).toContain("リマインドを送ります");
     expect(yes).toEqual({ intent: "supplier_remind", params: { all: true, confirmed: true } });
@@ -177,8 +177,11 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     expect(sent.some((m) => m.reply.text.includes("2031-02-28"))).toBe(true);
     expect(all((await say(buyerMember, "取引先の状況")).reply)).toContain("リマインド 2031-01-10");
     // a week later it can go again, unless the supplier stopped it
-    const stop = await click(supAdmin, "supplier_consent", { id: invId, decision: "reminders-off" });
-    expect(stop.reply.text).toContain("Reminders from トヨミ自動車 are stopped");
+    const ask = await say(supAdmin, "stop reminders");
+    expect(ask.reply.text).toContain("Stop reminders from トヨミ自動車?");
+    expect(replyChoices(ask.reply)[0].action).toEqual({ intent: "supplier_consent", params: { id: invId, decision: "reminders-off" } });
+    const stop = await app.pipeline.handle(turn(supAdmin, { kind: "text", text: "yes" }));
+    expect(stop!.reply.text).toContain("Reminders from トヨミ自動車 are stopped");
     const later = await app.pipeline.handle(turn({ ...buyerAdmin, at: at(8) }, { kind: "text", text: "未着手の取引先にリマインド" }));
     expect(later!.reply.text).toContain("今リマインドを送れる取引先はありません");
     expect(later!.reply.text).toContain("リマインド停止中");
@@ -284,6 +287,13 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     const later = await app.pipeline.handle(turn({ ...guesser, user: "g-new", at: new Date(T0.getTime() + 2 * 3_600_000) }, { kind: "text", text: right }));
     expect(later!.intent).toBe("supplier_join");
     expect(later!.reply.text).toContain("トヨミ自動車");
+    // the hourly housekeeping forgets tries that no longer count, and only those
+    const guessOrg = await org("slack:T-GUESS");
+    expect(await db().supplierCodeAttempt.count({ where: { orgId: guessOrg.id } })).toBeGreaterThan(0);
+    await app.services.suppliers.pruneAttempts(new Date(T0.getTime() + 30 * 60_000));
+    expect(await db().supplierCodeAttempt.count({ where: { orgId: guessOrg.id } })).toBeGreaterThan(0);
+    await app.services.suppliers.pruneAttempts(new Date(T0.getTime() + 2 * 3_600_000));
+    expect(await db().supplierCodeAttempt.count({ where: { orgId: guessOrg.id } })).toBe(0);
   });
 
   it("attacker: many tries sent at the same moment get no more than the limit", async () => {
@@ -328,6 +338,13 @@ describeEachDb("suppliers: invite, consent, roll-out", (kind) => {
     const gamma = await db().supplierInvitation.findFirstOrThrow({ where: { supplierName: "ガンマ電装" } });
     expect(gamma.dueDate?.toISOString().slice(0, 10)).toBe("2031-03-01");
     expect(gamma.contact).toBe("佐藤");
+    // needing attention first: past its due date, then expired codes, refusals, not joined, joined…
+    const view = await app.services.suppliers.rollout((await org(BUYER.org)).id, at(25));
+    expect(view.rows[0]).toMatchObject({ name: "Alpha Parts", overdue: true, state: "invited" });
+    const order = ["expired", "declined", "invited", "joined", "answering", "submitted"];
+    const rest = view.rows.filter((x) => !x.overdue).map((x) => order.indexOf(x.state));
+    expect(rest).toEqual([...rest].sort((a, b) => a - b));
+    expect(view.rows.at(-1)!.state).toBe("joined");
   });
 
   async function org(externalKey: string) {

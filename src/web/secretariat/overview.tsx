@@ -20,6 +20,7 @@ export interface ProgressModel {
   /** when the figures were counted (they are kept a few minutes) */
   asOf: Date;
   charts: ChartSpec[];
+  rollout: Awaited<ReturnType<WebDeps["services"]["suppliers"]["overview"]>>;
 }
 
 function bandLabel(i: number): string {
@@ -31,7 +32,12 @@ export async function loadProgress(deps: WebDeps, ctx: PageCtx): Promise<Progres
   const { lang } = ctx;
   const fiscalYear = m.service.fiscalYear(ctx.now);
   const minOrgs = m.service.minOrgsForAverage;
-  const [counts, dist] = await Promise.all([m.service.recentStatusCounts(fiscalYear, ctx.now), m.service.recentDistribution(fiscalYear, ctx.now)]);
+  const [counts, dist, rollout] = await Promise.all([
+    m.service.recentStatusCounts(fiscalYear, ctx.now),
+    m.service.recentDistribution(fiscalYear, ctx.now),
+    // one aggregate over the invitations (counts only), read afresh
+    deps.services.suppliers.overview(ctx.now),
+  ]);
   const asOf = new Date(Math.min(counts.asOf.getTime(), dist.asOf.getTime()));
   const charts: ChartSpec[] = dist.value.shown
     ? ([1, 2, 3] as const).map((l) => {
@@ -46,7 +52,7 @@ export async function loadProgress(deps: WebDeps, ctx: PageCtx): Promise<Progres
         };
       })
     : [];
-  return { fiscalYear, counts: counts.value, dist: dist.value, minOrgs, asOf, charts };
+  return { fiscalYear, counts: counts.value, dist: dist.value, minOrgs, asOf, charts, rollout };
 }
 
 export function ProgressPage({ ctx, model }: { ctx: PageCtx; model: ProgressModel }) {
@@ -107,7 +113,27 @@ export function ProgressPage({ ctx, model }: { ctx: PageCtx; model: ProgressMode
       </section>
       <section aria-labelledby="reach-h">
         <h2 id="reach-h">{tr(lang, "取引先への展開", "Supplier roll-out reach")}</h2>
-        <p>{tr(lang, "取引先への展開(依頼・同意・状況)は準備中です。できしだいここに表示します。", "The supplier roll-out (invitations, consent, status) is being built; its reach will show here.")}</p>
+        <p>{tr(lang, "企業が取引先に出した自己評価の依頼の集計です(件数のみ。社名や回答は含みません)。", "Requests companies sent to their suppliers (counts only: no company names or answers).")}</p>
+        <table class="compact">
+          <caption>{tr(lang, "取引先への依頼", "Requests to suppliers")}</caption>
+          <tbody>
+            {(
+              [
+                [tr(lang, "依頼した企業", "Companies that sent requests"), model.rollout.buyers],
+                [tr(lang, "依頼", "Requests"), model.rollout.invitations],
+                [tr(lang, "参加(コード入力)", "Joined (code used)"), model.rollout.joined],
+                [tr(lang, "共有に同意", "Consent to share"), model.rollout.consenting],
+                [tr(lang, "うち提出済み", "of which submitted"), model.rollout.submitted],
+                ...model.rollout.tiers.map((n, i): [string, number] => [tr(lang, `${i + 1}次取引先に届いた企業`, `Companies reached at tier ${i + 1}`), n]),
+              ] as [string, number][]
+            ).map(([k, v]) => (
+              <tr>
+                <th scope="row">{k}</th>
+                <td class="num">{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
     </Layout>
   );
