@@ -20,7 +20,7 @@ export interface RunningServer {
 export interface ServerOptions {
   port?: number;
   /** Pacing and retries of sends (tests shorten them). */
-  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number; timeoutMs?: number };
 }
 
 export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
