@@ -24,6 +24,7 @@ const arg = (name: string) => {
 const ORGS = Number(arg("--orgs") ?? 1000);
 const ONLY = arg("--only")?.split(",");
 import { measureSuppliers } from "./suppliers.ts";
+import { measureFirstContactBurst, measureOneChannel, type BurstFigures } from "./delivery.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -92,6 +93,18 @@ await section("slack_turn", () => measureSlackTurns(200), (r) => [
   ["slack turn", `${r.real.intent} p99 ms (echo baseline)`, r.real.p99_ms, r.echo.p99_ms],
   ["slack turn", "ratio to echo p50 / p99", `${r.ratio_p50} / ${r.ratio_p99}`],
 ]);
+
+const burstRows = (r: BurstFigures): Row[] => [
+  ["burst", `${r.db}: ${r.n} first contacts at once, answers / apologies`, `${r.real.answers} / ${r.real.apologies}`, `${r.echo.answers} / ${r.echo.apologies}`],
+  ["burst", `${r.db}: reply p50 / p99 ms (echo under the same burst)`, `${r.real.p50_ms} / ${r.real.p99_ms}`, `${r.echo.p50_ms} / ${r.echo.p99_ms}`],
+];
+await section("first_contact_burst", () => measureFirstContactBurst(200), burstRows);
+if (pg) await section("first_contact_burst_postgres", () => withScratchDatabase(PG_URL, (url) => measureFirstContactBurst(200, url)), burstRows);
+await section("one_channel", () => measureOneChannel(30), (r) => [
+  ["one channel", `${r.n} replies under 1/s: delivered / duplicates`, `${r.delivered} / ${r.duplicates}`],
+  ["one channel", "order kept, 429s met, seconds taken", `${r.in_order ? "yes" : "NO"}, ${r.rate_limited_429}, ${r.seconds}`],
+]);
+if (!ONLY) rows.push(["crash after ack", "answered after restart", "not measured: the inbox is not built yet (issue 10)"]);
 
 await section("record_answer", () => measureRecordVsEcho(300), (r) => [
   ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],

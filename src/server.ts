@@ -20,7 +20,7 @@ export interface RunningServer {
 export interface ServerOptions {
   port?: number;
   /** Pacing and retries of sends (tests shorten them). */
-  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number; timeoutMs?: number };
 }
 
 export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
@@ -96,8 +96,8 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   }
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");
-    teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), log });
-    app.booking.senders.teams = (ref, reply) => teams!.sendTo(ref, reply);
+    teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), delivery: opts.delivery, log });
+    app.booking.senders.teams = (ref, reply, id) => teams!.sendTo(ref, reply, id);
   }
 
   const server = await new Promise<Server>((resolve) => {

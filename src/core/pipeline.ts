@@ -7,6 +7,7 @@ import type { Services } from "./services.ts";
 import type { Turn } from "./turn.ts";
 import { APOLOGY, UserFacingError } from "./errors.ts";
 import { claimDelivery } from "./dedupe.ts";
+import { isTransientDbError } from "../db/transient.ts";
 import { cleanText, cleanValues } from "./clean-text.ts";
 import { resolveCaller, setPreferredLang } from "./identity.ts";
 import { loadState, saveState } from "./conversation-state.ts";
@@ -17,6 +18,9 @@ import type { Recognizer } from "../nlu/recognizer.ts";
 
 /** Longer messages are refused politely: no real question needs more, and it bounds the work. */
 export const MAX_TEXT_LENGTH = 2000;
+/** Attempts of a turn that meets transient database errors (about 8 s of pauses in all). */
+const TRANSIENT_ATTEMPTS = 6;
+const TRANSIENT_BASE_MS = 250;
 
 export interface PipelineResult {
   reply: Reply;
@@ -34,15 +38,39 @@ export class Pipeline {
 
   /** Handles one turn; null when it was a duplicate delivery (already answered). */
   async handle(incoming: Turn): Promise<PipelineResult | null> {
-    const { db, config } = this.services;
+    const { db } = this.services;
     // invisible and control characters out before anything reads or stores the input (clean-text.ts)
     const turn: Turn = { ...incoming, input: cleanInput(incoming.input) };
     const log = this.services.log.child({ platform: turn.platform, conversation: turn.conversation.key, delivery: turn.deliveryId });
-    try {
-      if (turn.deliveryId && !(await claimDelivery(db, turn.platform, turn.deliveryId))) {
-        log.info("duplicate delivery dropped");
-        return null;
+    // A transient database error (the pool busy in a burst: a transaction that could not start in
+    // time; a lost race) is not the person's problem: the turn is worked out again after a pause,
+    // rather than answered with an apology. Once its delivery is claimed, no one else will.
+    let claimed = !turn.deliveryId;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!claimed) {
+          if (!(await claimDelivery(db, turn.platform, turn.deliveryId!))) {
+            log.info("duplicate delivery dropped");
+            return null;
+          }
+          claimed = true;
+        }
+        return await this.process(turn, log);
+      } catch (err) {
+        if (isTransientDbError(err) && attempt < TRANSIENT_ATTEMPTS) {
+          log.warn("transient database error, turn retried", { attempt, error: (err as Error).message?.slice(0, 200) });
+          await new Promise((r) => setTimeout(r, Math.round(TRANSIENT_BASE_MS * 2 ** (attempt - 1) * (0.5 + Math.random()))));
+          continue;
+        }
+        log.error("turn failed", { err });
+        return { reply: textReply(APOLOGY), intent: "error", via: "error" };
       }
+    }
+  }
+
+  private async process(turn: Turn, log: Logger): Promise<PipelineResult> {
+    const { db, config } = this.services;
+    {
       const text = turn.input.kind === "text" ? turn.input.text : undefined;
       if (text !== undefined && text.length > MAX_TEXT_LENGTH) {
         return {
@@ -114,9 +142,6 @@ export class Pipeline {
       if (turn.filesAsLinks) await this.linkFiles(reply, caller, lang, turn.receivedAt);
       tlog.info("turn handled", { ms: Math.round(performance.now() - started) });
       return { reply, intent: rec.intent.name, via: rec.via, userId: caller.userId };
-    } catch (err) {
-      log.error("turn failed", { err });
-      return { reply: textReply(APOLOGY), intent: "error", via: "error" };
     }
   }
 

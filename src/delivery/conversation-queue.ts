@@ -11,9 +11,18 @@ export interface DeliveryStep {
   /** Unique for what it sends (e.g. `<delivery>:text`, `<delivery>:file:0`): a done id is skipped. */
   id: string;
   run(): Promise<void>;
+  /**
+   * Whether a step whose outcome is unknown (it timed out: the platform may have taken it) did
+   * arrive after all, asked before it is run again, so a slow platform does not get it twice.
+   */
+  check?(): Promise<boolean>;
 }
 
-export type FailureKind = { kind: "rate-limited"; retryAfterMs: number } | { kind: "transient" } | { kind: "permanent" };
+export type FailureKind =
+  | { kind: "rate-limited"; retryAfterMs: number }
+  /** `unknown`: the request may have been taken (a timeout); check before sending again. */
+  | { kind: "transient"; unknown?: boolean }
+  | { kind: "permanent" };
 
 export interface QueueOptions {
   log: Logger;
@@ -97,9 +106,15 @@ export class ConversationQueue {
     const deadline = started + (this.opts.deadlineMs ?? 600_000);
     for (const step of steps) {
       if (this.done.has(step.id)) continue;
+      let verify = false;
       for (let attempt = 1; ; attempt++) {
         const wait = (this.nextAt.get(conversation) ?? 0) - performance.now();
         if (wait > 0) await sleep(wait);
+        if (verify && step.check && (await step.check().catch(() => false))) {
+          this.opts.log.info("delivery found delivered after an unknown outcome, not sent again", { conversation, step: step.id });
+          this.remember(step.id);
+          break;
+        }
         try {
           await step.run();
           this.nextAt.set(conversation, performance.now() + this.opts.minIntervalMs);
@@ -107,6 +122,7 @@ export class ConversationQueue {
           break;
         } catch (err) {
           const failure = this.opts.classify(err);
+          if (failure.kind === "transient" && failure.unknown) verify = true;
           const now = performance.now();
           if (failure.kind === "permanent") {
             this.opts.log.error("delivery retired: permanent error", { conversation, step: step.id, error: describe(err) });

@@ -43,6 +43,15 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
+function parseMaybe(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
   if (type?.includes("application/json")) return raw ? JSON.parse(raw) : {};
   const out: Record<string, unknown> = {};
@@ -133,6 +142,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           return reply(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "jama-bot" });
         case "chat.postMessage":
           return reply(200, { ok: true, channel: args.channel, ts: `${++ts}.000100`, message: { text: args.text } });
+        case "conversations.history":
+        case "conversations.replies": {
+          // what the bot posted into the channel (the thread), newest first, with its metadata
+          const posted = calls.filter(
+            (c) => c.method === "chat.postMessage" && c.args.channel === args.channel && (method === "conversations.history" || c.args.thread_ts === args.ts),
+          );
+          const messages = posted.reverse().map((c, i) => ({ type: "message", bot_id: "BBOT", ts: `${1_700_000_000 + i}.000300`, text: c.args.text, metadata: parseMaybe(c.args.metadata) }));
+          return reply(200, { ok: true, messages, has_more: false });
+        }
         case "chat.postEphemeral":
           return reply(200, { ok: true, message_ts: `${++ts}.000200` });
         case "conversations.open":

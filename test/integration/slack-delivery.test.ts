@@ -58,6 +58,29 @@ describe("Slack delivery under rate limits and outages", () => {
   });
 });
 
+describe("a post whose outcome is unknown (Slack answers slower than the client waits)", () => {
+  let h: SlackHarness;
+  let slack: FakeSlack;
+
+  beforeAll(async () => {
+    // the client gives up after 300 ms; the retry waits long enough for the slow post to land
+    h = await startSlackHarness({}, { delivery: { timeoutMs: 300, backoffMs: () => 1_500 } });
+    ({ slack } = h);
+  });
+  afterAll(async () => h?.close());
+
+  it("looks for the timed-out post in the DM before sending it again: one copy reaches Slack", async () => {
+    slack.delay("chat.postMessage", 800);
+    await h.postJson(dmEvent("No.77", { user: "USLOW" }));
+    await until(() => slack.calls.some((c) => c.method === "conversations.history"), "the look-up after the timeout", 30_000);
+    await new Promise((r) => setTimeout(r, 2_500));
+    slack.delay("chat.postMessage", 0);
+    const posts = slack.accepted("chat.postMessage", "DUSLOW");
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0].args.text)).toContain("No.77");
+  });
+});
+
 describe("a confirmation that cannot be delivered now", () => {
   let h: SlackHarness;
   let slack: FakeSlack;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { defineIntent } from "../../src/core/intent.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { until } from "../helpers/wait.ts";
 import {
   BOT_ID,
   TENANT,
@@ -42,7 +43,8 @@ describe("Teams channel (no authentication)", () => {
 
   beforeAll(async () => {
     app = await createTestApp({ TEAMS_ENABLED: "true" }, { extraIntents: [privateAnswers] });
-    running = await startServer(app, { port: 0 });
+    // short retry delays so the outage test is quick
+    running = await startServer(app, { port: 0, delivery: { backoffMs: () => 100 } });
     connector = await startFakeConnector();
   });
   afterAll(async () => {
@@ -267,6 +269,15 @@ describe("Teams channel (no authentication)", () => {
     await settle();
     expect(connector.posts()).toHaveLength(1);
     expect(visible(connector.posts()[0])).toContain("No.118");
+  });
+
+  it("gets one answer through a longer Bot Connector outage (503 six times: more than the SDK's own retries)", async () => {
+    connector.failNext("post", 503, 6);
+    await postActivity(running.port, personalMessage("No.121", who()));
+    await until(() => connector.posts().length > 0, "the answer after the outage", 60_000);
+    await settle();
+    expect(connector.posts()).toHaveLength(1);
+    expect(visible(connector.posts()[0])).toContain("No.121");
   });
 
   it("greets with the help card when installed in a personal scope and ignores other updates", async () => {

@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 
 const manifest = JSON.parse(readFileSync(new URL("../../manifest.json", import.meta.url), "utf8"));
-const source = readFileSync(new URL("../../src/channels/slack/slack-channel.ts", import.meta.url), "utf8");
+const source = ["slack-channel.ts", "slack-delivery.ts", "connection.ts"]
+  .map((f) => readFileSync(new URL(`../../src/channels/slack/${f}`, import.meta.url), "utf8"))
+  .join("\n");
 
 /** Bot-token scope each Web API method needs (none: auth.test, apps.connections.open with the app token). */
 const METHOD_SCOPES: Record<string, string[]> = {
@@ -16,6 +18,11 @@ const METHOD_SCOPES: Record<string, string[]> = {
   "chat.postEphemeral": ["chat:write"],
   "users.info": ["users:read"],
   "conversations.open": ["im:write"],
+  // a timed-out post in a DM is looked for before it is sent again (src/channels/slack/slack-delivery.ts)
+  "conversations.history": ["im:history"],
+  // no scope: any token may call it (src/channels/slack/connection.ts)
+  "auth.test": [],
+  "conversations.replies": ["im:history"],
   // files.getUploadURLExternal + files.completeUploadExternal
   filesUploadV2: ["files:write"],
 };

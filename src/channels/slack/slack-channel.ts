@@ -29,7 +29,7 @@ export interface SlackChannelOptions {
   /** A reply that could not be delivered in time (e.g. a booking's confirmation): kept for later. */
   undelivered?: (turn: Turn, reply: Reply, userId: string | undefined) => Promise<void>;
   /** Pacing and retry of sends (tests shorten them). */
-  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number; timeoutMs?: number };
   log: Logger;
   /** HTTP mode mounts /slack/events on this express app. */
   expressApp?: Application;
@@ -101,7 +101,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     clientOptions,
   });
   // Every send goes through one paced, ordered queue with a client that does not retry on its own.
-  const sendClient = new webApi.WebClient(opts.botToken, { ...sendingClientOptions(opts.apiUrl), logger });
+  const sendClient = new webApi.WebClient(opts.botToken, { ...sendingClientOptions(opts.apiUrl, opts.delivery?.timeoutMs), logger });
   const queue = new ConversationQueue({
     log,
     minIntervalMs: opts.delivery?.minIntervalMs ?? SLACK_MIN_INTERVAL_MS,

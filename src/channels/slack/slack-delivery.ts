@@ -26,9 +26,12 @@ export interface Destination {
 export const SLACK_MIN_INTERVAL_MS = 1_000;
 
 /** The client for sending: no retries of its own, rate limits returned to the caller. */
-export function sendingClientOptions(apiUrl: string | undefined) {
-  return { slackApiUrl: apiUrl, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+export function sendingClientOptions(apiUrl: string | undefined, timeoutMs = 10_000) {
+  return { slackApiUrl: apiUrl, timeout: timeoutMs, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
 }
+
+/** The metadata event type that names each message the bot posts, so a timed-out post can be found. */
+export const DELIVERY_EVENT_TYPE = "jama_delivery";
 
 const PERMANENT = new Set([
   "channel_not_found",
@@ -68,7 +71,8 @@ export function classifySlackError(err: unknown): FailureKind {
     if (TRANSIENT.has(error)) return { kind: "transient" };
     return { kind: "permanent" };
   }
-  // network failures and timeouts (slack_webapi_request_error), anything unknown: try again
+  // network failures and timeouts (slack_webapi_request_error): Slack may have taken the post
+  if (e.code === "slack_webapi_request_error") return { kind: "transient", unknown: true };
   return { kind: "transient" };
 }
 
@@ -91,8 +95,19 @@ export function slackSteps(client: WebClient, dest: Destination, reply: Reply, i
       run: async () => {
         if (dest.respond) await dest.respond({ response_type: "ephemeral", replace_original: false, text, ...(blocks ? { blocks } : {}) });
         else if (privateInShared) await client.chat.postEphemeral({ channel: dest.channel, user: dest.user, thread_ts: dest.threadTs, text, blocks });
-        else await client.chat.postMessage({ channel: dest.channel, thread_ts: dest.threadTs, text, blocks, unfurl_links: false });
+        else
+          await client.chat.postMessage({
+            channel: dest.channel,
+            thread_ts: dest.threadTs,
+            text,
+            blocks,
+            unfurl_links: false,
+            metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { id: `${deliveryId}:text` } },
+          });
       },
+      // After a timeout, a post in a DM (im:history) is looked for by its metadata before it is
+      // sent again. Elsewhere the bot may not read the history: it is sent again (at least once).
+      check: dest.respond || privateInShared || !(dest.personal || dest.toUser) ? undefined : () => postedInDm(client, dest, `${deliveryId}:text`),
     },
   ];
   reply.blocks.forEach((b, i) => {
@@ -120,6 +135,16 @@ export function slackSteps(client: WebClient, dest: Destination, reply: Reply, i
 /** The delivery's name for a reply that must reach its person (Reply.redeliver), the same on every path. */
 export function redeliveryId(reply: Reply): string | undefined {
   return reply.redeliver ? `keep:${reply.redeliver.kind}:${Object.values(reply.redeliver.payload).join(":")}` : undefined;
+}
+
+/** Whether the bot's recent messages in the DM (or its thread) include one carrying this delivery id. */
+async function postedInDm(client: WebClient, dest: Destination, id: string): Promise<boolean> {
+  const channel = dest.toUser ? await openDm(client, dest.user) : dest.channel;
+  const r = dest.threadTs
+    ? await client.conversations.replies({ channel, ts: dest.threadTs, limit: 50, include_all_metadata: true })
+    : await client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+  const messages = (r.messages ?? []) as { metadata?: { event_type?: string; event_payload?: { id?: unknown } } }[];
+  return messages.some((m) => m.metadata?.event_type === DELIVERY_EVENT_TYPE && m.metadata.event_payload?.id === id);
 }
 
 async function openDm(client: WebClient, user: string): Promise<string> {

@@ -3,6 +3,7 @@
 // and answers them through the Bot Connector (Bot Service gives up after about 15 s and retries),
 // answers Adaptive Card Action.Execute invokes in the HTTP response, and turns every activity into
 // a neutral Turn. No business logic here.
+import { randomUUID } from "node:crypto";
 import botbuilder from "botbuilder";
 import type { Activity, TurnContext } from "botbuilder";
 import express, { type Application, type Request, type Response } from "express";
@@ -13,6 +14,7 @@ import { activityToTurn, conversationKind, messageText, readExecuteAction , file
 import { authFailureStatus, createBotAuthentication, type BotAuthenticationOptions } from "./bot-authentication.ts";
 import { deliverReply, describeError } from "./deliver-reply.ts";
 import { decodeCardAction } from "./render-card.ts";
+import { ConversationQueue, type FailureKind } from "../../delivery/conversation-queue.ts";
 
 const { CloudAdapter, ActivityTypes, MessageFactory } = botbuilder;
 
@@ -25,7 +27,27 @@ export interface TeamsChannelOptions extends BotAuthenticationOptions {
   /** A host files may also come from, outside production (the tests' stand-in). */
   testFileHost?: string;
   handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
+  /** Pacing and retry of sends (tests shorten them). */
+  delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
   log: Logger;
+}
+
+/**
+ * The Bot Connector allows a bot about 7 messages a second, 60 in 30 s, per conversation: one
+ * every half second keeps a conversation within it.
+ */
+export const TEAMS_MIN_INTERVAL_MS = 500;
+
+/** What a failed Bot Connector call means for the delivery queue. */
+export function classifyTeamsError(err: unknown): FailureKind {
+  const e = err as { statusCode?: number; response?: { headers?: { get?(name: string): string | undefined } } } | null;
+  const status = e?.statusCode;
+  if (status === 429) {
+    const after = Number(e?.response?.headers?.get?.("retry-after") ?? 1);
+    return { kind: "rate-limited", retryAfterMs: (Number.isFinite(after) ? after : 1) * 1000 };
+  }
+  if (status === undefined || status >= 500 || status === 408) return { kind: "transient" };
+  return { kind: "permanent" };
 }
 
 export interface TeamsChannel {
@@ -34,7 +56,7 @@ export interface TeamsChannel {
    * Sends a reply proactively (reminders, waitlist promotion). `ref` is the conversation
    * reference this channel stored with a turn (`Turn.conversation.reference.data`).
    */
-  sendTo(ref: unknown, reply: Reply): Promise<void>;
+  sendTo(ref: unknown, reply: Reply, deliveryId?: string): Promise<void>;
   /** "degraded" while the last call to the Bot Connector failed (for /healthz). */
   health(): "ok" | "degraded";
   /** Resolves once every acknowledged activity has been answered, or after `timeoutMs`. */
@@ -86,17 +108,39 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     log.error("teams turn failed", { err: describeError(err) });
   };
 
-  /** Sends, logging a failure instead of throwing: the turn is done either way (no retry storm). */
+  // Every send into a conversation goes through one paced, ordered queue, retried on 429 (after
+  // Retry-After), 5xx and network failures until a deadline; permanent refusals are logged.
+  const queue = new ConversationQueue({
+    log,
+    minIntervalMs: opts.delivery?.minIntervalMs ?? TEAMS_MIN_INTERVAL_MS,
+    classify: classifyTeamsError,
+    deadlineMs: opts.delivery?.deadlineMs,
+    backoffMs: opts.delivery?.backoffMs,
+  });
+  const queued = async (conversation: string, id: string, run: () => Promise<void>) => {
+    const outcome = await queue.deliver(conversation, [
+      {
+        id,
+        run: async () => {
+          try {
+            await run();
+            noteConnector();
+          } catch (err) {
+            noteConnector(err);
+            throw err;
+          }
+        },
+      },
+    ]);
+    return outcome;
+  };
+
+  /** Sends, logging a failure instead of throwing: the turn is done either way. */
   const send = async (ctx: TurnContext, reply: Reply): Promise<boolean> => {
-    try {
-      await deliverReply(ctx, reply, { adapter, appId, log });
-      noteConnector();
-      return true;
-    } catch (err) {
-      noteConnector(err);
-      log.error("teams send failed", { err: describeError(err), conversation: ctx.activity.conversation?.id });
-      return false;
-    }
+    const conversation = ctx.activity.conversation?.id ?? "";
+    const outcome = await queued(conversation, `teams:${conversation}|${ctx.activity.id ?? randomUUID()}:reply`, () => deliverReply(ctx, reply, { adapter, appId, log }));
+    if (!outcome.ok) log.error("teams send failed", { err: describeError(outcome.error), conversation });
+    return outcome.ok;
   };
 
   /** Runs one turn. Invokes get their HTTP answer through an invokeResponse activity. */
@@ -202,22 +246,25 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
 
   return {
     adapter,
-    async sendTo(ref, reply) {
+    async sendTo(ref, reply, deliveryId) {
       const r = ref as { serviceUrl?: unknown; conversation?: { id?: unknown } } | null;
       if (!r || typeof r.serviceUrl !== "string" || typeof r.conversation?.id !== "string")
         throw new Error("not a Teams conversation reference");
-      let failure: unknown;
-      await adapter.continueConversationAsync(appId, r as Parameters<typeof adapter.continueConversationAsync>[1], async (ctx) => {
-        try {
-          await deliverReply(ctx, reply, { adapter, appId, log });
-        } catch (err) {
-          failure = err;
-        }
+      const conversation = r.conversation.id;
+      const outcome = await queued(conversation, `teams-send:${deliveryId ?? randomUUID()}`, async () => {
+        let failure: unknown;
+        await adapter.continueConversationAsync(appId, r as Parameters<typeof adapter.continueConversationAsync>[1], async (ctx) => {
+          try {
+            await deliverReply(ctx, reply, { adapter, appId, log });
+          } catch (err) {
+            failure = err;
+          }
+        });
+        if (failure) throw failure;
       });
-      noteConnector(failure);
-      if (failure) {
-        log.warn("teams proactive send failed", { err: describeError(failure) });
-        throw failure;
+      if (!outcome.ok) {
+        log.warn("teams proactive send failed", { err: describeError(outcome.error) });
+        throw outcome.error;
       }
     },
     health: () => connector,
