@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { SLACK_BOT_SCOPES, loadConfig } from "../../src/config.ts";
 
 const manifest = JSON.parse(readFileSync(new URL("../../manifest.json", import.meta.url), "utf8"));
-const source = readFileSync(new URL("../../src/channels/slack/slack-channel.ts", import.meta.url), "utf8");
+// the adapter and its sending steps (src/channels/slack/slack-delivery.ts makes the Web API calls)
+const source = ["slack-channel.ts", "slack-delivery.ts"].map((f) => readFileSync(new URL(`../../src/channels/slack/${f}`, import.meta.url), "utf8")).join("\n");
 
 /** Bot-token scope each Web API method needs (none: auth.test, apps.connections.open with the app token). */
 const METHOD_SCOPES: Record<string, string[]> = {
