@@ -25,6 +25,7 @@ const ORGS = Number(arg("--orgs") ?? 1000);
 const ONLY = arg("--only")?.split(",");
 import { measureSuppliers } from "./suppliers.ts";
 import { measureFirstContactBurst, measureOneChannel, type BurstFigures } from "./delivery.ts";
+import { measureTenantWalls } from "./tenant-walls.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -115,6 +116,14 @@ if (pg)
     ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
     ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
   ]);
+
+const wallRows = (r: Awaited<ReturnType<typeof measureTenantWalls>>): Row[] => [
+  ["tenant walls", `record an answer (db write) p50 ms walled (none), ${r.db}`, r.walls.p50_ms, r.none.p50_ms],
+  ["tenant walls", `record an answer (db write) p99 ms walled (none), ${r.db}`, r.walls.p99_ms, r.none.p99_ms],
+  ["tenant walls", `ratio walled / none p50, ${r.db}`, r.ratio_p50],
+];
+await section("tenant_walls", () => measureTenantWalls(200), wallRows);
+if (pg) await section("tenant_walls_postgres", () => withScratchDatabase(PG_URL, (url) => measureTenantWalls(200, url)), wallRows);
 
 await section("export", () => measureExport(10), (r) => [
   ["export", `${r.items}-item xlsx p50 / max ms (${r.xlsx_bytes} bytes)`, `${r.xlsx_p50_ms} / ${r.xlsx_max_ms}`],

@@ -39,6 +39,15 @@ const Env = z.object({
   SLACK_API_URL: url,
   SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]+$/, "must look like /jama").default("/jama"),
   SLACK_ALLOWED_TEAMS: list,
+  /** OAuth distribution (any workspace installs through /slack/install): the app's client id and secret. */
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  /** Signs the OAuth state parameter (default: derived from SLACK_CLIENT_SECRET). */
+  SLACK_STATE_SECRET: optionalString,
+  /** 32 bytes, base64 or hex: encrypts the installations' tokens at rest (required in production). */
+  SLACK_TOKEN_KEY: optionalString.refine((v) => v === undefined || tokenKey(v) !== undefined, "must be 32 bytes as base64 or 64 hex digits (openssl rand -base64 32)"),
+  /** Bot scopes asked for at install (default: those of manifest.json). */
+  SLACK_SCOPES: list,
 
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
@@ -88,9 +97,21 @@ function parseOffset(s: string): number {
   return n * (m[2] === "d" ? 86_400_000 : m[2] === "h" ? 3_600_000 : 60_000);
 }
 
+/** The bot scopes of manifest.json: what an OAuth install asks for unless SLACK_SCOPES says otherwise. */
+export const SLACK_BOT_SCOPES = ["app_mentions:read", "chat:write", "commands", "files:read", "files:write", "im:history", "im:write", "users:read"];
+
+/** SLACK_TOKEN_KEY as 32 bytes (base64 or hex), or undefined when it is neither. */
+function tokenKey(v: string): Buffer | undefined {
+  const hex = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, "hex") : undefined;
+  const b64 = /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) ? Buffer.from(v, "base64") : undefined;
+  const key = hex ?? b64;
+  return key?.length === 32 ? key : undefined;
+}
+
 function toConfig(e: z.infer<typeof Env>) {
   const dataDir = resolve(e.DATA_DIR);
-  const slackEnabled = Boolean(e.SLACK_BOT_TOKEN);
+  const slackOAuth = Boolean(e.SLACK_CLIENT_ID);
+  const slackEnabled = Boolean(e.SLACK_BOT_TOKEN) || slackOAuth;
   const teamsEnabled = Boolean(e.MICROSOFT_APP_ID) || e.TEAMS_ENABLED;
   return {
     env: e.NODE_ENV,
@@ -105,12 +126,24 @@ function toConfig(e: z.infer<typeof Env>) {
       e.LINK_SECRET ?? e.SLACK_SIGNING_SECRET ?? e.MICROSOFT_APP_PASSWORD ?? `local:${dataDir}`,
     slack: slackEnabled
       ? {
-          botToken: e.SLACK_BOT_TOKEN!,
+          /** one workspace, one token (absent with OAuth distribution) */
+          botToken: e.SLACK_BOT_TOKEN,
           signingSecret: e.SLACK_SIGNING_SECRET,
           appToken: e.SLACK_APP_TOKEN,
           apiUrl: e.SLACK_API_URL,
           command: e.SLACK_COMMAND,
           allowedTeams: e.SLACK_ALLOWED_TEAMS,
+          oauth: slackOAuth
+            ? {
+                clientId: e.SLACK_CLIENT_ID!,
+                clientSecret: e.SLACK_CLIENT_SECRET!,
+                stateSecret: e.SLACK_STATE_SECRET ?? `state:${e.SLACK_CLIENT_SECRET}`,
+                scopes: e.SLACK_SCOPES.length ? e.SLACK_SCOPES : SLACK_BOT_SCOPES,
+                /** undefined outside production: a key derived from the client secret is used (with a warning) */
+                tokenKey: e.SLACK_TOKEN_KEY ? tokenKey(e.SLACK_TOKEN_KEY) : undefined,
+                redirectUri: e.PUBLIC_BASE_URL ? `${e.PUBLIC_BASE_URL.replace(/\/$/, "")}/slack/oauth_redirect` : undefined,
+              }
+            : undefined,
         }
       : undefined,
     teams: teamsEnabled
@@ -147,8 +180,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const e = r.data;
     if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
       problems.push("SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
-    if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN))
-      problems.push("SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set");
+    if (!e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN))
+      problems.push("SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or set SLACK_CLIENT_ID for OAuth distribution)");
+    if (e.SLACK_CLIENT_ID) {
+      if (e.SLACK_BOT_TOKEN) problems.push("SLACK_BOT_TOKEN: leave it unset with SLACK_CLIENT_ID (OAuth distribution stores one token per installed workspace)");
+      if (!e.SLACK_CLIENT_SECRET) problems.push("SLACK_CLIENT_SECRET: required with SLACK_CLIENT_ID");
+      if (!e.SLACK_SIGNING_SECRET) problems.push("SLACK_SIGNING_SECRET: required with SLACK_CLIENT_ID");
+      if (e.SLACK_APP_TOKEN) problems.push("SLACK_APP_TOKEN: OAuth distribution serves its install pages over HTTP; leave Socket Mode off with SLACK_CLIENT_ID");
+      if (e.NODE_ENV === "production" && !e.SLACK_TOKEN_KEY)
+        problems.push(
+          "SLACK_TOKEN_KEY: required in production with SLACK_CLIENT_ID; the installations' bot tokens are stored encrypted with it (make one with: openssl rand -base64 32)",
+        );
+    } else if (e.SLACK_CLIENT_SECRET) problems.push("SLACK_CLIENT_ID: required when SLACK_CLIENT_SECRET is set");
     if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD && e.MICROSOFT_APP_TYPE !== "UserAssignedMSI")
       problems.push("MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID");
     if (e.MICROSOFT_APP_ID && e.MICROSOFT_APP_TYPE === "SingleTenant" && !e.MICROSOFT_APP_TENANT_ID)

@@ -8,11 +8,16 @@ import type { App } from "./app.ts";
 import { createSlackChannel, type SlackChannel } from "./channels/slack/slack-channel.ts";
 import type { TeamsChannel } from "./channels/teams/teams-channel.ts";
 import { createWebConsole } from "./web/console.ts";
+import { PrismaSlackInstallations } from "./installations/slack-installations.ts";
+import { TokenCipher } from "./installations/token-cipher.ts";
+import { PrismaTeamsInstalls } from "./installations/teams-installs.ts";
 
 export interface RunningServer {
   server: Server;
   port: number;
   slack?: SlackChannel;
+  /** the stored Slack installations (OAuth distribution only) */
+  slackInstallations?: PrismaSlackInstallations;
   teams?: TeamsChannel;
   close(): Promise<void>;
 }
@@ -76,9 +81,18 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   // the web console (src/web): pages for company admins and the secretariat, signed in from chat
   web.use("/web", createWebConsole(app.services, log));
 
+  let slackInstallations: PrismaSlackInstallations | undefined;
   if (config.slack) {
+    const oauth = config.slack.oauth;
+    if (oauth) {
+      // config.ts refuses a missing key in production; elsewhere one is derived, and said so
+      if (!oauth.tokenKey) log.warn("SLACK_TOKEN_KEY is not set: Slack tokens are encrypted with a key derived from SLACK_CLIENT_SECRET (development only)");
+      const cipher = oauth.tokenKey ? new TokenCipher(oauth.tokenKey) : TokenCipher.derivedFrom(oauth.clientSecret);
+      slackInstallations = new PrismaSlackInstallations(app.services.db, cipher, log.child({ component: "slack-installations" }));
+    }
     slack = createSlackChannel({
       ...config.slack,
+      oauth: oauth && slackInstallations ? { ...oauth, installations: slackInstallations } : undefined,
       // Socket Mode and HTTP are exclusive: with an app token, events come over the socket.
       signingSecret: config.slack.appToken ? undefined : config.slack.signingSecret,
       handle: (turn) => app.pipeline.handle(turn),
@@ -96,7 +110,8 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   }
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");
-    teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), delivery: opts.delivery, log });
+    const installs = new PrismaTeamsInstalls(app.services.db, log.child({ component: "teams-installs" }));
+    teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), delivery: opts.delivery, log, installs });
     app.booking.senders.teams = (ref, reply, id) => teams!.sendTo(ref, reply, id);
   }
 
@@ -107,13 +122,14 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   const port = typeof address === "object" && address ? address.port : (opts.port ?? config.port);
   log.info("listening", {
     port,
-    slack: config.slack ? (config.slack.appToken ? "socket mode" : "http /slack/events") : "off",
+    slack: config.slack ? (config.slack.appToken ? "socket mode" : config.slack.oauth ? "http /slack/events, installs at /slack/install" : "http /slack/events") : "off",
     teams: config.teams ? (config.teams.authenticated ? "/api/messages" : "/api/messages (no authentication)") : "off",
   });
   return {
     server,
     port,
     slack,
+    slackInstallations,
     teams,
     close: async () => {
       delete app.booking.senders.slack;

@@ -15,7 +15,12 @@ export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** the token the call was made with (Authorization: Bearer, or a `token` argument) */
+  token?: string;
 }
+
+/** Answers a Web API method in place of the built-in answer (`undefined`: the built-in one). */
+export type MethodHandler = (args: Record<string, unknown>, token: string | undefined, req: { authorization?: string }) => unknown;
 
 export interface FakeSlack {
   url: string;
@@ -38,6 +43,8 @@ export interface FakeSlack {
   accepted(method: string, channel: string): ApiCall[];
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
+  /** Custom answers per method (OAuth stand-ins: oauth.v2.access, auth.test, auth.revoke). */
+  handlers: Map<string, MethodHandler>;
   /** Serves a file as Slack's file host would (url_private_download); it requires the bot token. */
   serveFile(name: string, data: Buffer): string;
   close(): Promise<void>;
@@ -75,8 +82,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let ts = 1_700_000_000;
   let base = "";
 
-  const record = (method: string, args: Record<string, unknown>) => {
-    calls.push({ method, args, at: Date.now() });
+  const record = (method: string, args: Record<string, unknown>, token?: string) => {
+    calls.push({ method, args, at: Date.now(), token });
     for (const w of [...waiters]) {
       const matching = calls.filter((c) => c.method === w.method);
       if (matching.length >= w.n) {
@@ -134,7 +141,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         }
         limit.last.set(args.channel, now);
       }
-      record(method, args);
+      const token = req.headers.authorization?.replace(/^Bearer /, "") || (typeof args.token === "string" ? args.token : undefined);
+      record(method, args, token);
+      const custom = fake.handlers.get(method);
+      if (custom) {
+        const body = await custom(args, token, { authorization: req.headers.authorization });
+        if (body !== undefined) return reply(200, body);
+      }
       switch (method) {
         case "apps.connections.open":
           return reply(200, fake.socketUrl ? { ok: true, url: fake.socketUrl } : { ok: false, error: "no_socket" });
@@ -175,6 +188,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
+    handlers: new Map(),
     posts: () => calls.filter((c) => ["chat.postMessage", "chat.postEphemeral", "response_url"].includes(c.method)),
     waitFor(method, n = 1, ms = 10_000) {
       const matching = calls.filter((c) => c.method === method);

@@ -301,3 +301,42 @@ export async function startTokenIssuer(endorsements = ["msteams"]): Promise<Toke
   };
 }
 
+
+/**
+ * installationUpdate as Teams posts it when the app is added or removed: in a personal scope, a
+ * team (the conversation is the channel it was added from; channelData names the team) or a group chat.
+ */
+export function installationUpdate(action: "add" | "remove" | "add-upgrade" | "remove-upgrade", o: Who & { in?: "personal" | "team" | "groupChat" }) {
+  const { tenant, ...c } = common(o);
+  const where = o.in ?? "personal";
+  const conversation =
+    where === "personal"
+      ? personalConversation(o, tenant)
+      : where === "team"
+        ? { isGroup: true, conversationType: "channel", tenantId: tenant, id: TEAM }
+        : { isGroup: true, conversationType: "groupChat", tenantId: tenant, id: "19:meeting_group0000@thread.v2" };
+  return {
+    ...c,
+    type: "installationUpdate",
+    action,
+    conversation,
+    channelData:
+      where === "team"
+        ? { settings: { selectedChannel: { id: TEAM } }, channel: { id: TEAM }, team: { id: TEAM, name: "品質保証部", aadGroupId: "bbbbbbbb-0000-0000-0000-000000000001" }, tenant: { id: tenant }, source: { name: "message" } }
+        : { tenant: { id: tenant }, source: { name: "message" } },
+  };
+}
+
+/** conversationUpdate: the bot added to or removed from a team (teamMemberAdded / teamMemberRemoved). */
+export function teamMembership(change: "added" | "removed", o: Who) {
+  const { tenant, ...c } = common(o);
+  return {
+    ...c,
+    type: "conversationUpdate",
+    ...(change === "added" ? { membersAdded: [{ id: BOT_ID }] } : { membersRemoved: [{ id: BOT_ID }] }),
+    conversation: { isGroup: true, conversationType: "channel", tenantId: tenant, id: TEAM },
+    channelData: { team: { id: TEAM, name: "品質保証部", aadGroupId: "bbbbbbbb-0000-0000-0000-000000000001" }, eventType: change === "added" ? "teamMemberAdded" : "teamMemberRemoved", tenant: { id: tenant } },
+  };
+}
+
+export const TEAM_ID = TEAM;

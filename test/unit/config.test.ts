@@ -27,6 +27,23 @@ describe("loadConfig", () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slack?.appToken).toBe("xapp-1");
   });
 
+  it("OAuth distribution: client id and secret with a signing secret, no single bot token, and a token key in production", () => {
+    const oauth = { SLACK_CLIENT_ID: "1.2", SLACK_CLIENT_SECRET: "secret", SLACK_SIGNING_SECRET: "s" };
+    const c = loadConfig(oauth);
+    expect(c.slack?.botToken).toBeUndefined();
+    expect(c.slack?.oauth).toMatchObject({ clientId: "1.2", clientSecret: "secret", tokenKey: undefined });
+    expect(() => loadConfig({ SLACK_CLIENT_ID: "1.2" })).toThrow(/SLACK_CLIENT_SECRET[\s\S]*SLACK_SIGNING_SECRET/);
+    expect(() => loadConfig({ ...oauth, SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_BOT_TOKEN: leave it unset/);
+    expect(() => loadConfig({ ...oauth, SLACK_APP_TOKEN: "xapp-1" })).toThrow(/SLACK_APP_TOKEN/);
+    // production: no key, no start, and the message says how to make one
+    expect(() => loadConfig({ ...oauth, NODE_ENV: "production" })).toThrow(/SLACK_TOKEN_KEY: required in production[\s\S]*openssl rand -base64 32/);
+    const key = Buffer.alloc(32, 9);
+    expect(loadConfig({ ...oauth, NODE_ENV: "production", SLACK_TOKEN_KEY: key.toString("base64") }).slack?.oauth?.tokenKey).toEqual(key);
+    expect(loadConfig({ ...oauth, SLACK_TOKEN_KEY: key.toString("hex") }).slack?.oauth?.tokenKey).toEqual(key);
+    expect(() => loadConfig({ ...oauth, SLACK_TOKEN_KEY: "too-short" })).toThrow(/SLACK_TOKEN_KEY: must be 32 bytes/);
+    expect(loadConfig({ ...oauth, PUBLIC_BASE_URL: "https://bot.example.jp/" }).slack?.oauth?.redirectUri).toBe("https://bot.example.jp/slack/oauth_redirect");
+  });
+
   it("refuses an unauthenticated Teams endpoint in production", () => {
     expect(() => loadConfig({ NODE_ENV: "production", TEAMS_ENABLED: "true" })).toThrow(/TEAMS_ENABLED/);
     expect(loadConfig({ TEAMS_ENABLED: "true" }).teams?.authenticated).toBe(false);

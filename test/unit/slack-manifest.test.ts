@@ -5,7 +5,7 @@
 // field limits from slackapi/manifest-schema (manifest.schema.2.0.0.json).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { SLACK_BOT_SCOPES, loadConfig } from "../../src/config.ts";
 
 const manifest = JSON.parse(readFileSync(new URL("../../manifest.json", import.meta.url), "utf8"));
 const source = ["slack-channel.ts", "slack-delivery.ts", "connection.ts"]
@@ -52,13 +52,18 @@ describe("Slack app manifest", () => {
 
   it("subscribes to the events the code listens to, at the URL Bolt serves", () => {
     const { event_subscriptions, interactivity, socket_mode_enabled, token_rotation_enabled } = manifest.settings;
-    expect([...event_subscriptions.bot_events].sort()).toEqual(["app_mention", "message.im"]);
+    // app_uninstalled and tokens_revoked (no scope needed) clear an OAuth installation's tokens
+    expect([...event_subscriptions.bot_events].sort()).toEqual(["app_mention", "app_uninstalled", "message.im", "tokens_revoked"]);
+    expect(source).toContain('app.event("app_uninstalled"');
+    expect(source).toContain('app.event("tokens_revoked"');
     // buttons need interactivity; one endpoint (ExpressReceiver endpoints: "/slack/events") takes all
     expect(interactivity.is_enabled).toBe(true);
     for (const url of [event_subscriptions.request_url, interactivity.request_url, manifest.features.slash_commands[0].url])
       expect(new URL(url).pathname).toBe("/slack/events");
     expect(source).toContain('endpoints: "/slack/events"');
-    // HTTP by default (README explains Socket Mode); a static xoxb token, which rotation would expire in 12 h
+    // OAuth distribution comes back to the route the install flow serves
+    expect(manifest.oauth_config.redirect_urls.map((u: string) => new URL(u).pathname)).toEqual(["/slack/oauth_redirect"]);
+    // HTTP by default (README explains Socket Mode); rotation off by default (README: how to turn it on with OAuth)
     expect(socket_mode_enabled).toBe(false);
     expect(token_rotation_enabled).toBe(false);
   });
@@ -68,6 +73,12 @@ describe("Slack app manifest", () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([config.slack!.command]);
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });
     expect(manifest.features.bot_user.display_name.length).toBeLessThanOrEqual(80);
+  });
+
+  it("an OAuth install asks for the manifest's scopes", () => {
+    expect(SLACK_BOT_SCOPES).toEqual(manifest.oauth_config.scopes.bot);
+    const c = loadConfig({ NODE_ENV: "test", SLACK_CLIENT_ID: "1.2", SLACK_CLIENT_SECRET: "c", SLACK_SIGNING_SECRET: "s" });
+    expect(c.slack!.oauth!.scopes).toEqual(manifest.oauth_config.scopes.bot);
   });
 
   it("keeps within the manifest schema's field limits", () => {

@@ -14,12 +14,24 @@ import { SlackConnection, type SlackState } from "./connection.ts";
 import { classifySlackError, sendingClientOptions, slackSteps, SLACK_MIN_INTERVAL_MS, type Destination } from "./slack-delivery.ts";
 import { ConversationQueue, type DeliveryOutcome } from "../../delivery/conversation-queue.ts";
 import { randomUUID } from "node:crypto";
+import { mountSlackOAuth } from "./oauth-routes.ts";
+import type { SlackInstallations, SlackInstallQuery } from "../../installations/slack-installations.ts";
 
 type BoltApp = InstanceType<typeof App>;
 type WebClient = BoltApp["client"];
 
 export interface SlackChannelOptions {
-  botToken: string;
+  /** One workspace, one token. Absent with OAuth distribution (`oauth`). */
+  botToken?: string;
+  /** OAuth distribution: any workspace installs through /slack/install; tokens from the installations. */
+  oauth?: {
+    clientId: string;
+    clientSecret: string;
+    stateSecret: string;
+    scopes: string[];
+    redirectUri?: string;
+    installations: SlackInstallations;
+  };
   signingSecret?: string;
   appToken?: string;
   apiUrl?: string;
@@ -89,19 +101,50 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   // A reply that arrives half an hour late (the SDK's default: 10 retries over ~30 min) is worse
   // than none, and chat.postMessage has no idempotency key: a few quick retries only.
   const clientOptions = { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true } };
+  const oauth = opts.oauth;
+  if (oauth && socketMode) throw new Error("OAuth distribution needs HTTP mode");
+  if (!oauth && !opts.botToken) throw new Error("SLACK_BOT_TOKEN is required without OAuth distribution");
   // auth.test once, in the background, retried until Slack answers (connection.ts); Bolt's own
-  // check in its constructor would kill the process when Slack is down at start-up.
+  // check in its constructor would kill the process when Slack is down at start-up. With OAuth
+  // distribution there is no one token to check: each event's installation answers for itself.
   const checkClient = new webApi.WebClient(opts.botToken, { slackApiUrl: opts.apiUrl, timeout: 10_000, retryConfig: { retries: 0 }, logger });
   let app: BoltApp;
   const connection = new SlackConnection(checkClient, log, undefined, socketMode ? async () => void (await app.start()) : undefined);
+  // oauth.v2.access with the refresh token (token rotation); called under the installation's lock
+  const refresh = oauth
+    ? async (refreshToken: string) => {
+        const r = await app.client.oauth.v2.access({ client_id: oauth.clientId, client_secret: oauth.clientSecret, grant_type: "refresh_token", refresh_token: refreshToken });
+        return r as unknown as { access_token: string; refresh_token: string; expires_in: number };
+      }
+    : undefined;
+  /** The token of an installation; null when the workspace has none (never installed, or removed). */
+  const tokenFor = async (q: SlackInstallQuery) => (oauth ? await oauth.installations.authorize(q, new Date(), refresh) : { botToken: opts.botToken! });
   app = new App({
-    authorize: async () => connection.authorize(opts.botToken),
+    authorize: oauth
+      ? // Every event is authorised from its workspace's stored installation. A workspace with none
+        // is acknowledged by Bolt and dropped before any listener: nothing stored, nothing said.
+        async (source: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }) => {
+          const auth = await tokenFor(source);
+          if (!auth) throw new NotInstalledError(source);
+          return auth;
+        }
+      : async () => connection.authorize(opts.botToken!),
     receiver,
     logger,
     clientOptions,
   });
-  // Every send goes through one paced, ordered queue with a client that does not retry on its own.
-  const sendClient = new webApi.WebClient(opts.botToken, { ...sendingClientOptions(opts.apiUrl, opts.delivery?.timeoutMs), logger });
+  // Every send goes through one paced, ordered queue with a client that does not retry on its own:
+  // one client per token (with OAuth distribution, one per installation; a few kept).
+  const sendClients = new Map<string, webApi.WebClient>();
+  const sendClientFor = (token: string): webApi.WebClient => {
+    let c = sendClients.get(token);
+    if (!c) {
+      c = new webApi.WebClient(token, { ...sendingClientOptions(opts.apiUrl, opts.delivery?.timeoutMs), logger });
+      if (sendClients.size >= 200) sendClients.delete(sendClients.keys().next().value!);
+      sendClients.set(token, c);
+    }
+    return c;
+  };
   const queue = new ConversationQueue({
     log,
     minIntervalMs: opts.delivery?.minIntervalMs ?? SLACK_MIN_INTERVAL_MS,
@@ -109,15 +152,43 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     deadlineMs: opts.delivery?.deadlineMs,
     backoffMs: opts.delivery?.backoffMs,
   });
-  const deliver = (dest: Destination, reply: Reply, deliveryId: string): Promise<DeliveryOutcome> =>
-    queue.deliver(dest.channel, slackSteps(sendClient, dest, reply, deliveryId));
+  const deliver = (client: webApi.WebClient, dest: Destination, reply: Reply, deliveryId: string): Promise<DeliveryOutcome> =>
+    queue.deliver(dest.channel, slackSteps(client, dest, reply, deliveryId));
+
+  if (oauth && opts.expressApp) {
+    mountSlackOAuth(opts.expressApp, {
+      ...oauth,
+      apiUrl: opts.apiUrl,
+      log,
+      installationStore: {
+        storeInstallation: (installation) => oauth.installations.store(installation as never, new Date()),
+        fetchInstallation: () => Promise.reject(new Error("installations are read through authorize")),
+      },
+    });
+    // Uninstalled, or the bot's tokens revoked: the tokens are cleared at once and nothing more
+    // goes there. Bolt skips authorisation for these two events (the token is already gone).
+    app.event("app_uninstalled", async ({ context }) => {
+      await oauth.installations.uninstall(installQuery(context), new Date(), "app_uninstalled");
+    });
+    app.event("tokens_revoked", async ({ event, context }) => {
+      const bots = (event as unknown as { tokens?: { bot?: string[] } }).tokens?.bot ?? [];
+      if (bots.length) await oauth.installations.uninstall(installQuery(context), new Date(), "tokens_revoked");
+    });
+  }
 
   // Applied to the workspace the person belongs to (see slackOrg): a Slack Connect guest from an
   // unlisted workspace is refused even in a channel of a listed one.
   const allowed = (team: string | undefined) => !opts.allowedTeams.length || (team !== undefined && opts.allowedTeams.includes(team));
 
+  // With OAuth distribution a company exists only where the app is installed: a Slack Connect guest
+  // (their own workspace differs) is served only when their workspace installed it too. Otherwise
+  // anyone could make a company, and be its first admin, by joining a shared channel.
+  const guestAdmitted = async (org: { team?: string; external: boolean }) =>
+    !oauth || !org.external || (org.team !== undefined && (await oauth.installations.has({ teamId: org.team })));
+
   const profiles = new UserProfiles(log);
-  const dispatch = async (turn: Turn, dest: Destination, client: WebClient) => {
+  /** `token`: the bot token the event was authorised with (its workspace's, with OAuth distribution). */
+  const dispatch = async (turn: Turn, dest: Destination, client: WebClient, token: string | undefined) => {
     // Events carry only a user id: the display name (for registrant lists and the audit trail)
     // and the time zone (for session times) come from users.info, cached.
     // the answer's place in the channel's line is taken on arrival: answers keep the messages' order
@@ -131,38 +202,42 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       if (!result) slot.cancel();
     }
     if (!result) return;
-    const outcome = await slot.deliver(slackSteps(sendClient, dest, result.reply, `slack:${turn.deliveryId ?? randomUUID()}`));
+    const outcome = await slot.deliver(slackSteps(sendClientFor(token ?? opts.botToken!), dest, result.reply, `slack:${turn.deliveryId ?? randomUUID()}`));
     if (!outcome.ok && opts.undelivered) await opts.undelivered(turn, result.reply, result.userId);
   };
 
   // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
   // a message with an uploaded file has subtype file_share and is taken.
-  app.message(async ({ message, body, client }) => {
+  app.message(async ({ message, body, client, context }) => {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
-    const org = slackOrg(eventHome(body), m.user_team);
+    const home = eventHome(body);
+    const org = slackOrg(home, m.user_team);
     if (!org) return log.warn("message without a workspace id refused");
-    if (!allowed(org.team)) return log.warn("message from a workspace not allowed", { team: org.team });
-    const turn = textTurn({ m, org, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
+    if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("message from a workspace not allowed", { team: org.team });
+    const turn = textTurn({ m, org, home, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
     const files = (message as unknown as { files?: SlackFile[] }).files;
-    if (files?.length) turn.files = files.map((f) => incomingFile(f, opts.botToken, opts.apiUrl));
-    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client);
+    // the files are fetched with the token of the workspace the event came through
+    const token = context.botToken ?? opts.botToken!;
+    if (files?.length) turn.files = files.map((f) => incomingFile(f, token, opts.apiUrl));
+    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client, context.botToken);
   });
 
   // @mentions in channels: answer in the thread of the message.
-  app.event("app_mention", async ({ event, body, client }) => {
+  app.event("app_mention", async ({ event, body, client, context }) => {
     const m = event as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
-    const org = slackOrg(eventHome(body), m.user_team);
+    const home = eventHome(body);
+    const org = slackOrg(home, m.user_team);
     if (!org) return log.warn("mention without a workspace id refused");
-    if (!allowed(org.team)) return log.warn("mention from a workspace not allowed", { team: org.team });
+    if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("mention from a workspace not allowed", { team: org.team });
     const text = slackTextToPlain((m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")).trim();
-    const turn = textTurn({ m, org, text, kind: "channel" });
-    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false }, client);
+    const turn = textTurn({ m, org, home, text, kind: "channel" });
+    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false }, client, context.botToken);
   });
 
   // The slash command: acknowledged at once, answered through its response_url.
-  app.command(opts.command, async ({ command, ack, respond, client }) => {
+  app.command(opts.command, async ({ command, ack, respond, client, context }) => {
     await ack();
     if (!command.team_id) return log.warn("command without a workspace id refused");
     if (!allowed(command.team_id)) return;
@@ -175,17 +250,17 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       conversation: {
         key: conversationKey("slack", command.channel_id),
         kind: personal ? "personal" : "channel",
-        reference: { key: `slack:${command.user_id}`, data: { channel: command.user_id } },
+        reference: { key: `slack:${command.user_id}`, data: refData(command.user_id, { team: command.team_id, enterprise: command.enterprise_id }) },
       },
       // command text arrives in the same escaped markup as messages
       input: { kind: "text", text: slackTextToPlain(command.text ?? "").trim() || "ヘルプ" },
       receivedAt: new Date(),
     };
-    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, respond: (m) => respond(m as never) }, client);
+    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, respond: (m) => respond(m as never) }, client, context.botToken);
   });
 
   // Buttons: acknowledged at once; the value is untrusted and validated like any input.
-  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond, client }) => {
+  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond, client, context }) => {
     await ack();
     const b = body as unknown as {
       team?: { id?: string; enterprise_id?: string; domain?: string };
@@ -199,9 +274,10 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     const a = action as unknown as { value?: unknown; action_ts?: string; action_id?: string };
     // `team` is the workspace the app acts in; `user.team_id` the clicker's own, which differs for
     // a Slack Connect guest (and `team` is null for an org-wide install).
-    const org = slackOrg({ team: b.team?.id ?? b.user.team_id, enterprise: b.enterprise?.id ?? b.team?.enterprise_id }, b.user.team_id);
+    const home = { team: b.team?.id ?? b.user.team_id, enterprise: b.enterprise?.id ?? b.team?.enterprise_id };
+    const org = slackOrg(home, b.user.team_id);
     if (!org) return log.warn("click without a workspace id refused");
-    if (!allowed(org.team)) return log.warn("click from a workspace not allowed", { team: org.team });
+    if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("click from a workspace not allowed", { team: org.team });
     const channel = b.channel?.id ?? b.container?.channel_id;
     if (!channel) return;
     const personal = channel.startsWith("D");
@@ -219,7 +295,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
         key: conversationKey("slack", channel, ...(personal || !threadTs ? [] : [threadTs])),
         kind: personal ? "personal" : "channel",
         external: org.external,
-        reference: { key: `slack:${b.user.id}`, data: { channel: b.user.id } },
+        reference: { key: `slack:${b.user.id}`, data: refData(b.user.id, home) },
       },
       input: { kind: "action", action: parsed },
       receivedAt: new Date(),
@@ -228,25 +304,38 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       turn,
       { channel, threadTs: personal ? b.message?.thread_ts : threadTs, user: b.user.id, personal, respond: ephemeralSource ? (m) => respond(m as never) : undefined },
       client,
+      context.botToken,
     );
   });
 
   app.error(async (err) => {
+    const cause = (err as { original?: unknown }).original;
+    if (cause instanceof NotInstalledError) return log.warn("event from a workspace without an installation, dropped", { ...cause.query });
     log.error("slack listener failed", { err });
   });
 
   return {
     bolt: app,
     async sendTo(ref, reply, deliveryId) {
-      const channel = (ref as { channel?: unknown })?.channel;
+      const r = ref as { channel?: unknown; team?: unknown; enterprise?: unknown } | null;
+      const channel = r?.channel;
       if (typeof channel !== "string") throw new Error("not a Slack conversation reference");
+      let token = opts.botToken;
+      if (oauth) {
+        // the token of the workspace the reference was made in; none when the app was removed there
+        const q = { teamId: typeof r?.team === "string" ? r.team : undefined, enterpriseId: typeof r?.enterprise === "string" ? r.enterprise : undefined };
+        const auth = await tokenFor(q);
+        if (!auth) throw Object.assign(new Error("the Slack app is not installed in this workspace (any more)"), { status: 410 });
+        token = auth.botToken;
+      }
       // The stored reference is the user id: chat.postMessage takes it as the app's DM with them.
-      const outcome = await deliver({ channel, user: channel, personal: true, toUser: true }, reply, `slack-send:${deliveryId ?? randomUUID()}`);
+      const outcome = await deliver(sendClientFor(token!), { channel, user: channel, personal: true, toUser: true }, reply, `slack-send:${deliveryId ?? randomUUID()}`);
       if (!outcome.ok) throw outcome.error;
     },
     idle: () => queue.idle(),
     async start() {
-      connection.start();
+      if (!oauth) connection.start();
+      else connection.state = "ok"; // nothing to check up front: each installation answers for itself
     },
     async stop() {
       connection.stop();
@@ -340,6 +429,7 @@ export function slackOrg(home: { team?: string; enterprise?: string | null }, us
 function textTurn(args: {
   m: Record<string, string | undefined>;
   org: NonNullable<ReturnType<typeof slackOrg>>;
+  home: { team?: string; enterprise?: string };
   text: string;
   kind: "personal" | "channel";
 }): Turn {
@@ -356,9 +446,29 @@ function textTurn(args: {
       key: args.kind === "personal" ? conversationKey("slack", m.channel!) : conversationKey("slack", m.channel!, threadTs!),
       kind: args.kind,
       external: org.external || undefined,
-      reference: { key: `slack:${m.user}`, data: { channel: m.user } },
+      reference: { key: `slack:${m.user}`, data: refData(m.user!, args.home) },
     },
     input: { kind: "text", text: args.text },
     receivedAt: new Date(),
   };
+}
+
+/**
+ * What a proactive message needs later: the user (chat.postMessage opens the app's DM with them)
+ * and the workspace / Grid org the app acted in, whose installation's token sends it.
+ */
+function refData(user: string, home: { team?: string | null; enterprise?: string | null }): Record<string, string> {
+  return { channel: user, ...(home.team ? { team: home.team } : {}), ...(home.enterprise ? { enterprise: home.enterprise } : {}) };
+}
+
+/** Raised by authorize for a workspace with no installation (Bolt acknowledges and drops the event). */
+class NotInstalledError extends Error {
+  constructor(public readonly query: SlackInstallQuery) {
+    super("no installation for this workspace");
+    this.name = "NotInstalledError";
+  }
+}
+
+function installQuery(context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): SlackInstallQuery {
+  return { teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: context.isEnterpriseInstall };
 }

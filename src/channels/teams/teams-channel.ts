@@ -15,6 +15,8 @@ import { authFailureStatus, createBotAuthentication, type BotAuthenticationOptio
 import { deliverReply, describeError } from "./deliver-reply.ts";
 import { decodeCardAction } from "./render-card.ts";
 import { ConversationQueue, type FailureKind } from "../../delivery/conversation-queue.ts";
+import { installChangeOf } from "./install-events.ts";
+import type { TeamsInstalls } from "../../installations/teams-installs.ts";
 
 const { CloudAdapter, ActivityTypes, MessageFactory } = botbuilder;
 
@@ -30,6 +32,8 @@ export interface TeamsChannelOptions extends BotAuthenticationOptions {
   /** Pacing and retry of sends (tests shorten them). */
   delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
   log: Logger;
+  /** records where the app is added and removed (removal retires that conversation's references) */
+  installs?: TeamsInstalls;
 }
 
 /**
@@ -164,11 +168,10 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       const execute = readExecuteAction(a);
       if (!execute) return respond(invokeError(400, "BadRequest", "missing value or unknown verb"));
       input = { kind: "action", action: execute.action };
-    } else if (isPersonalInstall(a)) {
-      // The bot was added to someone's personal scope: greet with the help text.
-      input = { kind: "text", text: "ヘルプ" };
+    } else if (installChangeOf(a)) {
+      return onInstallChange(ctx);
     } else {
-      return; // conversationUpdate, typing, messageReaction, installationUpdate…: nothing to say
+      return; // other conversationUpdates, typing, messageReaction…: nothing to say
     }
 
     const mapped = activityToTurn(a, input, { allowedTenants: opts.allowedTenants, authenticated: opts.authenticated });
@@ -195,6 +198,24 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     }
     const sent = await send(ctx, result.reply);
     if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(sent ? ACTION_ACCEPTED : SEND_FAILED));
+  };
+
+  /**
+   * The app added to or removed from a conversation (installationUpdate, conversationUpdate): the
+   * change is recorded; a removal retires the conversation's references; a new personal install is
+   * greeted with the help. Teams sends both activities for one install: the greeting's delivery id
+   * is the same for both (conversation and day), so the pipeline's dedupe lets one through.
+   */
+  const onInstallChange = async (ctx: TurnContext): Promise<void> => {
+    const a = ctx.activity;
+    const change = installChangeOf(a)!;
+    const mapped = activityToTurn(a, { kind: "text", text: "ヘルプ" }, { allowedTenants: opts.allowedTenants, authenticated: opts.authenticated });
+    if (!mapped.ok) return log.warn("teams install change refused", { reason: mapped.reason, tenant: mapped.tenant, type: a.type });
+    await opts.installs?.record(change, mapped.turn.receivedAt);
+    if (!change.greet) return;
+    const day = (a.timestamp ? new Date(a.timestamp) : mapped.turn.receivedAt).toISOString().slice(0, 10);
+    const result = await opts.handle({ ...mapped.turn, deliveryId: `install:${change.conversationId}:${day}` });
+    if (result) await send(ctx, result.reply);
   };
 
   const handleRequest = async (req: Request, res: Response) => {
@@ -282,7 +303,3 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   };
 }
 
-function isPersonalInstall(a: Activity): boolean {
-  if (a.type !== ActivityTypes.ConversationUpdate || conversationKind(a) !== "personal") return false;
-  return Boolean(a.membersAdded?.some((m) => m.id === a.recipient?.id));
-}

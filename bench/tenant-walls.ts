@@ -1,0 +1,55 @@
+// The cost of the tenant walls on recording an answer, at the database: the same write (the
+// answer's upsert and its audit row, in one transaction) as the tables' owner (no walls) and as
+// the walled role jama_app with the organisation set for the transaction (set_config of the role and
+// the organisation in one statement, included), alternating, so both see the same machine. The bot itself does not run
+// its turns as jama_app yet: this is the database's share of that cost.
+import { randomUUID } from "node:crypto";
+import { openMigratedDb } from "../src/db/client.ts";
+import { percentile, round } from "./stats.ts";
+
+export interface WallCost {
+  db: "pglite" | "postgres";
+  n: number;
+  walls: { p50_ms: number; p99_ms: number };
+  none: { p50_ms: number; p99_ms: number };
+  ratio_p50: number;
+}
+
+export async function measureTenantWalls(n: number, databaseUrl?: string): Promise<WallCost> {
+  const handle = await openMigratedDb({ databaseUrl, dataDir: "memory://" });
+  const db = handle.prisma;
+  try {
+    const org = await db.organization.create({ data: { externalKey: `bench:${randomUUID()}`, platform: "console" } });
+    const user = await db.user.create({ data: { orgId: org.id, platform: "console", platformUserId: "bench" } });
+    const a = await db.assessment.create({ data: { orgId: org.id, fiscalYear: 2026, guidelineVersion: "v2.2" } });
+    const record = (walled: boolean, i: number) =>
+      db.$transaction(async (tx) => {
+        if (walled) {
+          // one round trip: the role and the organisation, both for this transaction only
+          await tx.$queryRaw`SELECT set_config('role', 'jama_app', true), set_config('app.org_id', ${org.id}, true)`;
+        }
+        const itemNo = 1 + (i % 153);
+        const status = i % 2 ? "achieved" : "not_achieved";
+        await tx.answer.upsert({
+          where: { assessmentId_itemNo: { assessmentId: a.id, itemNo } },
+          create: { assessmentId: a.id, orgId: org.id, itemNo, status, answeredById: user.id },
+          update: { status, revision: { increment: 1 } },
+        });
+        await tx.answerEvent.create({ data: { assessmentId: a.id, orgId: org.id, itemNo, actorId: user.id, channel: "console", kind: "set", newStatus: status } });
+      });
+    for (let i = 0; i < 30; i++) await record(i % 2 === 0, i); // warm-up
+    const walls: number[] = [];
+    const none: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (const walled of i % 2 ? [true, false] : [false, true]) {
+        const t = performance.now();
+        await record(walled, i);
+        (walled ? walls : none).push(performance.now() - t);
+      }
+    }
+    const f = (xs: number[]) => ({ p50_ms: round(percentile(xs, 50)), p99_ms: round(percentile(xs, 99)) });
+    return { db: handle.kind, n, walls: f(walls), none: f(none), ratio_p50: round(percentile(walls, 50) / percentile(none, 50)) };
+  } finally {
+    await handle.close();
+  }
+}

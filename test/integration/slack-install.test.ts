@@ -1,0 +1,296 @@
+// Slack distribution: any workspace (or a whole Enterprise Grid org) installs the app through
+// /slack/install; events are authorised from the stored installation; uninstalling stops
+// everything at once. The real server, Bolt and InstallProvider against local stand-ins of Slack's
+// oauth.v2.access, auth.test and auth.revoke, on PGlite and PostgreSQL.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { describeEachDb } from "../helpers/db.ts";
+import { SIGNING_SECRET, dmEvent, mentionEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  appUninstalledEvent,
+  installThroughBrowser,
+  slackOAuthStandIn,
+  tokensRevokedEvent,
+  type SlackOAuthStandIn,
+} from "../helpers/slack-oauth.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+import { isPermanentDeliveryError } from "../../src/booking/outbox-worker.ts";
+import { until as waitUntil } from "../helpers/wait.ts";
+import { PrismaSlackInstallations } from "../../src/installations/slack-installations.ts";
+import { TokenCipher } from "../../src/installations/token-cipher.ts";
+import { createLogger } from "../../src/core/logger.ts";
+
+const TOKEN_KEY = Buffer.alloc(32, 7).toString("base64");
+const ACME = { team: { id: "T0ACME", name: "acme-parts" }, installer: "U0ACMEADMIN" };
+const BETA = { team: { id: "T0BETA", name: "beta-motors" }, installer: "U0BETAADMIN" };
+const GAMMA = { team: { id: "T0GAMMA", name: "gamma-seats" }, installer: "U0GAMMAADMIN", expiresIn: 600 };
+const GRID = { enterprise: { id: "E0GRID", name: "grid-auto" }, orgWide: true, installer: "W0GRIDADMIN" };
+
+describeEachDb("Slack OAuth distribution", (kind) => {
+  let slack: FakeSlack;
+  let oauth: SlackOAuthStandIn;
+  let app: TestApp;
+  let server: RunningServer;
+  let base: string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    oauth = slackOAuthStandIn(slack);
+    app = await createTestApp(
+      { SLACK_CLIENT_ID: CLIENT_ID, SLACK_CLIENT_SECRET: CLIENT_SECRET, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, SLACK_TOKEN_KEY: TOKEN_KEY },
+      { dbKind: kind },
+    );
+    server = await startServer(app, { port: 0 });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await app?.close();
+    await slack?.close();
+  });
+
+  const db = () => app.services.db;
+  const post = (body: unknown) => {
+    const raw = JSON.stringify(body);
+    return fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw) }, body: raw });
+  };
+  const postsIn = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
+  /** a DM in a workspace; `grid`: a workspace of the Grid org installed org-wide */
+  const dm = (text: string, user: string, team: string, grid?: string) => {
+    const e = dmEvent(text, { user, team, enterprise: grid });
+    if (grid) {
+      Object.assign(e, { enterprise_id: grid, is_enterprise_install: true });
+      e.authorizations[0] = { ...e.authorizations[0], is_enterprise_install: true };
+    }
+    return e;
+  };
+
+  it("serves a plain bilingual install page whose link carries the client id, the scopes and a state tied to a cookie", async () => {
+    const res = await fetch(`${base}/slack/install`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Slackに追加");
+    expect(html).toContain("Add to Slack");
+    const href = new URL(/href="([^"]+)"/.exec(html.replace(/&amp;/g, "&"))![1]);
+    expect(href.origin + href.pathname).toBe("https://slack.com/oauth/v2/authorize");
+    expect(href.searchParams.get("client_id")).toBe(CLIENT_ID);
+    expect(href.searchParams.get("scope")).toContain("chat:write");
+    const state = href.searchParams.get("state")!;
+    expect(state.length).toBeGreaterThan(20);
+    expect(res.headers.get("set-cookie")).toContain(`slack-app-oauth-state=${state}`);
+    expect(res.headers.get("set-cookie")).toMatch(/HttpOnly/);
+  });
+
+  it("refuses a redirect whose state is missing, forged or from another browser, and stores nothing", async () => {
+    const before = slack.calls.filter((c) => c.method === "oauth.v2.access").length;
+    const noCookie = await installThroughBrowser(base, oauth.grant(ACME), { cookie: null });
+    const forged = await installThroughBrowser(base, oauth.grant(ACME), { state: "forged.state.value" });
+    const otherBrowser = await installThroughBrowser(base, oauth.grant(ACME), { cookie: "slack-app-oauth-state=someone-elses" });
+    for (const r of [noCookie, forged, otherBrowser]) {
+      expect(r.result.status).toBe(400);
+      expect(r.resultHtml).toContain("追加できませんでした");
+      expect(r.resultHtml).toContain("Nothing was stored");
+    }
+    expect(slack.calls.filter((c) => c.method === "oauth.v2.access").length).toBe(before);
+    expect(await db().slackInstallation.count()).toBe(0);
+  });
+
+  it("drops an event from a workspace with no installation: acknowledged, nothing stored, nothing answered", async () => {
+    const res = await post(dmEvent("ヘルプ", { user: "U0STRANGER", team: "T0NOBODY" }));
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(postsIn("DU0STRANGER")).toEqual([]);
+    expect(await db().organization.count({ where: { externalKey: "slack:T0NOBODY" } })).toBe(0);
+    expect(await db().processedDelivery.count()).toBe(0);
+    expect(app.logs.some((l) => l.includes("without an installation"))).toBe(true);
+  });
+
+  it("two workspaces install at once; each is answered with its own token, stored encrypted", async () => {
+    const [a, b] = await Promise.all([installThroughBrowser(base, oauth.grant(ACME)), installThroughBrowser(base, oauth.grant(BETA))]);
+    expect(a.result.status).toBe(200);
+    expect(a.resultHtml).toContain("acme-parts");
+    expect(a.resultHtml).toContain("追加しました");
+    expect(b.resultHtml).toContain("beta-motors");
+    const rows = await db().slackInstallation.findMany({ orderBy: { installKey: "asc" } });
+    expect(rows.map((r) => r.installKey)).toEqual(["T:T0ACME", "T:T0BETA"]);
+    const [acmeToken] = oauth.tokensOf("T0ACME");
+    for (const r of rows) {
+      expect(r.botTokenEnc).toMatch(/^v1:/);
+      expect(r.botTokenEnc).not.toContain("xoxb");
+      expect(r.botUserId).toBe(`U0BOT${r.teamId}`);
+      expect(r.installerUserId).toMatch(/ADMIN$/);
+    }
+    // the raw column, as anyone reading the database sees it
+    const raw = await db().$queryRaw<{ t: string }[]>`SELECT "botTokenEnc" AS t FROM "SlackInstallation"`;
+    expect(raw.some((r) => r.t.includes(acmeToken))).toBe(false);
+
+    await post(dm("ヘルプ", "U0ALICE", "T0ACME"));
+    await post(dm("ヘルプ", "U0BOB", "T0BETA"));
+    await waitUntil(() => postsIn("DU0ALICE").length === 1 && postsIn("DU0BOB").length === 1);
+    expect(postsIn("DU0ALICE")[0].token).toBe(acmeToken);
+    expect(postsIn("DU0BOB")[0].token).toBe(oauth.tokensOf("T0BETA")[0]);
+    const orgs = await db().organization.findMany({ where: { externalKey: { in: ["slack:T0ACME", "slack:T0BETA"] } } });
+    expect(orgs).toHaveLength(2);
+  });
+
+  it("an org-wide Enterprise Grid install answers every workspace of the org as one company", async () => {
+    const g = await installThroughBrowser(base, oauth.grant(GRID));
+    expect(g.result.status).toBe(200);
+    expect(g.resultHtml).toContain("組織全体");
+    const row = await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "E:E0GRID" } });
+    expect(row).toMatchObject({ isEnterpriseInstall: true, teamId: null, enterpriseId: "E0GRID" });
+    await post(dm("ヘルプ", "W0CAROL", "T0GRIDWS1", "E0GRID"));
+    await post(dm("ヘルプ", "W0DAVE", "T0GRIDWS2", "E0GRID"));
+    await waitUntil(() => postsIn("DW0CAROL").length === 1 && postsIn("DW0DAVE").length === 1);
+    expect(postsIn("DW0CAROL")[0].token).toBe(oauth.tokensOf("E0GRID")[0]);
+    const carol = await db().user.findFirstOrThrow({ where: { platformUserId: "W0CAROL" }, include: { org: true } });
+    const dave = await db().user.findFirstOrThrow({ where: { platformUserId: "W0DAVE" } });
+    expect(carol.org.externalKey).toBe("slack:E0GRID");
+    expect(dave.orgId).toBe(carol.orgId);
+  });
+
+  it("serves a Slack Connect guest only when the guest's own workspace installed the app too", async () => {
+    // a guest from a workspace without the app, in a channel of an installed one: no company is made
+    await post(mentionEvent("ヘルプ", { user: "U0GUEST", team: "T0ACME", userTeam: "T0NOBODY2", channel: "C0SHARED" }));
+    // a guest from an installed workspace (BETA) is answered, as BETA's company
+    await post(mentionEvent("ヘルプ", { user: "U0BOBGUEST", team: "T0ACME", userTeam: "T0BETA", channel: "C0SHARED" }));
+    await waitUntil(() => postsIn("C0SHARED").length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(postsIn("C0SHARED")).toHaveLength(1);
+    expect(await db().organization.count({ where: { externalKey: "slack:T0NOBODY2" } })).toBe(0);
+    const guest = await db().user.findFirstOrThrow({ where: { platformUserId: "U0BOBGUEST" }, include: { org: true } });
+    expect(guest.org.externalKey).toBe("slack:T0BETA");
+  });
+
+  it("a re-install replaces the token in place; the next answer uses the new one", async () => {
+    const again = await installThroughBrowser(base, oauth.grant(ACME));
+    expect(again.result.status).toBe(200);
+    expect(await db().slackInstallation.count({ where: { teamId: "T0ACME" } })).toBe(1);
+    const [, fresh] = oauth.tokensOf("T0ACME");
+    await post(dm("ヘルプ", "U0ALICE", "T0ACME"));
+    await waitUntil(() => postsIn("DU0ALICE").length === 2);
+    expect(postsIn("DU0ALICE")[1].token).toBe(fresh);
+  });
+
+  it("app_uninstalled clears the tokens at once and stops all sends there; the company's data stays; others go on", async () => {
+    const alice = await db().user.findFirstOrThrow({ where: { platformUserId: "U0ALICE" } });
+    const ref = await db().conversationRef.findFirstOrThrow({ where: { userId: alice.id, active: true } });
+    expect(ref.reference).toMatchObject({ channel: "U0ALICE", team: "T0ACME" });
+    // before: a proactive message reaches her
+    await server.slack!.sendTo(ref.reference, { text: "before", blocks: [] });
+
+    expect((await post(appUninstalledEvent({ team: "T0ACME" }))).status).toBe(200);
+    await waitUntil(async () => (await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0ACME" } })).uninstalledAt !== null);
+    const row = await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0ACME" } });
+    expect(row).toMatchObject({ botTokenEnc: null, refreshTokenEnc: null });
+    expect(await db().conversationRef.count({ where: { orgId: alice.orgId, active: true } })).toBe(0);
+    // a proactive send (what the outbox does) fails for good, so the outbox stops retrying
+    const err = await server.slack!.sendTo(ref.reference, { text: "after", blocks: [] }).then(() => null, (e) => e);
+    expect(err).not.toBeNull();
+    expect(isPermanentDeliveryError(err)).toBe(true);
+    expect(postsIn("U0ALICE").map((c) => c.args.text)).toEqual(["before"]);
+    // a message from that workspace is dropped
+    const posted = slack.calls.filter((c) => c.method === "chat.postMessage").length;
+    await post(dm("ヘルプ", "U0ALICE", "T0ACME"));
+    await post(dm("ヘルプ", "U0BOB", "T0BETA"));
+    await waitUntil(() => postsIn("DU0BOB").length === 2);
+    expect(slack.calls.filter((c) => c.method === "chat.postMessage").length).toBe(posted + 1);
+    // the company's data is still there for its admins to export
+    expect(await db().organization.count({ where: { externalKey: "slack:T0ACME" } })).toBe(1);
+    expect(await db().user.count({ where: { orgId: alice.orgId } })).toBeGreaterThan(0);
+  });
+
+  it("tokens_revoked for the bot does the same; a revoked user token alone changes nothing", async () => {
+    await post(tokensRevokedEvent({ team: "T0BETA", oauth: ["U0BETAADMIN"] }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0BETA" } })).botTokenEnc).not.toBeNull();
+    await post(tokensRevokedEvent({ team: "T0BETA", bot: ["U0BOTT0BETA"] }));
+    await waitUntil(async () => (await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0BETA" } })).botTokenEnc === null);
+    const bob = await db().user.findFirstOrThrow({ where: { platformUserId: "U0BOB" } });
+    expect(await db().conversationRef.count({ where: { userId: bob.id, active: true } })).toBe(0);
+  });
+
+  it("after an uninstall, installing again brings the workspace back", async () => {
+    const back = await installThroughBrowser(base, oauth.grant(ACME));
+    expect(back.result.status).toBe(200);
+    const row = await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0ACME" } });
+    expect(row.uninstalledAt).toBeNull();
+    const before = postsIn("DU0ALICE").length;
+    await post(dm("ヘルプ", "U0ALICE", "T0ACME"));
+    await waitUntil(() => postsIn("DU0ALICE").length === before + 1);
+    expect(postsIn("DU0ALICE").at(-1)!.token).toBe(oauth.tokensOf("T0ACME").at(-1));
+  });
+
+  it("with token rotation, 20 concurrent turns during a refresh cause exactly one refresh; the new refresh token is stored", async () => {
+    // the first token lives 10 minutes: inside the refresh margin, so the first turn refreshes
+    expect((await installThroughBrowser(base, oauth.grant(GAMMA))).result.status).toBe(200);
+    const installed = await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0GAMMA" } });
+    expect(installed.refreshTokenEnc).toMatch(/^v1:/);
+    const refreshes = () => slack.calls.filter((c) => c.method === "oauth.v2.access" && c.args.grant_type === "refresh_token");
+    expect(refreshes()).toHaveLength(0);
+    slack.delay("oauth.v2.access", 300); // the refresh is in flight while the other turns arrive
+    const users = Array.from({ length: 20 }, (_, i) => `U0G${String(i).padStart(3, "0")}`);
+    const acks = await Promise.all(users.map((u) => post(dm("ヘルプ", u, "T0GAMMA"))));
+    expect(acks.every((r) => r.status === 200)).toBe(true);
+    await waitUntil(() => users.every((u) => postsIn(`D${u}`).length === 1), "20 answers", 60_000);
+    slack.delay("oauth.v2.access", 0);
+    expect(refreshes()).toHaveLength(1);
+    const [, fresh] = oauth.tokensOf("T0GAMMA");
+    expect(users.map((u) => postsIn(`D${u}`)[0].token)).toEqual(users.map(() => fresh));
+    const row = await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0GAMMA" } });
+    expect(row.refreshTokenEnc).not.toBe(installed.refreshTokenEnc);
+    expect(row.expiresAt!.getTime() - Date.now()).toBeGreaterThan(11 * 3_600_000);
+    const cipher = new TokenCipher(Buffer.from(TOKEN_KEY, "base64"));
+    expect(cipher.decrypt(row.refreshTokenEnc!)).toBe(oauth.refreshTokensOf("T0GAMMA").at(-1));
+    expect(cipher.decrypt(row.botTokenEnc!)).toBe(fresh);
+  });
+
+  it("two instances on one database refresh an expiring token once between them (the row lock)", async () => {
+    // a second installation store is a second instance: its own in-process single flight, same rows
+    const log = createLogger("silent");
+    const cipher = new TokenCipher(Buffer.from(TOKEN_KEY, "base64"));
+    const instances = [new PrismaSlackInstallations(db(), cipher, log), new PrismaSlackInstallations(db(), cipher, log)];
+    const soon = new Date(Date.now() + 60_000);
+    await db().slackInstallation.update({ where: { installKey: "T:T0GAMMA" }, data: { expiresAt: soon } });
+    let calls = 0;
+    const refresh = async (refreshToken: string) => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(refreshToken).toBe(oauth.refreshTokensOf("T0GAMMA").at(-1));
+      return { access_token: "xoxe.xoxb-1-T0GAMMA-manual", refresh_token: "xoxe-1-T0GAMMA-manual", expires_in: 43200 };
+    };
+    const now = new Date();
+    const got = await Promise.all(Array.from({ length: 20 }, (_, i) => instances[i % 2].authorize({ teamId: "T0GAMMA" }, now, refresh)));
+    expect(calls).toBe(1);
+    expect(new Set(got.map((g) => g!.botToken))).toEqual(new Set(["xoxe.xoxb-1-T0GAMMA-manual"]));
+    expect(instances[0].refreshCount + instances[1].refreshCount).toBe(1);
+  });
+
+  it("an uninstall while a reminder is queued: the reminder is not sent and not retried", async () => {
+    const alice = await db().user.findFirstOrThrow({ where: { platformUserId: "U0ALICE" } });
+    const startsAt = new Date("2027-07-01T05:00:00Z");
+    await app.booking.service.addSession({
+      seriesNo: 901, title: "uninstall test", topic: "", areas: [], startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000),
+      format: "online", url: "https://example.jp/meet", venue: null, capacity: 10, perOrgCap: 5, opensAt: null, closesAt: null,
+      cancelCutoffAt: null, status: "open", provisional: false,
+    });
+    const booked = await app.booking.service.book(901, { userId: alice.id, orgId: alice.orgId, platform: "slack" }, {}, new Date("2027-06-01T00:00:00Z"));
+    expect(booked.kind).toBe("confirmed");
+    const dueAt = new Date(startsAt.getTime() - 3_600_000 + 60_000);
+    expect(await app.booking.service.enqueueDueReminders(dueAt, [3_600_000])).toBe(1);
+    const queued = await db().outboxMessage.findFirstOrThrow({ where: { userId: alice.id, kind: "reminder" } });
+    expect(queued.status).toBe("pending");
+
+    await post(appUninstalledEvent({ team: "T0ACME" }));
+    await waitUntil(async () => (await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0ACME" } })).uninstalledAt !== null);
+    const before = postsIn("U0ALICE").length;
+    await app.booking.outbox.tick(dueAt);
+    const after = await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } });
+    expect(after.status).toBe("failed");
+    expect(postsIn("U0ALICE")).toHaveLength(before);
+    await app.booking.outbox.tick(new Date(dueAt.getTime() + 3_600_000));
+    expect(postsIn("U0ALICE")).toHaveLength(before);
+  });
+});

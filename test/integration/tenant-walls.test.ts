@@ -1,0 +1,105 @@
+// Tenant walls in the database itself: row-level security keyed on the organisation set for the
+// transaction, for the bot's role "jama_app". Probed straight at the database, as another company
+// (or a missing orgId filter in the code) would: on PGlite and PostgreSQL.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { describeEachDb, openTestDb } from "../helpers/db.ts";
+import type { DbHandle } from "../../src/db/client.ts";
+import type { Db } from "../../src/db/client.ts";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+describeEachDb("tenant walls (row-level security)", (kind) => {
+  let handle: DbHandle;
+  let db: Db;
+  const orgs: Record<"A" | "B", { orgId: string; userId: string; assessmentId: string }> = {} as never;
+
+  beforeAll(async () => {
+    handle = await openTestDb(kind);
+    db = handle.prisma;
+    for (const name of ["A", "B"] as const) {
+      const org = await db.organization.create({ data: { externalKey: `test:${name}:${randomUUID()}`, platform: "console" } });
+      const user = await db.user.create({ data: { orgId: org.id, platform: "console", platformUserId: `u-${name}` } });
+      const a = await db.assessment.create({ data: { orgId: org.id, fiscalYear: 2026, guidelineVersion: "v2.2" } });
+      await db.answer.create({ data: { assessmentId: a.id, orgId: org.id, itemNo: 115, status: "achieved", answeredById: user.id } });
+      await db.answerEvent.create({ data: { assessmentId: a.id, orgId: org.id, itemNo: 115, actorId: user.id, channel: "console", kind: "set", newStatus: "achieved" } });
+      await db.conversationRef.create({ data: { userId: user.id, orgId: org.id, platform: "console", conversationKey: `k-${name}`, reference: {} } });
+      orgs[name] = { orgId: org.id, userId: user.id, assessmentId: a.id };
+    }
+  });
+  afterAll(async () => handle?.close());
+
+  /** Runs `fn` as the bot's role, with `org` set for this transaction only (or none). */
+  const asBot = <T,>(org: string | null, fn: (tx: Tx) => Promise<T>) =>
+    db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL ROLE jama_app");
+      if (org) await tx.$queryRaw`SELECT set_config('app.org_id', ${org}, true)`;
+      return fn(tx);
+    });
+
+  const counts = (tx: Tx) =>
+    Promise.all([tx.organization.count(), tx.user.count(), tx.assessment.count(), tx.answer.count(), tx.answerEvent.count(), tx.conversationRef.count()]);
+
+  it("the bot's role owns no table and cannot bypass row-level security", async () => {
+    const [role] = await db.$queryRaw<{ rolbypassrls: boolean; rolsuper: boolean }[]>`SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'jama_app'`;
+    expect(role).toEqual({ rolbypassrls: false, rolsuper: false });
+    const owned = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_tables WHERE tableowner = 'jama_app'`;
+    expect(Number(owned[0].n)).toBe(0);
+    const unwalled = await db.$queryRaw<{ t: string }[]>`
+      SELECT c.relname AS t FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'orgId'
+      WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace AND NOT c.relrowsecurity`;
+    expect(unwalled.map((r) => r.t)).toEqual([]);
+  });
+
+  it("with no organisation set, a query returns no rows", async () => {
+    expect(await asBot(null, counts)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("organisation A's context never returns a B row, even without any orgId filter", async () => {
+    const seen = await asBot(orgs.A.orgId, async (tx) => ({
+      counts: await counts(tx),
+      answers: await tx.answer.findMany(),
+      byId: await tx.assessment.findUnique({ where: { id: orgs.B.assessmentId } }),
+      orgs: await tx.organization.findMany(),
+    }));
+    expect(seen.counts).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(seen.answers.map((a) => a.orgId)).toEqual([orgs.A.orgId]);
+    expect(seen.byId).toBeNull();
+    expect(seen.orgs.map((o) => o.id)).toEqual([orgs.A.orgId]);
+    // the setting ends with the transaction
+    expect(await asBot(null, (tx) => tx.answer.count())).toBe(0);
+    // the one-statement form (what the bench times): role and organisation in one round trip
+    const one = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT set_config('role', 'jama_app', true), set_config('app.org_id', ${orgs.B.orgId}, true)`;
+      return tx.answer.findMany();
+    });
+    expect(one.map((a) => a.orgId)).toEqual([orgs.B.orgId]);
+  });
+
+  it("A can neither change B's rows nor write a row into B", async () => {
+    const updated = await asBot(orgs.A.orgId, (tx) => tx.answer.updateMany({ where: { orgId: orgs.B.orgId }, data: { status: "not_achieved" } }));
+    expect(updated.count).toBe(0);
+    const insert = asBot(orgs.A.orgId, (tx) =>
+      tx.answer.create({ data: { assessmentId: orgs.B.assessmentId, orgId: orgs.B.orgId, itemNo: 116, status: "achieved" } }),
+    );
+    await expect(insert).rejects.toThrow(/row-level security|policy/i);
+    expect((await db.answer.findFirstOrThrow({ where: { orgId: orgs.B.orgId, itemNo: 115 } })).status).toBe("achieved");
+    // its own rows it changes as before
+    const own = await asBot(orgs.A.orgId, (tx) => tx.answer.updateMany({ where: { itemNo: 115 }, data: { note: "mine" } }));
+    expect(own.count).toBe(1);
+  });
+
+  it("the audit trail is append-only: the bot adds events, and UPDATE or DELETE of one is refused", async () => {
+    await asBot(orgs.A.orgId, (tx) =>
+      tx.answerEvent.create({ data: { assessmentId: orgs.A.assessmentId, orgId: orgs.A.orgId, itemNo: 116, channel: "console", kind: "set", newStatus: "achieved" } }),
+    );
+    await expect(asBot(orgs.A.orgId, (tx) => tx.answerEvent.updateMany({ data: { newStatus: "not_achieved" } }))).rejects.toThrow(/permission denied/i);
+    await expect(asBot(orgs.A.orgId, (tx) => tx.answerEvent.deleteMany({}))).rejects.toThrow(/permission denied/i);
+    expect(await db.answerEvent.count({ where: { orgId: orgs.A.orgId } })).toBe(2);
+  });
+
+  it("the tables' owner (the cross-company path) still sees every company", async () => {
+    expect(await db.answer.count()).toBe(2);
+    expect(await db.organization.count({ where: { id: { in: [orgs.A.orgId, orgs.B.orgId] } } })).toBe(2);
+  });
+});
