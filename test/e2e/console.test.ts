@@ -15,14 +15,15 @@ function run(args: string[], input: string, env: Record<string, string> = {}) {
     cwd: root,
     input,
     encoding: "utf8",
-    timeout: 60_000,
+    // generous: a first start on a busy machine (CI runs two test files at once) can be slow
+    timeout: 120_000,
     // a clean environment: no Slack, Teams or database settings from the machine
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
   });
   return { ...r, dataDir };
 }
 
-describe("terminal chat", () => {
+describe("terminal chat", { timeout: 150_000 }, () => {
   it("answers each piped line and exits at the end of input", () => {
     const r = run([], "ヘルプ\nNo.115\nNo.999\n");
     expect(r.status).toBe(0);
