@@ -7,6 +7,7 @@ import { KnowledgeError } from "../../src/knowledge/load.ts";
 import { measureRetrieval, readCases } from "../../src/knowledge/retrieval-eval.ts";
 import { SearchIndex } from "../../src/knowledge/search.ts";
 import { loadSynonyms } from "../../src/knowledge/synonyms.ts";
+import { loadOffTopic } from "../../src/knowledge/off-topic.ts";
 
 const fixtures = new URL("../fixtures/", import.meta.url).pathname;
 let kb: Knowledge;
@@ -113,6 +114,33 @@ describe("SearchIndex: out of scope", () => {
     },
   );
 
+  it.each(["健康診断の予約方法", "退職金の計算方法を教えて", "自動運転レベル3とレベル4の違い", "残業代の計算方法"])(
+    "%s names a topic we do not cover: out of scope, with the topic",
+    (q) => {
+      const r = index.search(q);
+      expect(r.outOfScope).toBe(true);
+      expect(r.confident).toBe(false);
+      expect(r.offTopic?.id).toMatch(/^(hr|vehicles)$/);
+    },
+  );
+
+  it.each(["給与システムのバックアップ", "残業中に私物PCを使うのは?", "退職者のアカウント削除", "ファイアウォールのログって何ヶ月残せばいい？"])(
+    "%s names one of our words or terms: in scope",
+    (q) => {
+      expect(index.search(q).outOfScope).toBe(false);
+    },
+  );
+
+  it("holds back confidence when the first hit covers little of the question", () => {
+    // an off-topic question no topic names, whose words the first hit (a training item) shares in part
+    const q = "新入社員研修のスケジュール";
+    const r = index.search(q);
+    expect(r.outOfScope).toBe(false);
+    expect(r.scope.top).toBeLessThan(0.6);
+    expect(r.confident).toBe(false);
+    expect(new SearchIndex(kb, { tuning: { confidentMinCoverage: 0 } }).search(q).confident).toBe(true);
+  });
+
   it("in-scope questions of the dev set are not flagged", () => {
     const flagged = readCases(join(fixtures, "retrieval-dev.jsonl")).filter((c) => index.search(c.q).outOfScope);
     expect(flagged).toEqual([]);
@@ -126,6 +154,24 @@ describe("retrieval quality", () => {
     expect(f.recall_at_1).toBeGreaterThanOrEqual(0.9);
     expect(f.recall_at_3).toBeGreaterThanOrEqual(0.97);
     expect(f.baseline.name).toBe("fuse.js defaults");
+  });
+});
+
+describe("knowledge/off-topic.yaml", () => {
+  it("loads and validates", () => {
+    const d = loadOffTopic();
+    expect(d.topics.map((t) => t.id)).toContain("hr");
+    expect(d.anchors).toContain("セキュリティ");
+  });
+
+  it("rejects a malformed file or a repeated topic id", () => {
+    const dir = mkdtempSync(join(tmpdir(), "off-"));
+    const bad = join(dir, "off-topic.yaml");
+    writeFileSync(bad, "topics:\n  - id: hr\n    words: [給与]\nanchors: [PC]\n");
+    expect(() => loadOffTopic(bad)).toThrow(KnowledgeError);
+    const t = "  - id: hr\n    label: {ja: a, en: b}\n    where: {ja: a, en: b}\n    words: [給与]\n";
+    writeFileSync(bad, `topics:\n${t}${t}anchors: [PC]\n`);
+    expect(() => loadOffTopic(bad)).toThrow(/appears twice/);
   });
 });
 
