@@ -104,6 +104,29 @@ describe("SearchIndex: content search", () => {
   });
 });
 
+describe("SearchIndex: programme and term questions", () => {
+  it.each([
+    ["EDRって何？", "edr"],
+    ["SIEMって何ですか", "siem"],
+    ["RPOとは", "rpo"],
+    ["What does CSIRT mean?", "csirt"],
+    ["What is a SOC?", "soc"],
+    ["UTMとは", "utm"],
+  ])("%s opens the glossary term first, confidently", (q, id) => {
+    const r = index.search(q);
+    expect(r.hits[0]).toMatchObject({ kind: "term", key: id });
+    expect(r.confident).toBe(true);
+    expect(r.outOfScope).toBe(false);
+  });
+
+  it("does not read a count of people in a sentence as an item number", () => {
+    const r = index.search("従業員30人の町工場だけど何から始めればいい?");
+    expect(r.itemNumbers).toEqual([]);
+    expect(r.hits[0]).toMatchObject({ kind: "faq", key: "where-to-start" });
+    expect(r.hits.slice(0, 3).map((h) => h.key)).not.toContain("30");
+  });
+});
+
 describe("SearchIndex: out of scope", () => {
   it.each(["今日の天気は?", "ランチのおすすめ", "経費精算のやり方", "給料日はいつ？", "what time is it in London", "誕生日プレゼントのアイデア"])(
     "%s is out of scope",
