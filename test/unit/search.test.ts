@@ -119,6 +119,17 @@ describe("SearchIndex: programme and term questions", () => {
     expect(r.outOfScope).toBe(false);
   });
 
+  it.each([
+    ["2024年度は前年から何が変わった?", "fy2024-what-changed"],
+    ["実際どのくらい攻撃されているの?", "threat-figures"],
+    ["攻撃されたら株価はどうなる?", "business-risks"],
+    ["サイバーセキュリティ経営ガイドラインとは", "meti-management-guidelines"],
+  ])("%s finds the briefing's facts in the FAQ", (q, id) => {
+    const r = index.search(q);
+    expect(r.outOfScope).toBe(false);
+    expect(r.hits[0]).toMatchObject({ kind: "faq", key: id });
+  });
+
   it("does not read a count of people in a sentence as an item number", () => {
     const r = index.search("従業員30人の町工場だけど何から始めればいい?");
     expect(r.itemNumbers).toEqual([]);
