@@ -1,10 +1,12 @@
 // Answers a free-form question from the knowledge base: the FAQ entry, glossary term or item
-// that search found, "did you mean" buttons when it is unsure, and a plain "I don't know" (with
-// where to go instead) when nothing covers the question. With the optional LLM, a short answer
+// that search found, "did you mean" buttons when it is unsure, and a plain "that is outside what
+// I cover" (with what the bot can do, and where to ask instead) when nothing covers the question:
+// never a FAQ entry or an item presented as the answer to a question it does not answer. With the optional LLM, a short answer
 // composed only from the retrieved entries comes first; the plain answer stays as the fallback.
 import type { Block, Choice, Lang, Reply } from "../core/reply.ts";
 import { tr } from "../core/reply.ts";
 import type { Knowledge } from "./knowledge.ts";
+import type { OffTopic } from "./off-topic.ts";
 import type { SearchHit, SearchIndex } from "./search.ts";
 import type { GroundedAnswerer, GroundingDoc } from "./llm.ts";
 import { itemHeading, levelLabel, sectionLabel } from "./item-card.ts";
@@ -36,10 +38,12 @@ export async function answerQuestion(question: string, lang: Lang, deps: AnswerD
   // an explicit number that does not exist ("No.999") is not a question search can answer
   const hits = result.hits.filter((h) => h.kind !== "item" || kb.item(h.no!)?.entry || kb.item(h.no!)?.official);
   if (hits.length === 0) return nothingFound(lang);
-  // Vocabulary coverage sometimes calls a real question off-topic ("ファイアウォールのログって何ヶ月
-  //残せばいい?"); when it names one of our keywords or terms outright, offer the candidates rather
-  // than saying nothing fits.
-  if (result.outOfScope) return namesKnownTerm(kb, question) ? didYouMean(kb, hits, lang) : nothingFound(lang);
+  // Out of scope is said plainly. When the question still names one of our item keywords or terms
+  // outright (and no topic we do not cover), the closest entries are offered as "did you mean".
+  if (result.outOfScope) {
+    const close = !result.offTopic && namesKnownTerm(kb, question) ? hits.slice(0, SUGGESTIONS) : [];
+    return nothingFound(lang, { topic: result.offTopic, close, kb });
+  }
 
   const top = hits[0];
   const ref = `${top.kind}:${top.key}`;
@@ -191,29 +195,34 @@ function didYouMean(kb: Knowledge, hits: SearchHit[], lang: Lang): AnswerOutcome
   };
 }
 
-export function nothingFound(lang: Lang): AnswerOutcome {
-  const text = tr(
-    lang,
-    "すみません、その質問に合う内容はこのナレッジベースにありませんでした。チェックシートの項目は「No.115」のように番号でも聞けます。よくある質問は「よくある質問」、専門家に直接相談したいときは「相談会の予定は?」と送ってください。",
-    "Sorry, nothing in this knowledge base covers that question. You can ask for an item by number (\"No.115\"), see the FAQ (\"faq\"), or bring the question to a consultation session (\"sessions\").",
-  );
-  return {
-    reply: {
-      text,
-      blocks: [
-        { type: "text", text },
-        {
-          type: "choices",
-          choices: [
-            { label: tr(lang, "よくある質問", "FAQ"), action: { intent: "faq", params: {} } },
-            { label: tr(lang, "使い方", "Help"), action: { intent: "help", params: {} } },
-          ],
-        },
-      ],
-    },
-    answered: false,
-    ref: "none",
-  };
+/**
+ * "That is outside what I cover": what the bot can do instead, where to ask when the question
+ * names a topic we do not cover, and "did you mean" buttons only for entries that are close.
+ */
+export function nothingFound(lang: Lang, opts: { topic?: OffTopic; close?: SearchHit[]; kb?: Knowledge } = {}): AnswerOutcome {
+  const { topic, close = [], kb } = opts;
+  const lines = [
+    tr(lang, "すみません、その質問に合う内容は、このボットの知識ベースにはありませんでした(お答えできる範囲の外です)。", "Sorry, that is outside what I cover: nothing in this bot's knowledge base answers it."),
+    ...(topic ? [tr(lang, `${topic.label.ja}のことは、${topic.where.ja}に確認してください。`, `For ${topic.label.en}, please ask ${topic.where.en}.`)] : []),
+    tr(
+      lang,
+      "お手伝いできるのは自工会/部工会のサイバーセキュリティ自己評価のことです: チェックシートの項目の説明(「No.115」「バックアップの項目は?」)、用語の説明、提出や締め切りなどのよくある質問、回答の記録と進捗、相談会の予定と予約(「相談会の予定は?」)。",
+      "What I can help with is the JAMA/JAPIA cybersecurity self-assessment: explaining check-sheet items (\"No.115\", \"which item covers backups?\"), terms, common questions such as deadlines and submission, recording your answers and progress, and the consultation sessions (\"sessions\").",
+    ),
+  ];
+  const text = lines.join("\n");
+  const blocks: Block[] = [{ type: "text", text }];
+  if (close.length && kb) {
+    blocks.push({ type: "choices", prompt: tr(lang, "もしかして:", "Did you mean:"), choices: close.map((h) => ({ label: label(kb, h, lang), action: openAction(h) })) });
+  }
+  blocks.push({
+    type: "choices",
+    choices: [
+      { label: tr(lang, "よくある質問", "FAQ"), action: { intent: "faq", params: {} } },
+      { label: tr(lang, "使い方", "Help"), action: { intent: "help", params: {} } },
+    ],
+  });
+  return { reply: { text, blocks }, answered: false, ref: "none" };
 }
 
 function groundingDocs(kb: Knowledge, hits: SearchHit[], lang: Lang): GroundingDoc[] {

@@ -17,7 +17,7 @@ export function sectionLabel(section: ItemSection, lang: Lang): string {
     achieved: ["達成とみなせる状態(当方の解釈)", "What counts as achieved (our reading)"],
     why: ["なぜ重要か", "Why it matters"],
     measures: ["対策の例", "Typical measures"],
-    evidence: ["証跡の例", "Evidence an assessor would accept"],
+    evidence: ["証跡の例", "Examples of evidence"],
     related: ["関連する項目", "Related items"],
     official: ["公式の文言(読み込んだチェックシートより)", "Official wording (from the imported check sheet)"],
   };
@@ -55,11 +55,19 @@ export function itemHeading(kb: Knowledge, no: number, lang: Lang): string {
 export function footerText(kb: Knowledge, item: Item, lang: Lang): string {
   if (item.status === "unknown" && !item.official)
     return tr(lang, `ガイドライン v${kb.version}`, `Guideline v${kb.version}`);
-  const basis = tr(
-    lang,
-    "番号とレベルは経産省SC評価基準一覧(2026年3月版)の引用に基づき、説明は当チームの要約です。提出前に公式チェックシートで照合してください",
-    "Number and level from the citations in METI's criteria list (March 2026); descriptions are our own summary. Check against the official sheet before you submit",
-  );
+  // No.34 and No.146 are cited only by METI's older (2025) list
+  const olderOnly = item.entry !== undefined && item.entry.meti.length === 0 && item.entry.sources.includes("meti-sc-older");
+  const basis = olderOnly
+    ? tr(
+        lang,
+        "番号とレベルは経産省SC評価基準一覧の旧版(2025年)の引用に基づきます(2026年3月版には引用がありません)。説明は経産省の基準を当チームが読んだもので、公式の文言ではありません。提出前に公式チェックシートで照合してください",
+        "Number and level from the citations in METI's older criteria list (2025; the March 2026 list does not cite this item). The description is our reading of METI's criteria, not the official wording. Check against the official sheet before you submit",
+      )
+    : tr(
+        lang,
+        "番号とレベルは経産省SC評価基準一覧(2026年3月版)の引用に基づきます。説明は経産省の基準を当チームが読んだもので、公式の文言ではありません。提出前に公式チェックシートで照合してください",
+        "Number and level from the citations in METI's criteria list (March 2026). The description is our reading of METI's criteria, not the official wording. Check against the official sheet before you submit",
+      );
   const official = item.official ? tr(lang, ` / 公式文言: ${item.official.sheet}`, ` / official wording: ${item.official.sheet}`) : "";
   return `${basis}${official} / v${kb.version}`;
 }

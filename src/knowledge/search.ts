@@ -16,6 +16,7 @@ import { findItemNumbers } from "../nlu/item-numbers.ts";
 import { normalize } from "../nlu/normalize.ts";
 import { Bm25fIndex, FIELDS, searchDocs } from "./bm25f.ts";
 import { loadOffTopic, OffTopicLexicon, type OffTopic, type OffTopicData } from "./off-topic.ts";
+import { DefinitionIndex } from "./search-definitions.ts";
 import { EntryCoverage } from "./search-focus.ts";
 import { PhraseMatcher } from "./search-phrases.ts";
 import type { Knowledge } from "./knowledge.ts";
@@ -132,6 +133,7 @@ export class SearchIndex {
   private readonly vocab: SearchVocabulary;
   private readonly entries: EntryCoverage;
   private readonly offTopic: OffTopicLexicon;
+  private readonly definitions: DefinitionIndex;
   private readonly docIndex = new Map<string, number>();
   private readonly tuning: SearchTuning;
 
@@ -168,6 +170,7 @@ export class SearchIndex {
     // glossary terms tie a question to us; numbered aliases (レベル3, Tier1) are too ambiguous
     const glossaryAnchors = kb.glossary.flatMap((g) => [g.term.ja, g.term.en, ...g.aliases]).filter((t) => t.length >= 3 && !/\d/.test(t));
     this.offTopic = new OffTopicLexicon(opts.offTopic ?? loadOffTopic(), glossaryAnchors);
+    this.definitions = new DefinitionIndex(kb);
   }
 
   search(query: string, opts: { limit?: number } = {}): SearchResult {
@@ -184,9 +187,13 @@ export class SearchIndex {
     const top = scored[0]?.score ?? 0;
     // explicit numbers first, in the order written, above every content hit
     valid.forEach((no, i) => hits.push({ kind: "item", key: String(no), no, score: top + 100 - i }));
+    // "EDRって何?": the glossary term that defines the subject, ahead of the items that use it
+    const defined = valid.length === 0 ? this.definitions.termFor(query) : undefined;
+    if (defined) hits.push({ kind: "term", key: defined, score: top + 50 });
     for (const h of scored) {
       if (hits.length >= limit) break;
       if (h.kind === "item" && valid.includes(h.no!)) continue;
+      if (h.kind === "term" && h.key === defined) continue;
       hits.push(h);
     }
     hits.length = Math.min(hits.length, limit);
@@ -198,10 +205,12 @@ export class SearchIndex {
     const offTopic = itemNumbers.length === 0 ? this.offTopic.topicOf(query) : undefined;
     const outOfScope =
       itemNumbers.length === 0 &&
+      !defined &&
       (scored.length === 0 || offTopic !== undefined || (this.isOffTopic(scope) && !(this.tuning.anchorsRescue && this.offTopic.anchored(query))));
     const second = scored[1]?.score ?? 0;
     const confident =
       valid.length > 0 ||
+      defined !== undefined ||
       (!outOfScope &&
         top >= this.tuning.confidentMinScore &&
         top >= this.tuning.confidentRatio * second &&
@@ -226,6 +235,8 @@ export class SearchIndex {
         .replace(/\d{1,4}\s*(?:番|項目)/g, " ")
         .replace(/\d{1,4}/g, (m) => (numbers.includes(Number(m)) ? " " : m));
     }
+    // a count of people or companies (従業員30人, 50社) is no item number and no search word
+    t = t.replace(/\d+\s*(?=(?:人|名|社|拠点|工場|台|店舗)(?![a-z]))/g, " ");
     if (this.tuning.stripNoise) t = t.replace(NOISE, " ");
     return t;
   }

@@ -28,12 +28,12 @@ const PREFIXED = new RegExp(
 );
 /** 「115番」. Not 「153項目」: after a number 項目 counts items (「153項目全部」), it names none. */
 const SUFFIXED = new RegExp(String.raw`(?<!\d)` + NUM + TAIL + String.raw`\s*番(?!目の?回)`, "g");
-/** A number standing on its own (not 第3回, 3日, FY2026, レベル1, v2.3), with an optional range or list. */
+/** A number standing on its own (not 第3回, 3日, FY2026, レベル1, v2.3, 5S), with an optional range or list. */
 const LOOSE = new RegExp(
   String.raw`(?<![\d.a-z第]|レベル|lv\s?|level\s?)` +
     NUM +
     TAIL +
-    String.raw`(?![\d.]|\s*(?:回|日|時|分|年|月|%|人|件|歳|円|版|つ|個|名|社|点|h\b|d\b|m\b))`,
+    String.raw`(?![\d.a-z]|\s*(?:回|日|時|分|年|月|%|人|件|歳|円|版|つ|個|名|社|点|h\b|d\b|m\b))`,
   "gi",
 );
 

@@ -45,6 +45,29 @@ describeEachDb("answers from the knowledge base", (kind) => {
     expect(buttons(r.reply).map((b) => b.action.intent)).toContain("faq");
   });
 
+  it.each([
+    ["健康診断の予約方法", "人事"],
+    ["退職金の計算方法を教えて", "人事"],
+    ["自動運転レベル3とレベル4の違い", "車"],
+    ["会議室の予約ってどこから？", "ヘルプデスク"],
+  ])("says %s is outside what it covers, where to ask, and what it can do; no FAQ or item as the answer", async (q, where) => {
+    const r = await say(q);
+    expect(r.intent).toBe("ask");
+    expect(r.reply.text).toContain("範囲の外");
+    expect(r.reply.text).toContain(where);
+    expect(r.reply.text).toContain("No.115");
+    expect(r.reply.blocks.some((b) => b.type === "heading")).toBe(false);
+    const intents = buttons(r.reply).map((b) => b.action.intent);
+    expect(intents).not.toContain("feedback");
+    expect(intents.filter((i) => i === "show_item" || i === "glossary")).toEqual([]);
+    expect(buttons(r.reply).filter((b) => b.action.intent === "faq" && b.action.params.id)).toEqual([]);
+  });
+
+  it("says it in English too", async () => {
+    const r = await say("How do I bake bread?");
+    expect(r.reply.text).toContain("outside what I cover");
+  });
+
   it("stores 👍/👎 with the question it answered", async () => {
     const who = { conversation: "console:feedback" };
     const q = await say("パッチはいつまでに当てればいい？", who);

@@ -7,6 +7,7 @@ import { KnowledgeError } from "../../src/knowledge/load.ts";
 import { measureRetrieval, readCases } from "../../src/knowledge/retrieval-eval.ts";
 import { SearchIndex } from "../../src/knowledge/search.ts";
 import { loadSynonyms } from "../../src/knowledge/synonyms.ts";
+import { loadOffTopic } from "../../src/knowledge/off-topic.ts";
 
 const fixtures = new URL("../fixtures/", import.meta.url).pathname;
 let kb: Knowledge;
@@ -103,6 +104,40 @@ describe("SearchIndex: content search", () => {
   });
 });
 
+describe("SearchIndex: programme and term questions", () => {
+  it.each([
+    ["EDRって何？", "edr"],
+    ["SIEMって何ですか", "siem"],
+    ["RPOとは", "rpo"],
+    ["What does CSIRT mean?", "csirt"],
+    ["What is a SOC?", "soc"],
+    ["UTMとは", "utm"],
+  ])("%s opens the glossary term first, confidently", (q, id) => {
+    const r = index.search(q);
+    expect(r.hits[0]).toMatchObject({ kind: "term", key: id });
+    expect(r.confident).toBe(true);
+    expect(r.outOfScope).toBe(false);
+  });
+
+  it.each([
+    ["2024年度は前年から何が変わった?", "fy2024-what-changed"],
+    ["実際どのくらい攻撃されているの?", "threat-figures"],
+    ["攻撃されたら株価はどうなる?", "business-risks"],
+    ["サイバーセキュリティ経営ガイドラインとは", "meti-management-guidelines"],
+  ])("%s finds the briefing's facts in the FAQ", (q, id) => {
+    const r = index.search(q);
+    expect(r.outOfScope).toBe(false);
+    expect(r.hits[0]).toMatchObject({ kind: "faq", key: id });
+  });
+
+  it("does not read a count of people in a sentence as an item number", () => {
+    const r = index.search("従業員30人の町工場だけど何から始めればいい?");
+    expect(r.itemNumbers).toEqual([]);
+    expect(r.hits[0]).toMatchObject({ kind: "faq", key: "where-to-start" });
+    expect(r.hits.slice(0, 3).map((h) => h.key)).not.toContain("30");
+  });
+});
+
 describe("SearchIndex: out of scope", () => {
   it.each(["今日の天気は?", "ランチのおすすめ", "経費精算のやり方", "給料日はいつ？", "what time is it in London", "誕生日プレゼントのアイデア"])(
     "%s is out of scope",
@@ -112,6 +147,33 @@ describe("SearchIndex: out of scope", () => {
       expect(r.confident).toBe(false);
     },
   );
+
+  it.each(["健康診断の予約方法", "退職金の計算方法を教えて", "自動運転レベル3とレベル4の違い", "残業代の計算方法"])(
+    "%s names a topic we do not cover: out of scope, with the topic",
+    (q) => {
+      const r = index.search(q);
+      expect(r.outOfScope).toBe(true);
+      expect(r.confident).toBe(false);
+      expect(r.offTopic?.id).toMatch(/^(hr|vehicles)$/);
+    },
+  );
+
+  it.each(["給与システムのバックアップ", "残業中に私物PCを使うのは?", "退職者のアカウント削除", "ファイアウォールのログって何ヶ月残せばいい？"])(
+    "%s names one of our words or terms: in scope",
+    (q) => {
+      expect(index.search(q).outOfScope).toBe(false);
+    },
+  );
+
+  it("holds back confidence when the first hit covers little of the question", () => {
+    // an off-topic question no topic names, whose words the first hit (a training item) shares in part
+    const q = "新入社員研修のスケジュール";
+    const r = index.search(q);
+    expect(r.outOfScope).toBe(false);
+    expect(r.scope.top).toBeLessThan(0.6);
+    expect(r.confident).toBe(false);
+    expect(new SearchIndex(kb, { tuning: { confidentMinCoverage: 0 } }).search(q).confident).toBe(true);
+  });
 
   it("in-scope questions of the dev set are not flagged", () => {
     const flagged = readCases(join(fixtures, "retrieval-dev.jsonl")).filter((c) => index.search(c.q).outOfScope);
@@ -126,6 +188,24 @@ describe("retrieval quality", () => {
     expect(f.recall_at_1).toBeGreaterThanOrEqual(0.9);
     expect(f.recall_at_3).toBeGreaterThanOrEqual(0.97);
     expect(f.baseline.name).toBe("fuse.js defaults");
+  });
+});
+
+describe("knowledge/off-topic.yaml", () => {
+  it("loads and validates", () => {
+    const d = loadOffTopic();
+    expect(d.topics.map((t) => t.id)).toContain("hr");
+    expect(d.anchors).toContain("セキュリティ");
+  });
+
+  it("rejects a malformed file or a repeated topic id", () => {
+    const dir = mkdtempSync(join(tmpdir(), "off-"));
+    const bad = join(dir, "off-topic.yaml");
+    writeFileSync(bad, "topics:\n  - id: hr\n    words: [給与]\nanchors: [PC]\n");
+    expect(() => loadOffTopic(bad)).toThrow(KnowledgeError);
+    const t = "  - id: hr\n    label: {ja: a, en: b}\n    where: {ja: a, en: b}\n    words: [給与]\n";
+    writeFileSync(bad, `topics:\n${t}${t}anchors: [PC]\n`);
+    expect(() => loadOffTopic(bad)).toThrow(/appears twice/);
   });
 });
 
