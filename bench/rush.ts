@@ -19,6 +19,8 @@ export interface RushRun {
   companies: number;
   lined: boolean;
   total_s: number;
+  /** CPU time of this process during the rush (user + system) */
+  cpu_s: number;
   p50_wait_ms: number;
   p99_wait_ms: number;
   max_wait_ms: number;
@@ -66,6 +68,7 @@ async function rushOnce(url: string, companies: number, lined: boolean): Promise
     // warm-up: the pool's connections open, the plans compiled
     await Promise.all(Array.from({ length: 10 }, () => db.prisma.$queryRaw`SELECT 1`));
 
+    const cpu0 = process.cpuUsage();
     const started = performance.now();
     const waits: number[] = [];
     let busy = 0;
@@ -85,12 +88,14 @@ async function rushOnce(url: string, companies: number, lined: boolean): Promise
       }),
     );
     const total = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
     const stored = await db.prisma.session.findMany({ select: { capacity: true, confirmedCount: true, _count: { select: { bookings: { where: { status: "confirmed" } } } } } });
     const filled = companies % SESSIONS === 0 ? stored.every((s) => s.confirmedCount === s.capacity && s._count.bookings === s.capacity) : stored.every((s) => s.confirmedCount <= s.capacity);
     return {
       companies,
       lined,
       total_s: round(total / 1000, 1),
+      cpu_s: round((cpu.user + cpu.system) / 1e6, 1),
       p50_wait_ms: Math.round(percentile(waits, 50)),
       p99_wait_ms: Math.round(percentile(waits, 99)),
       max_wait_ms: Math.round(Math.max(...waits)),

@@ -82,6 +82,14 @@ async function main(): Promise<void> {
   const server = await startServer(app);
   // the outbox: reminders, waitlist promotions, notices (through the senders the channels set)
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
+  // count the deployment-wide figures once now, in the background, so that the first person to
+  // ask for progress after a start does not wait for the scan (they are kept 5 minutes)
+  {
+    const m = app.services.assessment.service;
+    const now = new Date();
+    const fy = m.fiscalYear(now);
+    void m.recentAverages(fy, app.services.kb.version, now).catch((err) => log.warn("counting the deployment-wide figures failed", { err }));
+  }
   // the dedupe inbox only needs to outlive the platforms' retry windows (minutes): keep a day
   const housekeeping = setInterval(() => {
     const now = new Date();

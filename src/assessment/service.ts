@@ -189,8 +189,7 @@ export class AssessmentService {
     if (nos.length === 0) return { changeId, results: [] };
 
     const results = await this.db.$transaction(async (tx) => {
-      await this.lockOpen(tx, a);
-      const locked = await lockAnswers(tx, a, nos);
+      const locked = await lockOpenAnswers(tx, a, nos);
       const out: ChangeResult[] = [];
       const events: Prisma.AnswerEventCreateManyInput[] = [];
       for (const no of nos) {
@@ -481,6 +480,32 @@ async function lockAssessment(tx: Tx, a: Pick<AssessmentRef, "id" | "orgId">, mo
       : await tx.$queryRaw<{ status: string; targetLevel: number }[]>`SELECT status, "targetLevel" FROM "Assessment" WHERE id = ${a.id}::uuid AND "orgId" = ${a.orgId}::uuid FOR UPDATE`;
   if (!rows.length) throw new AssessmentError("not_found");
   return rows[0];
+}
+
+/**
+ * What recording needs, in two statements: the items' rows made where missing (only under an
+ * assessment of this organisation), then locked in ascending item order (no deadlocks) together
+ * with a share lock on their assessment, which must be open (a submit waits, and is waited for).
+ */
+async function lockOpenAnswers(tx: Tx, a: Pick<AssessmentRef, "id" | "orgId">, nos: number[]): Promise<Map<number, LockedAnswer>> {
+  await tx.$executeRaw`
+    INSERT INTO "Answer"(id, "assessmentId", "orgId", "itemNo", status, revision)
+    SELECT gen_random_uuid(), s.id, s."orgId", n, ${UNANSWERED}, 0
+    FROM "Assessment" s, unnest(${nos}::int[]) n
+    WHERE s.id = ${a.id}::uuid AND s."orgId" = ${a.orgId}::uuid
+    ON CONFLICT ("assessmentId", "itemNo") DO NOTHING`;
+  const rows = await tx.$queryRaw<(LockedAnswer & { assessmentStatus: string })[]>`
+    SELECT a."itemNo", a.status, a.note, a."evidenceUrl", a."answeredById", a."answeredAt", a.revision, s.status AS "assessmentStatus"
+    FROM "Answer" a JOIN "Assessment" s ON s.id = a."assessmentId"
+    WHERE a."assessmentId" = ${a.id}::uuid AND a."orgId" = ${a.orgId}::uuid AND s."orgId" = ${a.orgId}::uuid AND a."itemNo" = ANY(${nos}::int[])
+    ORDER BY a."itemNo" FOR UPDATE OF a FOR SHARE OF s`;
+  if (!rows.length) throw new AssessmentError("not_found");
+  if (rows[0].assessmentStatus === "submitted") throw new AssessmentError("locked");
+  const map = new Map(
+    rows.map(({ assessmentStatus: _, ...r }) => [Number(r.itemNo), { ...r, itemNo: Number(r.itemNo), revision: Number(r.revision) }]),
+  );
+  for (const no of nos) if (!map.has(no)) throw new AssessmentError("not_found", { no });
+  return map;
 }
 
 /** Makes sure each item has its row, then locks the rows in ascending order (no deadlocks). */

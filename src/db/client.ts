@@ -7,7 +7,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client.ts";
-import { applyMigrations } from "./schema-engine.ts";
+import { migrationsUpToDate } from "./migration-state.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 
 export type Db = PrismaClient;
@@ -70,6 +70,12 @@ export function wrapPglite(pglite: PGlite, afterClose?: () => void): DbHandle {
 /** Opens the database and brings it to the latest migration. */
 export async function openMigratedDb(target: DbTarget): Promise<DbHandle> {
   const db = await openDb(target);
-  await applyMigrations(db.adapterFactory);
+  try {
+    // the schema engine (WebAssembly) is loaded only when there is something to apply
+    if (!(await migrationsUpToDate(db.prisma))) await (await import("./schema-engine.ts")).applyMigrations(db.adapterFactory);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   return db;
 }

@@ -64,3 +64,22 @@ describeEachDb("migrations", (kind) => {
     ).rejects.toThrow();
   });
 });
+
+it("start-up skips the schema engine only when every migration is applied unchanged", async () => {
+  const { wrapPglite } = await import("../../src/db/client.ts");
+  const { migrationsUpToDate, localMigrations } = await import("../../src/db/migration-state.ts");
+  const db = wrapPglite(await PGlite.create("memory://"));
+  try {
+    expect(localMigrations().size).toBe(readMigrationsList().migrationDirectories.length);
+    expect(await migrationsUpToDate(db.prisma)).toBe(false); // a new database
+    await applyMigrations(db.adapterFactory);
+    expect(await migrationsUpToDate(db.prisma)).toBe(true); // the checksums agree with Prisma's
+    // a migration added since, or one whose file changed, sends start-up to the engine again
+    expect(await migrationsUpToDate(db.prisma, new Map([...localMigrations(), ["29991231000000_next", "x"]]))).toBe(false);
+    const [first] = [...localMigrations().keys()].sort();
+    await db.prisma.$executeRawUnsafe(`UPDATE "_prisma_migrations" SET checksum = 'changed' WHERE migration_name = $1`, first);
+    expect(await migrationsUpToDate(db.prisma)).toBe(false);
+  } finally {
+    await db.close();
+  }
+});
