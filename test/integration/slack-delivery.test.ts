@@ -7,7 +7,7 @@ import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.t
 import { dmEvent, type FakeSlack } from "../helpers/slack.ts";
 import { until } from "../helpers/wait.ts";
 
-describe("Slack delivery under rate limits and outages", () => {
+describe("Slack delivery under rate limits and outages", { timeout: 180_000 }, () => {
   let h: SlackHarness;
   let slack: FakeSlack;
   let app: TestApp;
@@ -58,7 +58,7 @@ describe("Slack delivery under rate limits and outages", () => {
   });
 });
 
-describe("a post whose outcome is unknown (Slack answers slower than the client waits)", () => {
+describe("a post whose outcome is unknown (Slack answers slower than the client waits)", { timeout: 120_000 }, () => {
   let h: SlackHarness;
   let slack: FakeSlack;
 
@@ -81,7 +81,7 @@ describe("a post whose outcome is unknown (Slack answers slower than the client 
   });
 });
 
-describe("a confirmation that cannot be delivered now", () => {
+describe("a confirmation that cannot be delivered now", { timeout: 120_000 }, () => {
   let h: SlackHarness;
   let slack: FakeSlack;
   let app: TestApp;
