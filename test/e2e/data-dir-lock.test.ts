@@ -132,6 +132,8 @@ describe("the DATA_DIR lock itself", () => {
   it("judges a lock from another machine by its heartbeat", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "jama-lock-unit-"));
     writeFileSync(lockFile(dataDir), JSON.stringify({ pid: 1, host: "elsewhere.example", command: "src/main.ts", since: "" }));
+    // its heartbeat is "now" by the process clock (which a test run may set ahead of the file system's)
+    utimesSync(lockFile(dataDir), new Date(), new Date());
     expect(() => lockDataDir(dataDir)).toThrow(/pid 1 on elsewhere\.example/); // fresh: held
     const old = new Date(Date.now() - 5 * 60_000);
     utimesSync(lockFile(dataDir), old, old);

@@ -36,7 +36,10 @@ suite(name, { timeout: 180_000 }, () => {
   beforeAll(async () => {
     h = await startWebHarness({ SECRETARIAT_USERS: "console:sec" });
     for (const who of [A, A2, B, SEC]) await h.app.pipeline.handle(textTurn("ヘルプ", who));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 120_000 });
+    // the browser keeps the real clock when the suite runs under faketime (CI's later-date run):
+    // Chromium's many processes do not start with the clock library preloaded
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== "LD_PRELOAD" && !k.startsWith("FAKETIME"))) as Record<string, string>;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 120_000, env });
   }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});

@@ -12,6 +12,22 @@ import { createScratchDatabase } from "./scratch-database.ts";
 /** 2026-12-01 10:00 in Japan: the seeded (provisional) 2027 sessions are open for booking. */
 export const BOOKING_TIME = new Date("2026-12-01T01:00:00Z");
 
+/**
+ * For tests whose turns are stamped by a real adapter (the machine's clock, which CI also runs
+ * 400 days ahead): moves every session's dates by (now − BOOKING_TIME), so the seeded series is
+ * as open at `now` as it is at BOOKING_TIME.
+ */
+export async function sessionsOpenAt(db: DbHandle["prisma"], now: Date = new Date()): Promise<void> {
+  const shift = now.getTime() - BOOKING_TIME.getTime();
+  const move = (d: Date | null) => (d ? new Date(d.getTime() + shift) : d);
+  for (const s of await db.session.findMany()) {
+    await db.session.update({
+      where: { id: s.id },
+      data: { startsAt: move(s.startsAt)!, endsAt: move(s.endsAt)!, opensAt: move(s.opensAt), closesAt: move(s.closesAt), cancelCutoffAt: move(s.cancelCutoffAt) },
+    });
+  }
+}
+
 export interface Who {
   user: string;
   org?: string;

@@ -6,7 +6,7 @@ import type { TestApp } from "../helpers/app.ts";
 import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
 import { blockAction, dmEvent, mentionEvent, type FakeSlack } from "../helpers/slack.ts";
-import { parseInvite } from "../helpers/booking.ts";
+import { parseInvite, sessionsOpenAt } from "../helpers/booking.ts";
 import { until } from "../helpers/wait.ts";
 
 describe("booking over Slack HTTP", () => {
@@ -17,6 +17,7 @@ describe("booking over Slack HTTP", () => {
   beforeAll(async () => {
     h = await startSlackHarness();
     ({ slack, app } = h);
+    await sessionsOpenAt(app.services.db); // the adapter stamps turns with the machine's clock
   });
   afterAll(async () => h?.close());
 

@@ -6,6 +6,7 @@ import type { TestApp } from "../helpers/app.ts";
 import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { dmEvent, type FakeSlack } from "../helpers/slack.ts";
 import { until } from "../helpers/wait.ts";
+import { sessionsOpenAt } from "../helpers/booking.ts";
 
 describe("Slack delivery under rate limits and outages", { timeout: 180_000 }, () => {
   let h: SlackHarness;
@@ -16,6 +17,7 @@ describe("Slack delivery under rate limits and outages", { timeout: 180_000 }, (
     // short retry delays so the test is quick; pacing stays Slack's 1 message/s per channel
     h = await startSlackHarness({}, { delivery: { backoffMs: () => 150 } });
     ({ slack, app } = h);
+    await sessionsOpenAt(app.services.db); // the adapter stamps turns with the machine's clock
   });
   afterAll(async () => h?.close());
 
@@ -90,6 +92,7 @@ describe("a confirmation that cannot be delivered now", { timeout: 120_000 }, ()
     // Slack stays down longer than the delivery's deadline
     h = await startSlackHarness({}, { delivery: { backoffMs: () => 100, deadlineMs: 600 } });
     ({ slack, app } = h);
+    await sessionsOpenAt(app.services.db); // the adapter stamps turns with the machine's clock
   });
   afterAll(async () => h?.close());
 
