@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textTurn, type TestApp } from "../helpers/app.ts";
 import { startSlackHarness, type SlackHarness } from "../helpers/slack-harness.ts";
 import { dmEvent, mentionEvent, type FakeSlack } from "../helpers/slack.ts";
+import { sessionsOpenAt } from "../helpers/booking.ts";
 
 /** The file inside a multipart/form-data upload body (or the body itself when it is raw). */
 function filePart(body: Buffer): Buffer {
@@ -26,6 +27,7 @@ describe("assessment over HTTP", () => {
   beforeAll(async () => {
     h = await startSlackHarness({ PUBLIC_BASE_URL: "https://bot.example.com", LINK_SECRET: "test-link-secret" });
     ({ slack, app } = h);
+    await sessionsOpenAt(app.services.db); // turns here carry the machine's clock
     base = `http://127.0.0.1:${h.server.port}`;
   });
   afterAll(async () => h?.close());
