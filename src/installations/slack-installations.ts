@@ -159,17 +159,20 @@ export class PrismaSlackInstallations implements SlackInstallations {
   async uninstall(q: SlackInstallQuery, now: Date, reason: string): Promise<boolean> {
     const key = installKey(q);
     if (!key) return false;
-    const cleared = await this.db.slackInstallation.updateMany({
-      where: { installKey: key },
-      data: { botTokenEnc: null, refreshTokenEnc: null, expiresAt: null, uninstalledAt: now },
-    });
-    // Nothing more goes to that workspace (or Grid org): the stored conversation references the
-    // outbox would use are retired. The company's data itself stays (README: retention).
+    // Nothing more goes to that workspace (or Grid org): the tokens go and, in the same transaction,
+    // the stored conversation references the outbox would use are retired. The company's data
+    // itself stays (README: retention).
     const path = key.startsWith("E:") ? ["enterprise"] : ["team"];
-    const refs = await this.db.conversationRef.updateMany({
-      where: { platform: "slack", active: true, reference: { path, equals: key.slice(2) } },
-      data: { active: false },
-    });
+    const [cleared, refs] = await this.db.$transaction([
+      this.db.slackInstallation.updateMany({
+        where: { installKey: key },
+        data: { botTokenEnc: null, refreshTokenEnc: null, expiresAt: null, uninstalledAt: now },
+      }),
+      this.db.conversationRef.updateMany({
+        where: { platform: "slack", active: true, reference: { path, equals: key.slice(2) } },
+        data: { active: false },
+      }),
+    ]);
     this.log.info("slack installation removed", { installKey: key, reason, tokensCleared: cleared.count, referencesRetired: refs.count });
     return cleared.count > 0;
   }
