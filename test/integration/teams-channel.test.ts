@@ -351,7 +351,7 @@ describe("Teams channel with a tenant allow-list", () => {
       expect(visible(p)).not.toMatch(/No\.11[56]/);
       expect(String(p.body.text)).toContain("利用できません");
     }
-    expect(await app.db.prisma.processedDelivery.count()).toBe(0);
+    expect(await app.db.prisma.inboxDelivery.count()).toBe(0);
     expect(await app.db.prisma.organization.count({ where: { externalKey: "teams:intruder-tenant" } })).toBe(0);
     expect(app.logs.some((l) => l.includes("teams activity refused") && l.includes("intruder-tenant"))).toBe(true);
   });
