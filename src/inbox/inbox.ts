@@ -241,7 +241,8 @@ export class Inbox implements TurnInbox {
         .finally(() => (this.ticking = undefined));
     };
     tick();
-    this.timer = setInterval(tick, intervalMs);
+    // often enough that an entry whose lease ran out waits at most half a lease more
+    this.timer = setInterval(tick, Math.min(intervalMs, Math.max(1_000, Math.floor(this.leaseMs / 2))));
     this.timer.unref();
     this.renewTimer = setInterval(() => void this.renew().catch((err) => this.opts.log.warn("inbox lease renewal failed", { error: describeError(err) })), Math.max(200, Math.floor(this.leaseMs / 3)));
     this.renewTimer.unref();

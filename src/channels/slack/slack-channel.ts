@@ -268,7 +268,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
 
   // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
   // a message with an uploaded file has subtype file_share and is taken.
-  app.message(async ({ message, body, client, context }) => {
+  app.message(async ({ message, body }) => {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
     const home = eventHome(body);
@@ -283,7 +283,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   });
 
   // @mentions in channels: answer in the thread of the message.
-  app.event("app_mention", async ({ event, body, client, context }) => {
+  app.event("app_mention", async ({ event, body }) => {
     const m = event as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
     const home = eventHome(body);
@@ -296,7 +296,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   });
 
   // The slash command: acknowledged at once, answered through its response_url.
-  app.command(opts.command, async ({ command, ack, respond, client, context }) => {
+  app.command(opts.command, async ({ command, ack }) => {
     await ack();
     if (!command.team_id) return log.warn("command without a workspace id refused");
     if (!allowed(command.team_id)) return;
@@ -319,7 +319,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   });
 
   // Buttons: acknowledged at once; the value is untrusted and validated like any input.
-  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond, client, context }) => {
+  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
     await ack();
     const b = body as unknown as {
       team?: { id?: string; enterprise_id?: string; domain?: string };
