@@ -121,4 +121,28 @@ describeEachDb("a server killed (SIGKILL) after acknowledging a Slack message", 
     expect(second.out.text).toContain("delivery found delivered after an unknown outcome");
     await kill(second);
   });
+
+  it("killed between its message and its files: the next process sends only the files", { timeout: 300_000 }, async () => {
+    const first = await start();
+    // the export's text is posted; the upload of its first file is under way when the process dies
+    slack.delay("files.getUploadURLExternal", 3_000);
+    const ev = dmEvent("エクスポート", { user: "UKILL3" });
+    expect((await post(first, ev)).status).toBe(200);
+    await until(() => slack.calls.some((c) => c.method === "files.getUploadURLExternal:arrived"), "the first file on its way", 60_000);
+    await kill(first);
+    slack.delay("files.getUploadURLExternal", 0);
+    expect(postsTo("DUKILL3")).toHaveLength(1);
+    const completed = () => slack.calls.filter((c) => c.method === "files.completeUploadExternal");
+    expect(completed()).toHaveLength(0);
+
+    const second = await start();
+    await until(() => completed().length >= 2, "both files from the new process", 60_000);
+    await new Promise((r) => setTimeout(r, 2_500));
+    // the text was not posted again; each file arrived once
+    expect(postsTo("DUKILL3")).toHaveLength(1);
+    const names = completed().flatMap((c) => ((c.args.files ?? []) as { title?: string }[]).map((f) => f.title));
+    expect(completed()).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    await kill(second);
+  });
 });

@@ -10,6 +10,7 @@ import { BOT_TOKEN, SIGNING_SECRET, dmEvent, sign, startFakeSlack, type FakeSlac
 import { startServer, type RunningServer } from "../../src/server.ts";
 import type { DbHandle } from "../../src/db/client.ts";
 import { until } from "../helpers/wait.ts";
+import { personalMessage, postActivity, startFakeConnector, visible, type FakeConnector } from "../helpers/teams.ts";
 import { APOLOGY } from "../../src/core/errors.ts";
 
 const APOLOGY_MARK = APOLOGY;
@@ -17,12 +18,13 @@ const APOLOGY_MARK = APOLOGY;
 describeEachDb("the inbox: every acknowledged delivery is answered exactly once", (kind: DbKind) => {
   let db: DbHandle;
   let slack: FakeSlack;
+  let connector: FakeConnector;
   const instances: { app: TestApp; server: RunningServer }[] = [];
 
   /** One more bot instance on the shared database (its own inbox, lease 1.5 s, looks every 0.3 s). */
   const instance = async () => {
     const app = await createTestApp(
-      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url },
+      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, TEAMS_ENABLED: "true" },
       { db, dbKind: kind, inbox: { leaseMs: 1_500, exclusive: false } },
     );
     const server = await startServer(app, { port: 0, inboxIntervalMs: 300, delivery: { backoffMs: () => 100, minIntervalMs: 50 } });
@@ -44,10 +46,12 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
   beforeAll(async () => {
     db = await openTestDb(kind);
     slack = await startFakeSlack();
+    connector = await startFakeConnector();
   });
   afterAll(async () => {
     for (const i of instances) await Promise.race([i.server.close().then(() => i.app.close()), new Promise((r) => setTimeout(r, 3_000))]);
     await slack?.close();
+    await connector?.close();
     await db?.close();
   });
 
@@ -90,6 +94,23 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
     const taken = instances.slice(-2).flatMap((i) => i.app.logs.filter((l) => l.includes("inbox entry taken again")));
     expect(taken.length).toBe(users.length);
     for (const i of instances.slice(-2)) await freeze(i);
+  });
+
+  it("Teams: a message acknowledged by an instance that stopped is answered once by another, in reply to it", async () => {
+    const a = await instance();
+    a.app.pipeline.handleAccepted = () => new Promise(() => {});
+    const activity = personalMessage("No.117", { serviceUrl: connector.url, aad: "cccccccc-0000-0000-0000-000000000003" });
+    expect((await postActivity(a.server.port, activity)).status).toBe(200);
+    expect(await db.prisma.inboxDelivery.count({ where: { platform: "teams", deliveryId: `${activity.conversation.id}|${activity.id}` } })).toBe(1);
+    await freeze(a);
+    const b = await instance();
+    await until(() => connector.posts().length > 0, "the answer from the other instance", 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(connector.posts()).toHaveLength(1);
+    expect(connector.posts()[0].conversationId).toBe(activity.conversation.id);
+    expect(connector.posts()[0].replyToId).toBe(activity.id);
+    expect(visible(connector.posts()[0])).toContain("No.117");
+    await freeze(b);
   });
 
   it("a transient database error after the acknowledgement: the answer comes later, without an apology", async () => {
