@@ -113,6 +113,29 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
     await freeze(b);
   });
 
+  it("a delivery that cannot be stored is not acknowledged (500, the platform sends it again), then answered once", async () => {
+    const d = await instance();
+    const accept = d.app.inbox.accept.bind(d.app.inbox);
+    let refusals = 0;
+    d.app.inbox.accept = async (turn, destination) => {
+      if (refusals++ < 2) throw new Error("the database is unreachable");
+      return accept(turn, destination);
+    };
+    const ev = dmEvent("No.119", { user: "UNOSTORE" });
+    expect((await post(d.server, ev)).status).toBe(500);
+    const activity = personalMessage("No.119", { serviceUrl: connector.url, aad: "dddddddd-0000-0000-0000-000000000004" });
+    expect((await postActivity(d.server.port, activity)).status).toBe(500);
+    expect(postsTo("DUNOSTORE")).toHaveLength(0);
+    // the platforms' redeliveries, once the database is back
+    expect((await post(d.server, ev)).status).toBe(200);
+    expect((await postActivity(d.server.port, activity)).status).toBe(200);
+    await until(() => postsTo("DUNOSTORE").length > 0 && connector.posts().some((p) => p.conversationId === activity.conversation.id), "both answers", 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(postsTo("DUNOSTORE")).toHaveLength(1);
+    expect(connector.posts().filter((p) => p.conversationId === activity.conversation.id)).toHaveLength(1);
+    await freeze(d);
+  });
+
   it("a transient database error after the acknowledgement: the answer comes later, without an apology", async () => {
     const c = await instance();
     const real = c.app.pipeline.handleAccepted.bind(c.app.pipeline);

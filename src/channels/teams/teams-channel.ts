@@ -17,7 +17,7 @@ import { decodeCardAction } from "./render-card.ts";
 import { ConversationQueue, type FailureKind } from "../../delivery/conversation-queue.ts";
 import { installChangeOf } from "./install-events.ts";
 import type { TeamsInstalls } from "../../installations/teams-installs.ts";
-import type { InboxEntry, TurnInbox } from "../../inbox/types.ts";
+import { InboxUnavailableError, type InboxEntry, type TurnInbox } from "../../inbox/types.ts";
 import { journaled } from "../../inbox/journal.ts";
 
 const { CloudAdapter, ActivityTypes, MessageFactory, TurnContext: TurnContextClass } = botbuilder;
@@ -112,6 +112,8 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   };
 
   adapter.onTurnError = async (_ctx, err) => {
+    // not stored: the request is answered 500 (handleRequest), and Bot Service sends it again
+    if (err instanceof InboxUnavailableError) throw err;
     log.error("teams turn failed", { err: describeError(err) });
   };
 
@@ -190,7 +192,9 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
 
   /** Stores the turn with where its answer goes; null for a redelivery. Throws when it cannot be stored. */
   const accept = (turn: Turn, activity: Partial<Activity>): Promise<InboxEntry | null> =>
-    opts.inbox.accept(turn, JSON.parse(JSON.stringify(TurnContextClass.getConversationReference(activity))));
+    opts.inbox.accept(turn, JSON.parse(JSON.stringify(TurnContextClass.getConversationReference(activity)))).catch((err) => {
+      throw new InboxUnavailableError(err);
+    });
   /** Works a stored entry out in the background (the request was acknowledged). */
   const runLater = (entry: InboxEntry) => {
     const work = opts.inbox.run(entry).finally(() => inFlight.delete(work));
