@@ -144,6 +144,8 @@ export async function measureCrashAfterAck(n = 5, databaseUrl?: string): Promise
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      // the same clock as this process (the suite's later-date run under faketime)
+      ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (k === "LD_PRELOAD" || k.startsWith("FAKETIME")))),
       NODE_ENV: "production",
       DATA_DIR: dataDir,
       PORT: "0",

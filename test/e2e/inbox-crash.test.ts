@@ -35,6 +35,8 @@ describeEachDb("a server killed (SIGKILL) after acknowledging a Slack message", 
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      // the same clock as this process (the suite's later-date run under faketime)
+      ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (k === "LD_PRELOAD" || k.startsWith("FAKETIME")))),
       DATA_DIR: dataDir,
       PORT: "0",
       LOG_LEVEL: "info",
