@@ -9,6 +9,9 @@ import { describeEachDb, openTestDb, type DbKind } from "../helpers/db.ts";
 import { BOT_TOKEN, SIGNING_SECRET, dmEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import type { DbHandle } from "../../src/db/client.ts";
+import { Inbox } from "../../src/inbox/inbox.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import { textReply } from "../../src/core/reply.ts";
 import { until } from "../helpers/wait.ts";
 import { personalMessage, postActivity, startFakeConnector, visible, type FakeConnector } from "../helpers/teams.ts";
 import { APOLOGY } from "../../src/core/errors.ts";
@@ -134,6 +137,33 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
     expect(postsTo("DUNOSTORE")).toHaveLength(1);
     expect(connector.posts().filter((p) => p.conversationId === activity.conversation.id)).toHaveLength(1);
     await freeze(d);
+  });
+
+  it("a row whose holder renews its lease is not taken by another instance; once it stops, it is taken once", async () => {
+    const log = createLogger("silent");
+    let handled = 0;
+    const handle = async () => (handled++, { reply: textReply("ok") });
+    const holder = new Inbox(db.prisma, { log, handle, leaseMs: 600 });
+    const other = new Inbox(db.prisma, { log, handle, leaseMs: 600 });
+    const third = new Inbox(db.prisma, { log, handle, leaseMs: 600 });
+    const delivered: string[] = [];
+    for (const i of [other, third]) i.register("console", { deliver: async (e) => (delivered.push(e.id), { ok: true }) });
+    holder.start(60_000); // renews the leases of what it holds
+    const entry = await holder.accept({ platform: "console", deliveryId: `lease-${kind}`, org: { externalKey: "console:o" }, user: { platformUserId: "u" }, conversation: { key: "console:u", kind: "personal" }, input: { kind: "text", text: "x" }, receivedAt: new Date() }, null);
+    expect(entry).not.toBeNull();
+    // the same delivery again: refused as a redelivery
+    expect(await other.accept({ ...entry!.turn }, null)).toBeNull();
+    await new Promise((r) => setTimeout(r, 1_500)); // more than two leases: renewed meanwhile
+    expect(await other.recover()).toBe(0);
+    // the holder dies without finishing: after its lease, two instances look at once; one takes it
+    await holder.stop(0);
+    await new Promise((r) => setTimeout(r, 800));
+    const [a, b] = await Promise.all([other.recover(), third.recover()]);
+    expect(a + b).toBe(1);
+    await until(() => delivered.length === 1, "the entry delivered");
+    expect(handled).toBe(1);
+    expect(await db.prisma.inboxDelivery.findFirstOrThrow({ where: { deliveryId: `lease-${kind}` } })).toMatchObject({ status: "done" });
+    await Promise.all([other.stop(), third.stop()]);
   });
 
   it("a transient database error after the acknowledgement: the answer comes later, without an apology", async () => {
