@@ -2,7 +2,10 @@
 // - a burst of first contacts (new people of new companies, all at once): answers, apologies,
 //   reply p50/p99, next to the echo intent under the same burst;
 // - replies into one channel under Slack's 1 message/s limit (429 + Retry-After enforced by the
-//   stand-in): delivered, duplicates, order, time taken.
+//   stand-in): delivered, duplicates, order, time taken;
+// - a crash after acknowledgement: the real server (src/main.ts) killed with SIGKILL once Slack
+//   had its 200s, then started again on the same database: answered after restart, copies, time.
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,4 +117,90 @@ export async function measureOneChannel(n = 30): Promise<ChannelFigures> {
       seconds: round(seconds, 1),
     };
   });
+}
+
+export interface CrashFigures {
+  db: string;
+  /** messages acknowledged before the kill, none of them answered yet */
+  n: number;
+  answered_before_kill: number;
+  answered_after_restart: number;
+  duplicates: number;
+  /** from the new process's start to its "listening" line (the baseline), and to the last answer */
+  restart_to_listening_s: number;
+  restart_to_answered_s: number;
+}
+
+/**
+ * `n` messages acknowledged by the real server (the person's profile lookup held up, so none is
+ * answered yet), the process killed with SIGKILL, and a new one started on the same database.
+ * On PostgreSQL the new process waits for the dead one's lease (INBOX_LEASE_SECONDS=5 here).
+ */
+export async function measureCrashAfterAck(n = 5, databaseUrl?: string): Promise<CrashFigures> {
+  const slack = await startFakeSlack();
+  const dataDir = mkdtempSync(join(tmpdir(), "jama-bench-crash-"));
+  const root = new URL("../", import.meta.url).pathname;
+  const start = async () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      // the same clock as this process (the suite's later-date run under faketime)
+      ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (k === "LD_PRELOAD" || k.startsWith("FAKETIME")))),
+      NODE_ENV: "production",
+      DATA_DIR: dataDir,
+      PORT: "0",
+      LOG_LEVEL: "info",
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      INBOX_LEASE_SECONDS: "5",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    };
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d.toString()));
+    child.stderr.on("data", (d) => (out += d.toString()));
+    const exited = new Promise((r) => child.on("exit", r));
+    await until(() => /"msg":"listening"/.test(out) || child.exitCode !== null, 180_000);
+    const port = Number(/"msg":"listening"[^\n]*"port":(\d+)/.exec(out)?.[1] ?? /"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1]);
+    if (!port) throw new Error(`the server did not start: ${out.slice(-1000)}`);
+    return { child, port, exited, started, listening_s: (performance.now() - started) / 1000 };
+  };
+  const users = Array.from({ length: n }, (_, i) => `UCRASH${i}`);
+  const mine = () => slack.calls.filter((c) => c.method === "chat.postMessage" && users.some((u) => c.args.channel === `D${u}`));
+  try {
+    const first = await start();
+    slack.delay("users.info", 120_000);
+    for (const user of users) {
+      const body = JSON.stringify(dmEvent("No.115", { user }));
+      const res = await fetch(`http://127.0.0.1:${first.port}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(body) }, body });
+      await res.arrayBuffer();
+    }
+    await until(() => users.every((u) => slack.calls.some((c) => c.method === "users.info:arrived" && c.args.user === u)), 30_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    slack.delay("users.info", 0);
+    const before = mine().length;
+    const second = await start();
+    await until(() => new Set(mine().map((c) => c.args.channel)).size >= n, 120_000);
+    const answeredAt = (performance.now() - second.started) / 1000;
+    await new Promise((r) => setTimeout(r, 2_000)); // a copy would arrive within this
+    const posts = mine();
+    const distinct = new Set(posts.map((c) => c.args.channel)).size;
+    second.child.kill("SIGTERM");
+    await Promise.race([second.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (second.child.exitCode === null) second.child.kill("SIGKILL");
+    return {
+      db: databaseUrl ? "PostgreSQL" : "PGlite",
+      n,
+      answered_before_kill: before,
+      answered_after_restart: distinct,
+      duplicates: posts.length - distinct,
+      restart_to_listening_s: round(second.listening_s, 1),
+      restart_to_answered_s: round(answeredAt, 1),
+    };
+  } finally {
+    await slack.close();
+  }
 }

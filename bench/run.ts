@@ -24,7 +24,7 @@ const arg = (name: string) => {
 const ORGS = Number(arg("--orgs") ?? 1000);
 const ONLY = arg("--only")?.split(",");
 import { measureSuppliers } from "./suppliers.ts";
-import { measureFirstContactBurst, measureOneChannel, type BurstFigures } from "./delivery.ts";
+import { measureCrashAfterAck, measureFirstContactBurst, measureOneChannel, type BurstFigures, type CrashFigures } from "./delivery.ts";
 import { measureTenantWalls } from "./tenant-walls.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
@@ -105,7 +105,12 @@ await section("one_channel", () => measureOneChannel(30), (r) => [
   ["one channel", `${r.n} replies under 1/s: delivered / duplicates`, `${r.delivered} / ${r.duplicates}`],
   ["one channel", "order kept, 429s met, seconds taken", `${r.in_order ? "yes" : "NO"}, ${r.rate_limited_429}, ${r.seconds}`],
 ]);
-if (!ONLY) rows.push(["crash after ack", "answered after restart", "not measured: the inbox is not built yet (issue 10)"]);
+const crashRows = (r: CrashFigures): Row[] => [
+  ["crash after ack", `${r.db}: ${r.n} acknowledged, SIGKILL: answered before / after restart`, `${r.answered_before_kill} / ${r.answered_after_restart}`],
+  ["crash after ack", `${r.db}: duplicates, seconds restart to answered (restart to listening)`, `${r.duplicates}, ${r.restart_to_answered_s}`, r.restart_to_listening_s],
+];
+await section("crash_after_ack", () => measureCrashAfterAck(1), crashRows);
+if (pg) await section("crash_after_ack_postgres", () => withScratchDatabase(PG_URL, (url) => measureCrashAfterAck(1, url)), crashRows);
 
 await section("record_answer", () => measureRecordVsEcho(300), (r) => [
   ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],

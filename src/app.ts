@@ -19,6 +19,7 @@ import { SupplierService } from "./suppliers/service.ts";
 import { supplierComposers } from "./suppliers/notices.ts";
 import { createBookingModule, type BookingModule } from "./booking/module.ts";
 import { allIntents, fallbackIntent } from "../intents/index.ts";
+import { Inbox, type InboxOptions } from "./inbox/inbox.ts";
 
 export interface App {
   config: Config;
@@ -29,6 +30,8 @@ export interface App {
   log: Logger;
   /** sessions and seats; its outbox worker is started by main.ts, its senders filled by the channels */
   booking: BookingModule;
+  /** every Slack and Teams delivery, stored before it is acknowledged; its recovery is started by the server */
+  inbox: Inbox;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export interface AppOptions {
   kb?: Knowledge;
   /** DATA_DIR's lock, taken by main.ts before it loads the rest */
   dataDirLock?: DataDirLock;
+  /** The inbox's lease and clock (tests shorten the lease). */
+  inbox?: Pick<InboxOptions, "leaseMs" | "clock" | "exclusive" | "maxAttempts">;
 }
 
 /** The knowledge base's own source URLs: the only links the LLM's answers may carry. */
@@ -66,6 +71,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker, kb);
   for (const [kind, compose] of Object.entries(supplierComposers(db.prisma, suppliers))) booking.outbox.register(kind, compose);
   const pipeline = new Pipeline(services, recognizer);
+  // the embedded database belongs to this process alone: what an earlier run left is taken at once
+  const inbox = new Inbox(db.prisma, { log: log.child({ component: "inbox" }), handle: (turn) => pipeline.handleAccepted(turn), exclusive: db.kind === "pglite", leaseMs: config.inboxLeaseMs, ...opts.inbox });
   return {
     config,
     services,
@@ -74,7 +81,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     db,
     log,
     booking,
+    inbox,
     close: async () => {
+      await inbox.stop();
       await booking.outbox.stop();
       if (!opts.db) await db.close();
     },

@@ -24,6 +24,8 @@ const Env = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  /** How long an instance holds a stored delivery without renewing its lease (src/inbox). */
+  INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   DATA_DIR: z.string().default("./data"),
   DATABASE_URL: optionalString.refine(
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
@@ -119,6 +121,7 @@ function toConfig(e: z.infer<typeof Env>) {
     /** undefined: the entry point picks (quiet in the terminal chat, info for servers) */
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? ("silent" as const) : undefined),
     port: e.PORT,
+    inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
     dataDir,
     databaseUrl: e.DATABASE_URL,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ""),

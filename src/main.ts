@@ -90,10 +90,12 @@ async function main(): Promise<void> {
     const fy = m.fiscalYear(now);
     void m.recentAverages(fy, app.services.kb.version, now).catch((err) => log.warn("counting the deployment-wide figures failed", { err }));
   }
-  // the dedupe inbox only needs to outlive the platforms' retry windows (minutes): keep a day
+  // the dedupe keys only need to outlive the platforms' retry windows (minutes): keep a day
   const housekeeping = setInterval(() => {
     const now = new Date();
     pruneDeliveries(app.services.db, now).catch((err) => log.warn("pruning deliveries failed", { err }));
+    // finished inbox entries (a redelivery comes within minutes: a day is plenty)
+    app.inbox.prune(now).catch((err) => log.warn("pruning the inbox failed", { err }));
     // the web console's used and expired sign-in links and sessions
     webAccessFor(app.services.db, config).prune(now).catch((err) => log.warn("pruning web sessions failed", { err }));
     // wrong invitation codes only count for an hour

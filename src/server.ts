@@ -24,6 +24,8 @@ export interface RunningServer {
 
 export interface ServerOptions {
   port?: number;
+  /** How often the inbox looks for deliveries left unfinished (default 10 s; at start-up at once). */
+  inboxIntervalMs?: number;
   /** Pacing and retries of sends (tests shorten them). */
   delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number; timeoutMs?: number };
 }
@@ -95,7 +97,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
       oauth: oauth && slackInstallations ? { ...oauth, installations: slackInstallations } : undefined,
       // Socket Mode and HTTP are exclusive: with an app token, events come over the socket.
       signingSecret: config.slack.appToken ? undefined : config.slack.signingSecret,
-      handle: (turn) => app.pipeline.handle(turn),
+      inbox: app.inbox,
       undelivered: async (turn, reply, userId) => {
         if (userId) await app.booking.keepForLater(turn.platform, userId, reply);
       },
@@ -111,9 +113,13 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   if (config.teams) {
     const { mountTeams } = await import("./channels/teams/teams-channel.ts");
     const installs = new PrismaTeamsInstalls(app.services.db, log.child({ component: "teams-installs" }));
-    teams = mountTeams(web, { ...config.teams, production: config.production, handle: (turn) => app.pipeline.handle(turn), delivery: opts.delivery, log, installs });
+    teams = mountTeams(web, { ...config.teams, production: config.production, inbox: app.inbox, delivery: opts.delivery, log, installs });
     app.booking.senders.teams = (ref, reply, id) => teams!.sendTo(ref, reply, id);
   }
+
+  // deliveries stored but not finished (this process or another died after acknowledging them,
+  // a transient database error) are taken again now and from time to time, by whichever instance
+  if (slack || teams) app.inbox.start(opts.inboxIntervalMs ?? 10_000);
 
   const server = await new Promise<Server>((resolve) => {
     const s = web.listen(opts.port ?? config.port, () => resolve(s));
@@ -134,6 +140,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     close: async () => {
       delete app.booking.senders.slack;
       delete app.booking.senders.teams;
+      await app.inbox.stop();
       await slack?.stop();
       await teams?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -37,7 +37,20 @@ export class Pipeline {
   ) {}
 
   /** Handles one turn; null when it was a duplicate delivery (already answered). */
-  async handle(incoming: Turn): Promise<PipelineResult | null> {
+  handle(incoming: Turn): Promise<PipelineResult | null> {
+    return this.work(incoming, { dedupe: true });
+  }
+
+  /**
+   * A turn the inbox stored (and so deduplicated) already: worked out without claiming its
+   * delivery again, and a transient database error that outlasts the retries is thrown (the inbox
+   * takes the turn again later) rather than answered with an apology.
+   */
+  async handleAccepted(incoming: Turn): Promise<PipelineResult> {
+    return (await this.work(incoming, { dedupe: false, throwTransient: true }))!;
+  }
+
+  private async work(incoming: Turn, opts: { dedupe: boolean; throwTransient?: boolean }): Promise<PipelineResult | null> {
     const { db } = this.services;
     // invisible and control characters out before anything reads or stores the input (clean-text.ts)
     const turn: Turn = { ...incoming, input: cleanInput(incoming.input) };
@@ -45,7 +58,7 @@ export class Pipeline {
     // A transient database error (the pool busy in a burst: a transaction that could not start in
     // time; a lost race) is not the person's problem: the turn is worked out again after a pause,
     // rather than answered with an apology. Once its delivery is claimed, no one else will.
-    let claimed = !turn.deliveryId;
+    let claimed = !opts.dedupe || !turn.deliveryId;
     for (let attempt = 1; ; attempt++) {
       try {
         if (!claimed) {
@@ -62,6 +75,7 @@ export class Pipeline {
           await new Promise((r) => setTimeout(r, Math.round(TRANSIENT_BASE_MS * 2 ** (attempt - 1) * (0.5 + Math.random()))));
           continue;
         }
+        if (opts.throwTransient && isTransientDbError(err)) throw err;
         log.error("turn failed", { err });
         return { reply: textReply(APOLOGY), intent: "error", via: "error" };
       }

@@ -19,6 +19,8 @@ export interface IncomingFile {
   size?: number;
   /** Fetches the bytes; the adapter decides how (the bot token for Slack, a pre-signed URL for Teams). */
   download(): Promise<Buffer>;
+  /** What the adapter needs to make `download` again (serialisable: the inbox stores it with the turn). */
+  ref?: unknown;
 }
 
 export interface Turn {

@@ -16,6 +16,11 @@ export interface DeliveryStep {
    * arrive after all, asked before it is run again, so a slow platform does not get it twice.
    */
   check?(): Promise<boolean>;
+  /**
+   * The step was started before and its outcome is not known (the process died while sending it):
+   * it is checked (when it can be) before it is sent again.
+   */
+  uncertain?: boolean;
 }
 
 export type FailureKind =
@@ -106,7 +111,7 @@ export class ConversationQueue {
     const deadline = started + (this.opts.deadlineMs ?? 600_000);
     for (const step of steps) {
       if (this.done.has(step.id)) continue;
-      let verify = false;
+      let verify = Boolean(step.uncertain);
       for (let attempt = 1; ; attempt++) {
         const wait = (this.nextAt.get(conversation) ?? 0) - performance.now();
         if (wait > 0) await sleep(wait);

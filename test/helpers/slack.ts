@@ -122,7 +122,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const method = path.replace(/^\/api\//, "").split("?")[0];
       const args = parseBody(raw.toString(), req.headers["content-type"]);
       const wait = delays.get(method);
-      if (wait) await new Promise((r) => setTimeout(r, wait));
+      if (wait) {
+        // the request has arrived; its answer (and its record as accepted) comes after the delay
+        record(`${method}:arrived`, args);
+        await new Promise((r) => setTimeout(r, wait));
+      }
       const fail = failures.get(method);
       if (fail && fail.times > 0) {
         fail.times--;

@@ -85,7 +85,7 @@ describe("Slack HTTP endpoint", () => {
     // done when the three copies were dropped and the first one answered
     await until(() => logLines(app.logs, "duplicate delivery dropped", ev.event.ts).length === 3 && postsTo("DURETRY").length > 0, "three copies dropped and one answer");
     expect(postsTo("DURETRY")).toHaveLength(1);
-    const rows = await app.services.db.processedDelivery.count({ where: { deliveryId: { contains: ev.event.ts } } });
+    const rows = await app.services.db.inboxDelivery.count({ where: { deliveryId: { contains: ev.event.ts } } });
     expect(rows).toBe(1);
   });
 

@@ -103,7 +103,7 @@ describeEachDb("Slack OAuth distribution", (kind) => {
     await new Promise((r) => setTimeout(r, 500));
     expect(postsIn("DU0STRANGER")).toEqual([]);
     expect(await db().organization.count({ where: { externalKey: "slack:T0NOBODY" } })).toBe(0);
-    expect(await db().processedDelivery.count()).toBe(0);
+    expect(await db().inboxDelivery.count()).toBe(0);
     expect(app.logs.some((l) => l.includes("without an installation"))).toBe(true);
   });
 

@@ -77,7 +77,7 @@ describe("Teams with authentication, through the real server", () => {
     expect(invoke.status).toBe(401);
     await running.teams!.idle();
     expect(connector.calls).toHaveLength(0);
-    expect(await app.db.prisma.processedDelivery.count()).toBe(0);
+    expect(await app.db.prisma.inboxDelivery.count()).toBe(0);
   });
 });
 
@@ -99,7 +99,7 @@ describe("Teams with authentication, with locally minted channel tokens", () => 
     teams = mountTeams(web, {
       ...app.config.teams!,
       production: true,
-      handle: (turn) => app.pipeline.handle(turn),
+      inbox: app.inbox,
       log: app.log,
       openIdMetadataUrl: issuer.metadataUrl,
       credentialsFactory: fixedTokenCredentials,
@@ -124,7 +124,7 @@ describe("Teams with authentication, with locally minted channel tokens", () => 
     authorization: `Bearer ${issuer.token(claims, o)}`,
   });
   const valid = () => ({ aud: APP_ID, serviceurl: connector.url });
-  const processed = () => app.db.prisma.processedDelivery.count();
+  const processed = () => app.db.prisma.inboxDelivery.count();
 
   it("accepts a valid channel token, runs the turn and replies with the outbound token", async () => {
     const before = await processed();

@@ -263,12 +263,17 @@ describe("Teams channel (no authentication)", () => {
     expect(invoke.body).toMatchObject({ statusCode: 200, value: expect.stringContaining("送信できませんでした") });
   });
 
-  it("gets one answer through a transient 502 (the Bot Connector client retries 5xx and 429 itself)", async () => {
+  it("gets one answer through a transient 502, retried by the delivery queue and not by the SDK on its own", async () => {
+    const retriesBefore = app.logs.filter((l) => l.includes("delivery failed, retrying")).length;
     connector.failNext("post", 502);
     await postActivity(running.port, personalMessage("No.118", who()));
+    await until(() => connector.posts().length > 0, "the answer after the 502", 30_000);
     await settle();
     expect(connector.posts()).toHaveLength(1);
     expect(visible(connector.posts()[0])).toContain("No.118");
+    // the Bot Connector client's own retry policy is off (a retried post it had taken arrives
+    // twice): the queue saw the 502 and retried it once, with its pacing and deadline
+    expect(app.logs.filter((l) => l.includes("delivery failed, retrying")).length).toBe(retriesBefore + 1);
   });
 
   it("gets one answer through a longer Bot Connector outage (503 six times: more than the SDK's own retries)", async () => {
@@ -351,7 +356,7 @@ describe("Teams channel with a tenant allow-list", () => {
       expect(visible(p)).not.toMatch(/No\.11[56]/);
       expect(String(p.body.text)).toContain("利用できません");
     }
-    expect(await app.db.prisma.processedDelivery.count()).toBe(0);
+    expect(await app.db.prisma.inboxDelivery.count()).toBe(0);
     expect(await app.db.prisma.organization.count({ where: { externalKey: "teams:intruder-tenant" } })).toBe(0);
     expect(app.logs.some((l) => l.includes("teams activity refused") && l.includes("intruder-tenant"))).toBe(true);
   });

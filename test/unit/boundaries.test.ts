@@ -84,6 +84,7 @@ const CLOCK_READERS: Record<string, string> = {
   "src/core/logger.ts": "the time of each log line",
   "src/booking/outbox-worker.ts": "the outbox scheduler gives each tick its `now`",
   "src/main.ts": "the housekeeping scheduler gives each run its `now`",
+  "src/inbox/inbox.ts": "the inbox scheduler gives its leases and each look for unfinished deliveries their `now`",
   "src/db/data-dir-lock.ts": "the embedded database's lock: when it was taken, its heartbeat and age across processes",
 };
 

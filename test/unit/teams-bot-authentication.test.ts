@@ -6,7 +6,7 @@ import { createLogger } from "../../src/core/logger.ts";
 import { authFailureStatus, createBotAuthentication, TeamsConfigurationError } from "../../src/channels/teams/bot-authentication.ts";
 import { mountTeams } from "../../src/channels/teams/teams-channel.ts";
 
-const base = { appType: "SingleTenant", allowedTenants: [], handle: async () => null, log: createLogger("silent") };
+const base = { appType: "SingleTenant", allowedTenants: [], inbox: { register() {}, accept: async () => null, run: async () => "nothing" as const }, log: createLogger("silent") };
 
 describe("Teams start-up", () => {
   it("refuses unauthenticated mode in production, in config and in mountTeams", () => {

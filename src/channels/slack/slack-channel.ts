@@ -15,6 +15,8 @@ import { classifySlackError, sendingClientOptions, slackSteps, SLACK_MIN_INTERVA
 import { ConversationQueue, type DeliveryOutcome } from "../../delivery/conversation-queue.ts";
 import { randomUUID } from "node:crypto";
 import { mountSlackOAuth } from "./oauth-routes.ts";
+import { InboxUnavailableError, type InboxEntry, type TurnInbox } from "../../inbox/types.ts";
+import { journaled } from "../../inbox/journal.ts";
 import type { SlackInstallations, SlackInstallQuery } from "../../installations/slack-installations.ts";
 
 type BoltApp = InstanceType<typeof App>;
@@ -37,7 +39,8 @@ export interface SlackChannelOptions {
   apiUrl?: string;
   command: string;
   allowedTeams: string[];
-  handle: (turn: Turn) => Promise<{ reply: Reply; userId?: string } | null>;
+  /** Where every delivery is stored before it is acknowledged, and worked out from (src/inbox). */
+  inbox: TurnInbox;
   /** A reply that could not be delivered in time (e.g. a booking's confirmation): kept for later. */
   undelivered?: (turn: Turn, reply: Reply, userId: string | undefined) => Promise<void>;
   /** Pacing and retry of sends (tests shorten them). */
@@ -92,7 +95,9 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     : new ExpressReceiver({
         signingSecret: opts.signingSecret!,
         endpoints: "/slack/events",
-        processBeforeResponse: false,
+        // the 200 goes out once the listener has stored the delivery in the inbox (it does not wait
+        // for the answer): a delivery that could not be stored gets a 500, and Slack sends it again
+        processBeforeResponse: true,
         logger,
         app: opts.expressApp,
         router,
@@ -187,28 +192,83 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     !oauth || !org.external || (org.team !== undefined && (await oauth.installations.has({ teamId: org.team })));
 
   const profiles = new UserProfiles(log);
-  /** `token`: the bot token the event was authorised with (its workspace's, with OAuth distribution). */
-  const dispatch = async (turn: Turn, dest: Destination, client: WebClient, token: string | undefined) => {
-    // Events carry only a user id: the display name (for registrant lists and the audit trail)
-    // and the time zone (for session times) come from users.info, cached.
-    // the answer's place in the channel's line is taken on arrival: answers keep the messages' order
-    const slot = queue.reserve(dest.channel);
-    let result: Awaited<ReturnType<SlackChannelOptions["handle"]>> = null;
-    try {
-      const profile = await profiles.get(client, turn.user.platformUserId, turn.receivedAt);
+  /** The token for a stored destination's workspace; null when the app is not installed there (any more). */
+  const tokenForDest = async (d: StoredDestination) =>
+    oauth ? await tokenFor({ teamId: d.team, enterpriseId: d.enterprise }) : { botToken: opts.botToken! };
+  /** Places in the channels' lines taken when a message arrived, filled when its answer is ready. */
+  const slots = new Map<string, ReturnType<ConversationQueue["reserve"]>>();
+  const respondVia = (url: string) => async (msg: Record<string, unknown>) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(msg),
+      signal: AbortSignal.timeout(opts.delivery?.timeoutMs ?? 10_000),
+    });
+    await res.body?.cancel();
+    if (!res.ok) throw Object.assign(new Error(`response_url answered HTTP ${res.status}`), { status: res.status, headers: { "retry-after": res.headers.get("retry-after") ?? undefined } });
+  };
+  // How this instance finishes a Slack delivery the inbox holds (its own, or one another instance left)
+  opts.inbox.register("slack", {
+    async prepare(entry) {
+      const turn = entry.turn;
+      const auth = await tokenForDest(entry.destination as StoredDestination);
+      if (!auth) return turn;
+      // the files are fetched with the token of the workspace the event came through
+      if (turn.files?.length) turn.files = turn.files.map((f) => incomingFile((f.ref ?? { name: f.name }) as SlackFile, auth.botToken, opts.apiUrl));
+      // Events carry only a user id: the display name (for registrant lists and the audit trail)
+      // and the time zone (for session times) come from users.info, cached.
+      const profile = await profiles.get(sendClientFor(auth.botToken), turn.user.platformUserId, turn.receivedAt);
       turn.user = { ...turn.user, name: profile?.name ?? turn.user.name, timeZone: profile?.timeZone ?? turn.user.timeZone };
-      result = await opts.handle(turn);
-    } finally {
-      if (!result) slot.cancel();
+      return turn;
+    },
+    async deliver(entry, answer, journal) {
+      const d = entry.destination as StoredDestination;
+      const slot = slots.get(entry.id) ?? queue.reserve(d.channel);
+      slots.delete(entry.id);
+      const auth = await tokenForDest(d).catch((err) => {
+        slot.cancel();
+        throw err;
+      });
+      if (!auth) {
+        slot.cancel();
+        log.warn("answer not sent: the app is not installed in this workspace (any more)", { team: d.team });
+        return { ok: false, permanent: true, error: new Error("not installed") };
+      }
+      const dest: Destination = { ...d, respond: d.responseUrl ? respondVia(d.responseUrl) : undefined };
+      const outcome = await slot.deliver(journaled(slackSteps(sendClientFor(auth.botToken), dest, answer.reply, `slack:${entry.deliveryId}`), journal));
+      if (!outcome.ok && opts.undelivered) await opts.undelivered(entry.turn, answer.reply, answer.userId);
+      return outcome;
+    },
+  });
+  /**
+   * Stores the delivery (before the listener returns, so before Slack's 200) and works it out in
+   * the background. The answer's place in the channel's line is taken on arrival, so answers keep
+   * the messages' order however long each took.
+   */
+  const dispatch = async (turn: Turn, dest: StoredDestination) => {
+    const slot = queue.reserve(dest.channel);
+    let entry: InboxEntry | null;
+    try {
+      entry = await opts.inbox.accept(turn, dest);
+    } catch (err) {
+      slot.cancel();
+      throw new InboxUnavailableError(err);
     }
-    if (!result) return;
-    const outcome = await slot.deliver(slackSteps(sendClientFor(token ?? opts.botToken!), dest, result.reply, `slack:${turn.deliveryId ?? randomUUID()}`));
-    if (!outcome.ok && opts.undelivered) await opts.undelivered(turn, result.reply, result.userId);
+    if (!entry) {
+      slot.cancel();
+      return log.info("duplicate delivery dropped", { delivery: turn.deliveryId });
+    }
+    const id = entry.id;
+    slots.set(id, slot);
+    void opts.inbox.run(entry).finally(() => {
+      slots.get(id)?.cancel();
+      slots.delete(id);
+    });
   };
 
   // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
   // a message with an uploaded file has subtype file_share and is taken.
-  app.message(async ({ message, body, client, context }) => {
+  app.message(async ({ message, body }) => {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
     const home = eventHome(body);
@@ -217,14 +277,13 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("message from a workspace not allowed", { team: org.team });
     const turn = textTurn({ m, org, home, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
     const files = (message as unknown as { files?: SlackFile[] }).files;
-    // the files are fetched with the token of the workspace the event came through
-    const token = context.botToken ?? opts.botToken!;
-    if (files?.length) turn.files = files.map((f) => incomingFile(f, token, opts.apiUrl));
-    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true }, client, context.botToken);
+    // fetched later (SlackChannel's prepare) with the token of the workspace the event came through
+    if (files?.length) turn.files = files.map((f) => incomingFile(f, "", opts.apiUrl));
+    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts, user: m.user, personal: true, ...where(home) });
   });
 
   // @mentions in channels: answer in the thread of the message.
-  app.event("app_mention", async ({ event, body, client, context }) => {
+  app.event("app_mention", async ({ event, body }) => {
     const m = event as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
     const home = eventHome(body);
@@ -233,11 +292,11 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("mention from a workspace not allowed", { team: org.team });
     const text = slackTextToPlain((m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")).trim();
     const turn = textTurn({ m, org, home, text, kind: "channel" });
-    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false }, client, context.botToken);
+    await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false, ...where(home) });
   });
 
   // The slash command: acknowledged at once, answered through its response_url.
-  app.command(opts.command, async ({ command, ack, respond, client, context }) => {
+  app.command(opts.command, async ({ command, ack }) => {
     await ack();
     if (!command.team_id) return log.warn("command without a workspace id refused");
     if (!allowed(command.team_id)) return;
@@ -256,11 +315,11 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       input: { kind: "text", text: slackTextToPlain(command.text ?? "").trim() || "ヘルプ" },
       receivedAt: new Date(),
     };
-    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, respond: (m) => respond(m as never) }, client, context.botToken);
+    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, responseUrl: command.response_url, ...where({ team: command.team_id, enterprise: command.enterprise_id }) });
   });
 
   // Buttons: acknowledged at once; the value is untrusted and validated like any input.
-  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, respond, client, context }) => {
+  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
     await ack();
     const b = body as unknown as {
       team?: { id?: string; enterprise_id?: string; domain?: string };
@@ -270,6 +329,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       container?: { type?: string; channel_id?: string; message_ts?: string; thread_ts?: string; is_ephemeral?: boolean };
       message?: { ts?: string; thread_ts?: string };
       trigger_id?: string;
+      response_url?: string;
     };
     const a = action as unknown as { value?: unknown; action_ts?: string; action_id?: string };
     // `team` is the workspace the app acts in; `user.team_id` the clicker's own, which differs for
@@ -300,17 +360,24 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
       input: { kind: "action", action: parsed },
       receivedAt: new Date(),
     };
-    await dispatch(
-      turn,
-      { channel, threadTs: personal ? b.message?.thread_ts : threadTs, user: b.user.id, personal, respond: ephemeralSource ? (m) => respond(m as never) : undefined },
-      client,
-      context.botToken,
-    );
+    await dispatch(turn, {
+      channel,
+      threadTs: personal ? b.message?.thread_ts : threadTs,
+      user: b.user.id,
+      personal,
+      responseUrl: ephemeralSource ? b.response_url : undefined,
+      ...where(home),
+    });
   });
 
   app.error(async (err) => {
     const cause = (err as { original?: unknown }).original;
     if (cause instanceof NotInstalledError) return log.warn("event from a workspace without an installation, dropped", { ...cause.query });
+    // not acknowledged: Slack gets a 500 and sends the event again
+    if (cause instanceof InboxUnavailableError || err instanceof InboxUnavailableError) {
+      log.error("delivery not stored: refused for Slack to send again", { error: (cause as Error)?.message ?? err.message });
+      throw err;
+    }
     log.error("slack listener failed", { err });
   });
 
@@ -347,6 +414,18 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   };
 }
 
+/** Where a stored delivery's answer goes: a Destination without functions, plus the workspace whose token sends it. */
+interface StoredDestination extends Omit<Destination, "respond"> {
+  /** Slash commands and clicks on ephemeral messages answer through their response_url. */
+  responseUrl?: string;
+  team?: string;
+  enterprise?: string;
+}
+
+function where(home: { team?: string | null; enterprise?: string | null }): { team?: string; enterprise?: string } {
+  return { ...(home.team ? { team: home.team } : {}), ...(home.enterprise ? { enterprise: home.enterprise } : {}) };
+}
+
 interface SlackFile {
   name?: string;
   size?: number;
@@ -362,6 +441,7 @@ export function incomingFile(f: SlackFile, botToken: string, apiUrl?: string): I
   return {
     name: f.name ?? "file",
     size: f.size,
+    ref: { name: f.name, size: f.size, url_private_download: f.url_private_download, url_private: f.url_private },
     async download() {
       const url = f.url_private_download ?? f.url_private;
       if (!url) throw new Error("the file has no download URL");

@@ -159,6 +159,8 @@ export function filesOf(activity: Partial<Activity>, opts: { testHost?: string }
       const content = (a.content ?? {}) as { downloadUrl?: unknown; fileType?: unknown };
       return {
         name: a.name ?? `file.${typeof content.fileType === "string" ? content.fileType : "bin"}`,
+        // the inbox stores this and the channel makes the download again from it (filesOf)
+        ref: { contentType: FILE_INFO, name: a.name, content: { downloadUrl: content.downloadUrl, fileType: content.fileType } },
         async download() {
           const url = typeof content.downloadUrl === "string" ? new URL(content.downloadUrl) : undefined;
           if (!url || !isTeamsFileUrl(url, opts.testHost)) throw new Error("no usable download URL");

@@ -54,6 +54,37 @@ export class TeamsConfigurationError extends Error {
 }
 
 export function createBotAuthentication(opts: BotAuthenticationOptions): BotFrameworkAuthentication {
+  return withoutSdkRetries(createAuthentication(opts));
+}
+
+/**
+ * The Bot Connector clients botbuilder makes retry on their own (@azure/core-rest-pipeline's
+ * defaultRetryPolicy: 5xx, 429, network errors, up to 3 times), and a retried post the Bot
+ * Connector had already taken arrives twice. botbuilder passes no retry option through
+ * (botbuilder-stdlib's ServiceClientContext), so the policy is taken out of each client's
+ * pipeline: the delivery queue (src/delivery) retries instead, paced, with Retry-After and a deadline.
+ */
+function withoutSdkRetries(auth: BotFrameworkAuthentication): BotFrameworkAuthentication {
+  const createFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (claims) => {
+    const factory = createFactory(claims);
+    const create = factory.create.bind(factory);
+    factory.create = async (serviceUrl, audience) => {
+      const client = await create(serviceUrl, audience);
+      const pipeline = (client as unknown as { client?: { pipeline?: { removePolicy(o: { name: string }): unknown } } }).client?.pipeline;
+      if (!pipeline) throw new Error("botbuilder's ConnectorClient has no pipeline to take its retries out of (botbuilder changed?)");
+      pipeline.removePolicy({ name: SDK_RETRY_POLICY });
+      return client;
+    };
+    return factory;
+  };
+  return auth;
+}
+
+/** @azure/core-rest-pipeline's name for the retry policy every client pipeline gets. */
+const SDK_RETRY_POLICY = "defaultRetryPolicy";
+
+function createAuthentication(opts: BotAuthenticationOptions): BotFrameworkAuthentication {
   if (!opts.authenticated || !opts.appId) {
     if (opts.production)
       throw new TeamsConfigurationError(

@@ -5,7 +5,7 @@
 // a neutral Turn. No business logic here.
 import { randomUUID } from "node:crypto";
 import botbuilder from "botbuilder";
-import type { Activity, TurnContext } from "botbuilder";
+import type { Activity, ConversationReference, TurnContext } from "botbuilder";
 import express, { type Application, type Request, type Response } from "express";
 import type { Logger } from "../../core/logger.ts";
 import { both, type Reply } from "../../core/reply.ts";
@@ -17,8 +17,10 @@ import { decodeCardAction } from "./render-card.ts";
 import { ConversationQueue, type FailureKind } from "../../delivery/conversation-queue.ts";
 import { installChangeOf } from "./install-events.ts";
 import type { TeamsInstalls } from "../../installations/teams-installs.ts";
+import { InboxUnavailableError, type InboxEntry, type TurnInbox } from "../../inbox/types.ts";
+import { journaled } from "../../inbox/journal.ts";
 
-const { CloudAdapter, ActivityTypes, MessageFactory } = botbuilder;
+const { CloudAdapter, ActivityTypes, MessageFactory, TurnContext: TurnContextClass } = botbuilder;
 
 type BotAuthentication = ReturnType<typeof createBotAuthentication>;
 type AuthenticateRequestResult = Awaited<ReturnType<BotAuthentication["authenticateRequest"]>>;
@@ -28,7 +30,8 @@ export interface TeamsChannelOptions extends BotAuthenticationOptions {
   allowedTenants: string[];
   /** A host files may also come from, outside production (the tests' stand-in). */
   testFileHost?: string;
-  handle: (turn: Turn) => Promise<{ reply: Reply } | null>;
+  /** Where every activity is stored before it is acknowledged, and worked out from (src/inbox). */
+  inbox: TurnInbox;
   /** Pacing and retry of sends (tests shorten them). */
   delivery?: { deadlineMs?: number; backoffMs?: (attempt: number) => number; minIntervalMs?: number };
   log: Logger;
@@ -109,6 +112,8 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
   };
 
   adapter.onTurnError = async (_ctx, err) => {
+    // not stored: the request is answered 500 (handleRequest), and Bot Service sends it again
+    if (err instanceof InboxUnavailableError) throw err;
     log.error("teams turn failed", { err: describeError(err) });
   };
 
@@ -139,12 +144,61 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     return outcome;
   };
 
-  /** Sends, logging a failure instead of throwing: the turn is done either way. */
-  const send = async (ctx: TurnContext, reply: Reply): Promise<boolean> => {
-    const conversation = ctx.activity.conversation?.id ?? "";
-    const outcome = await queued(conversation, `teams:${conversation}|${ctx.activity.id ?? randomUUID()}:reply`, () => deliverReply(ctx, reply, { adapter, appId, log }));
-    if (!outcome.ok) log.error("teams send failed", { err: describeError(outcome.error), conversation });
-    return outcome.ok;
+  /** Sends a reply into the conversation a reference names (the Bot Connector replies to its activity). */
+  const sendByReference = async (ref: Partial<ConversationReference>, reply: Reply): Promise<void> => {
+    let failure: unknown;
+    await adapter.continueConversationAsync(appId, ref, async (ctx) => {
+      // the continuation carries an id of its own: the answer replies to the person's activity
+      if (ref.activityId) ctx.activity.id = ref.activityId;
+      try {
+        await deliverReply(ctx, reply, { adapter, appId, log });
+      } catch (err) {
+        failure = err;
+      }
+    });
+    if (failure) throw failure;
+  };
+  const testHost = opts.production ? undefined : opts.testFileHost;
+
+  // How this instance finishes a Teams delivery the inbox holds (its own, or one another instance
+  // left): the answer goes through the stored conversation reference, so any instance can send it.
+  opts.inbox.register("teams", {
+    async prepare(entry) {
+      const turn = entry.turn;
+      if (turn.files?.length) turn.files = filesOf({ attachments: turn.files.map((f) => f.ref as never) }, { testHost });
+      return turn;
+    },
+    async deliver(entry, answer, journal) {
+      const ref = entry.destination as Partial<ConversationReference>;
+      const conversation = ref.conversation?.id ?? "";
+      const step = { id: `teams:${entry.deliveryId}:reply`, run: () => sendByReference(ref, answer.reply) };
+      const outcome = await queue.deliver(conversation, journaled([wrapNoted(step)], journal));
+      if (!outcome.ok) log.error("teams send failed", { err: describeError(outcome.error), conversation });
+      return outcome;
+    },
+  });
+  const wrapNoted = (step: { id: string; run: () => Promise<void> }) => ({
+    id: step.id,
+    run: async () => {
+      try {
+        await step.run();
+        noteConnector();
+      } catch (err) {
+        noteConnector(err);
+        throw err;
+      }
+    },
+  });
+
+  /** Stores the turn with where its answer goes; null for a redelivery. Throws when it cannot be stored. */
+  const accept = (turn: Turn, activity: Partial<Activity>): Promise<InboxEntry | null> =>
+    opts.inbox.accept(turn, JSON.parse(JSON.stringify(TurnContextClass.getConversationReference(activity)))).catch((err) => {
+      throw new InboxUnavailableError(err);
+    });
+  /** Works a stored entry out in the background (the request was acknowledged). */
+  const runLater = (entry: InboxEntry) => {
+    const work = opts.inbox.run(entry).finally(() => inFlight.delete(work));
+    inFlight.add(work);
   };
 
   /** Runs one turn. Invokes get their HTTP answer through an invokeResponse activity. */
@@ -188,16 +242,20 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       return;
     }
 
-    const files = a.type === ActivityTypes.Message ? filesOf(a, { testHost: opts.production ? undefined : opts.testFileHost }) : [];
+    const files = a.type === ActivityTypes.Message ? filesOf(a, { testHost }) : [];
     if (files.length) mapped.turn.files = files;
-    const result = await opts.handle(mapped.turn);
-    if (!result) {
-      // A redelivery of something already answered: the first delivery posted the answer.
+    const entry = await accept(mapped.turn, a);
+    if (!entry) {
+      // A redelivery of something already stored: the first delivery is (or was) answered.
+      log.info("duplicate delivery dropped", { delivery: mapped.turn.deliveryId });
       if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(ALREADY_HANDLED));
       return;
     }
-    const sent = await send(ctx, result.reply);
-    if (a.type === ActivityTypes.Invoke) await respond(invokeMessage(sent ? ACTION_ACCEPTED : SEND_FAILED));
+    // A message is acknowledged once stored (the caller answers 200 when this returns) and worked
+    // out after; an invoke is answered in its HTTP response, so it is worked out now.
+    if (a.type !== ActivityTypes.Invoke) return runLater(entry);
+    const result = await opts.inbox.run(entry);
+    await respond(invokeMessage(result === "delivered" || result === "nothing" ? ACTION_ACCEPTED : SEND_FAILED));
   };
 
   /**
@@ -214,8 +272,8 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
     await opts.installs?.record(change, mapped.turn.receivedAt);
     if (!change.greet) return;
     const day = (a.timestamp ? new Date(a.timestamp) : mapped.turn.receivedAt).toISOString().slice(0, 10);
-    const result = await opts.handle({ ...mapped.turn, deliveryId: `install:${change.conversationId}:${day}` });
-    if (result) await send(ctx, result.reply);
+    const entry = await accept({ ...mapped.turn, deliveryId: `install:${change.conversationId}:${day}` }, a);
+    if (entry) runLater(entry);
   };
 
   const handleRequest = async (req: Request, res: Response) => {
@@ -243,14 +301,16 @@ export function mountTeams(web: Application, opts: TeamsChannelOptions): TeamsCh
       return;
     }
 
-    // Messages are acknowledged before the answer is worked out; the reply goes out through the
-    // Bot Connector. A redelivery while we are still working is dropped by the pipeline's dedupe.
+    // Messages are stored in the inbox, then acknowledged, then worked out; the reply goes out
+    // through the Bot Connector. A redelivery (stored already) is dropped. An activity that could
+    // not be stored gets a 500: Bot Service sends it again.
+    try {
+      await adapter.runAuthenticated(authResult, activity, logic);
+    } catch (err) {
+      log.error("teams activity not stored", { err: describeError(err) });
+      return void res.status(500).end();
+    }
     res.status(200).end();
-    const work = adapter
-      .runAuthenticated(authResult, activity, logic)
-      .catch((err) => log.error("teams turn failed", { err: describeError(err) }))
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
   };
 
   // JSON parsing on this route only: Slack's route needs the raw body for its signature.
