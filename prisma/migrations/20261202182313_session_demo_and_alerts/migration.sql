@@ -1,5 +1,5 @@
 -- Demo sessions and "tell me when sessions open" (issue 11, requirement 6).
--- Session.demo marks the sessions the terminal chat seeds from knowledge/sessions.yaml; a
+-- Session.demo marks the sessions the terminal chat seeds from knowledge/sessions.yaml, a
 -- deployment removes them at start-up. SessionAlert holds the people waiting for the dates.
 -- AlterTable
 ALTER TABLE "Session" ADD COLUMN     "demo" BOOLEAN NOT NULL DEFAULT false;
