@@ -67,7 +67,7 @@ export type MemberRequest =
   | { kind: "notify"; stop: boolean };
 
 const NOTIFY_STOP =
-  /(通知|お知らせ)(の登録)?(を|は)?(やめ|止め|とめ|停止|解除|取り?消|不要|いらない|オフ|キャンセル)|\bstop (the )?(notice|notif\w*|alert)|\bunsubscribe\b|\bdon'?t notify\b|\bcancel (the |my )?(notice|notif\w*|alert)/;
+  /(通知|お知らせ)(の登録)?(を|は)?(やめ|止め|とめ|停止|解除|取り?消|不要|いらない|オフ|キャンセル)|\bstop (the )?(sessions? )?(notice|notif\w*|alert)|\bunsubscribe\b|\bdon'?t notify\b|\bcancel (the |my )?(notice|notif\w*|alert)/;
 const NOTIFY =
   /(決ま|発表さ|公開さ|開催さ|確定し|始ま|わか|分か)(っ|れ|し)?たら.*(通知|知らせ|教え|連絡)|(開催|日程).*(通知|お知らせ)(して|を(希望|お願い|ください|下さい|受け取)|希望|ほしい|欲しい)|^(通知|お知らせ)(して|を(希望|お願い|ください|下さい|受け取る))|\bnotify me\b|\blet me know when\b|\btell me when\b|\balert me\b/;
 
