@@ -165,6 +165,23 @@ describeEachDb("sessions: demo in the terminal chat, none in a deployment", (kin
       expect(late.reply.text).toContain("すでに発表されています");
       expect(await app.services.db.sessionAlert.count({ where: { notifiedAt: null } })).toBe(0);
     });
+
+    it("when no listed session can be booked any more, the list offers the notice again, and reopening tells who asked", async () => {
+      sender.sent.length = 0;
+      const at = new Date(BOOKING_TIME.getTime() + 5 * HOUR);
+      expect((await say("第1回の受付を締め切る", SEC, at)).intent).toBe("sessions_manage");
+      const list = await say("相談会の予定は？", { user: "next" }, at);
+      expect(allText(list.reply)).toContain("受付終了");
+      expect(allText(list.reply)).toContain("次の相談会の日程はまだ発表されていません");
+      expect(choicesOf(list.reply)).toContainEqual(expect.objectContaining({ action: { intent: "sessions_notify", params: {} } }));
+      expect((await click("sessions_notify", {}, { user: "next" }, at)).reply.text).toContain("お知らせします");
+      // hanako was told about the first opening; asking again waits for the next one
+      expect((await click("sessions_notify", {}, { user: "hanako", org: "console:org-a" }, at)).reply.text).toContain("お知らせします");
+      expect(await app.booking.outbox.tick(new Date(at.getTime() + HOUR))).toMatchObject({ announced: 0, sent: 0 });
+      expect((await say("第1回の受付を再開", SEC, new Date(at.getTime() + 2 * HOUR))).intent).toBe("sessions_manage");
+      expect(await app.booking.outbox.tick(new Date(at.getTime() + 3 * HOUR))).toMatchObject({ announced: 2, sent: 2 });
+      expect(sender.sent.map((m) => (m.ref as { user?: string }).user).sort()).toEqual(["hanako", "next"]);
+    });
   });
 
   describe("a deployment: sessions imported with sessions:import", () => {
