@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { describeEachDb, openTestDb } from "../helpers/db.ts";
-import { BOOKING_TIME, actionAt, allText, recordingSender, textAt, type Who } from "../helpers/booking.ts";
+import { BOOKING_TIME, actionAt, allText, inviteOf, recordingSender, textAt, type Who } from "../helpers/booking.ts";
 import { importSessionsFile } from "../../src/booking/import.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import type { Reply } from "../../src/core/reply.ts";
@@ -43,6 +43,7 @@ describeEachDb("sessions: demo in the terminal chat, none in a deployment", (kin
       expect(booked.intent).toBe("session_book");
       expect(booked.reply.text).toContain("席を予約しました");
       expect(allText(booked.reply)).toContain("デモ用の仮日程です(実際の相談会ではありません)");
+      expect(inviteOf(booked.reply).description).toContain("デモ用の仮日程です");
       expect(allText((await say("予約を確認", { user: "demo-a" })).reply)).toContain("デモ用の仮日程です");
       const en = await say("list sessions", { user: "demo-en" });
       expect(allText(en.reply)).toContain("Demo schedule, not real sessions");
@@ -160,6 +161,7 @@ describeEachDb("sessions: demo in the terminal chat, none in a deployment", (kin
       const booked = await say("第1回を予約", { user: "hanako", org: "console:org-a" });
       expect(booked.reply.text).toContain("席を予約しました");
       expect(allText(booked.reply)).not.toContain("デモ");
+      expect(inviteOf(booked.reply).description).not.toContain("デモ");
       // asking now: the sessions are there, no wish is recorded
       const late = await click("sessions_notify", {}, { user: "late" });
       expect(late.reply.text).toContain("すでに発表されています");
