@@ -226,6 +226,7 @@ describeEachDb("sessions: demo in the terminal chat, none in a deployment", (kin
       expect(sender.sent.map((m) => (m.ref as { user?: string }).user).sort()).toEqual(["p1", "p2"]);
       expect(allText(sender.sent[0].reply)).toContain("第2回 取引先の管理");
       expect(await app.services.db.outboxMessage.count({ where: { kind: "sessions_open" } })).toBe(2);
+      await other.close();
     });
   });
 });
