@@ -12,6 +12,7 @@ import { sessionBook } from "./session-book.ts";
 import { myBookings } from "./my-bookings.ts";
 import { sessionsRecommend } from "./sessions-recommend.ts";
 import { sessionsList } from "./sessions-list.ts";
+import { sessionsNotify } from "./sessions-notify.ts";
 import { sessionTopic } from "./session-topic.ts";
 import { showItem } from "./show-item.ts";
 import { listItems } from "./list-items.ts";
@@ -67,6 +68,8 @@ export function allIntents(): Intent[] {
     sessionsManage,
     sessionRegistrants,
     sessionBroadcast,
+    // 「通知をやめる」 before session_cancel, which reads やめる as a cancellation
+    sessionsNotify,
     sessionCancel,
     sessionBook,
     myBookings,

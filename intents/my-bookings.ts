@@ -4,7 +4,7 @@ import { defineIntent } from "../src/core/intent.ts";
 import { tr, type Reply } from "../src/core/reply.ts";
 import { readMemberRequest } from "../src/booking/commands.ts";
 import { tzOf } from "../src/booking/intent-support.ts";
-import { placeText, sessionName, windowText } from "../src/booking/replies.ts";
+import { placeText, sessionName, sessionNote, windowText } from "../src/booking/replies.ts";
 import { bookingWindow } from "../src/booking/rules.ts";
 import { formatRange } from "../src/booking/time.ts";
 
@@ -45,6 +45,7 @@ export const myBookings = defineIntent({
             return { label: sessionName(s, lang), detail: bits.join(" ・ ") };
           }),
         },
+        ...[sessionNote(mine.map((m) => m.session), lang)].filter((b) => b !== undefined),
         {
           type: "choices",
           choices: mine.map(({ session: s }) => ({

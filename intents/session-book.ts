@@ -5,7 +5,7 @@ import { z } from "zod";
 import { defineIntent } from "../src/core/intent.ts";
 import { textReply, tr, type Reply } from "../src/core/reply.ts";
 import { findSeriesNo, readMemberRequest } from "../src/booking/commands.ts";
-import { actorOf, askForTopic, noSessionReply, orBusy, tzOf } from "../src/booking/intent-support.ts";
+import { actorOf, askForTopic, memberNoSessionReply, orBusy, tzOf } from "../src/booking/intent-support.ts";
 import { alreadyBookedReply, confirmedReply, fullReply, sessionName, unavailableText, waitlistedReply } from "../src/booking/replies.ts";
 import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { askYesNo, DECLINE } from "../src/core/confirm.ts";
@@ -39,7 +39,7 @@ export const sessionBook = defineIntent({
       const r = await ctx.services.booking.book(seriesNo, actorOf(ctx), { waitlist }, ctx.now);
       switch (r.kind) {
         case "no_session":
-          return noSessionReply(seriesNo, ctx);
+          return memberNoSessionReply(seriesNo, ctx);
         case "confirmed":
           ctx.log.info(r.already ? "booking repeated" : "booking confirmed", { session: seriesNo, booking: r.booking.id });
           if (r.already) return alreadyBookedReply(r.session, r.booking, lang, tz);

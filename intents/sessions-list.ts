@@ -6,7 +6,8 @@ import { tr, type Block, type Choice, type Reply } from "../src/core/reply.ts";
 import { readMemberRequest } from "../src/booking/commands.ts";
 import { tzOf } from "../src/booking/intent-support.ts";
 import { notAchievedItems, recommendSessions } from "../src/booking/recommend.ts";
-import { placeText, provisionalNote, seatsText, sessionName, shortSessionLabel, windowText } from "../src/booking/replies.ts";
+import { alertChoice, notAnnouncedReply, placeText, seatsText, sessionName, sessionNote, shortSessionLabel, windowText } from "../src/booking/replies.ts";
+import { alertWaiting, bookableLater } from "../src/booking/alerts.ts";
 import { bookingWindow } from "../src/booking/rules.ts";
 import { formatRange } from "../src/booking/time.ts";
 
@@ -30,10 +31,9 @@ export async function sessionsReply(ctx: IntentContext, opts: { includePast?: bo
   const { lang, now } = ctx;
   const tz = tzOf(ctx);
   const sessions = await booking.listSessions(now, { includePast: opts.includePast });
-  if (!sessions.length) {
-    const text = tr(lang, "予定されている相談会は今のところありません。", "No consultation sessions are scheduled at the moment.");
-    return { text, blocks: [{ type: "text", text }] };
-  }
+  // none at all: the dates are not announced yet, with the offer to be told when they are
+  if (!sessions.length) return notAnnouncedReply(lang, await alertWaiting(ctx.services.db, ctx.caller.userId));
+  const announced = sessions.some((s) => bookableLater(s, now));
   const mine = new Map((await booking.myBookings(ctx.caller.userId, now)).map((m) => [m.session.id, m]));
   const choices: Choice[] = [];
   const entries = sessions.map((s) => {
@@ -63,7 +63,13 @@ export async function sessionsReply(ctx: IntentContext, opts: { includePast?: bo
         `Sessions that cover your not-achieved items: ${recs.map((r) => `#${r.session.seriesNo} (No.${r.items.slice(0, 5).join(", No.")}${r.items.length > 5 ? "…" : ""})`).join(", ")}`,
       ),
     });
-  if (sessions.some((s) => s.provisional)) blocks.push(provisionalNote(lang));
+  const note = sessionNote(sessions, lang);
+  if (note) blocks.push(note);
+  if (!announced) {
+    // sessions are listed, but none can be booked any more: the next dates are not announced yet
+    const waiting = await alertWaiting(ctx.services.db, ctx.caller.userId);
+    blocks.push({ type: "choices", prompt: tr(lang, "次の相談会の日程はまだ発表されていません。", "The next session dates are not announced yet."), choices: [alertChoice(lang, waiting)] });
+  }
   if (choices.length) blocks.push({ type: "choices", prompt: tr(lang, "予約する回を選んでください(「第3回を予約」と送っても予約できます)。", "Pick a session to book (or type e.g. \"book session 3\")."), choices });
   return { text: title, blocks, private: mine.size > 0 };
 }

@@ -5,7 +5,7 @@ import { tr, type Reply } from "../src/core/reply.ts";
 import { readMemberRequest } from "../src/booking/commands.ts";
 import { tzOf } from "../src/booking/intent-support.ts";
 import { notAchievedItems, recommendSessions } from "../src/booking/recommend.ts";
-import { seatsText, sessionName, shortSessionLabel } from "../src/booking/replies.ts";
+import { seatsText, sessionName, sessionNote, shortSessionLabel } from "../src/booking/replies.ts";
 import { bookingWindow } from "../src/booking/rules.ts";
 import { formatRange } from "../src/booking/time.ts";
 import { sessionsReply } from "./sessions-list.ts";
@@ -27,6 +27,8 @@ export const sessionsRecommend = defineIntent({
     const recs = recommendSessions(ctx.services.kb, sessions, items).slice(0, 5);
     if (!recs.length) {
       const reply = await sessionsReply(ctx);
+      // no session at all: the "not announced yet" answer says it all
+      if (!sessions.length) return reply;
       const note = items.length
         ? tr(lang, "未達成の項目に直接対応する回は見つかりませんでした。全体の予定です。", "No session covers your not-achieved items directly; here is the full schedule.")
         : tr(lang, "未達成として記録された項目がまだないため、全体の予定を表示します。項目を記録すると、合う回をおすすめできます。", "No item is recorded as not achieved yet, so here is the full schedule. Record your answers and I can suggest sessions.");
@@ -48,6 +50,7 @@ export const sessionsRecommend = defineIntent({
             ].join(" ・ "),
           })),
         },
+        ...[sessionNote(recs.map((r) => r.session), lang)].filter((b) => b !== undefined),
         {
           type: "choices",
           choices: recs

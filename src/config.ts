@@ -82,6 +82,20 @@ const Env = z.object({
   CHAT: flag,
   /** Serves the web console (/web) beside the terminal chat, on PORT. */
   WEB_CONSOLE: flag,
+  /**
+   * The demo series of sessions (knowledge/sessions.yaml, labelled as a demo). Unset: on for the
+   * terminal chat only (no Slack, no Teams, NODE_ENV not production); a deployment starts with none.
+   */
+  SESSIONS_DEMO: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
+      if (/^(0|false|no|off)$/i.test(v.trim())) return false;
+      ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+      return undefined;
+    }),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -170,6 +184,11 @@ function toConfig(e: z.infer<typeof Env>) {
     kbOverlayFile: e.KB_OVERLAY_FILE ? resolve(e.KB_OVERLAY_FILE) : resolve("knowledge/local/official.yaml"),
     forceConsole: e.CHAT,
     webConsole: e.WEB_CONSOLE,
+    /**
+     * Seed and show the demo sessions: the terminal chat on an empty database. A deployment (Slack
+     * or Teams configured, or production) starts with none and removes demo sessions left over.
+     */
+    demoSessions: e.SESSIONS_DEMO ?? (!slackEnabled && !teamsEnabled && e.NODE_ENV !== "production"),
   };
 }
 

@@ -62,12 +62,30 @@ export type MemberRequest =
   | { kind: "my_bookings" }
   | { kind: "recommend" }
   | { kind: "list" }
-  | { kind: "topic"; seriesNo: number; topic: string };
+  | { kind: "topic"; seriesNo: number; topic: string }
+  /** 「開催が決まったら通知」 / 「通知をやめる」 */
+  | { kind: "notify"; stop: boolean };
+
+const NOTIFY_STOP =
+  /(通知|お知らせ)(の登録)?(を|は)?(やめ|止め|とめ|停止|解除|取り?消|不要|いらない|オフ|キャンセル)|\bstop (the )?(sessions? )?(notice|notif\w*|alert)|\bunsubscribe\b|\bdon'?t notify\b|\bcancel (the |my )?(notice|notif\w*|alert)/;
+const NOTIFY =
+  /(決ま|発表さ|公開さ|開催さ|確定し|始ま|わか|分か)(っ|れ|し)?たら.*(通知|知らせ|教え|連絡)|(開催|日程).*(通知|お知らせ)(して|を(希望|お願い|ください|下さい|受け取)|希望|ほしい|欲しい)|^(通知|お知らせ)(して|を(希望|お願い|ください|下さい|受け取る))|\bnotify me\b|\blet me know when\b|\btell me when\b|\balert me\b/;
+
+/** A request to be told (or no longer told) when sessions are announced. */
+function readNotifyRequest(t: string): { kind: "notify"; stop: boolean } | null {
+  const bare = t.replace(/[?？!！。.]+$/, "");
+  const aboutSessions = SESSIONS.test(t) || /開催|日程|announced|dates?/.test(t);
+  if (NOTIFY_STOP.test(t) && (aboutSessions || /^(通知をやめる|通知を停止|通知を解除|stop the notice|stop notifications?)$/.test(bare))) return { kind: "notify", stop: true };
+  if (NOTIFY.test(t) && (aboutSessions || /^(通知して|通知を希望|notify me)$/.test(bare))) return { kind: "notify", stop: false };
+  return null;
+}
 
 /** What a member's message asks about sessions, or null when it is about something else. */
 export function readMemberRequest(text: string): MemberRequest | null {
   const t = normalize(text);
   if (ADMIN_WORDS.test(t) || REGISTRANTS.test(t)) return null;
+  const notify = readNotifyRequest(t);
+  if (notify) return notify;
   const topic = /^(?:第\s*\S{1,3}\s*回|\d{1,3}\s*回目)\s*の\s*(?:相談テーマ|テーマ|相談内容|相談したいこと|質問)\s*[:：]\s*([\s\S]+)$/.exec(text.normalize("NFKC").trim());
   const topicEn = /^topic\s+(?:for\s+)?session\s*#?\s*\d{1,3}\s*[:：]\s*([\s\S]+)$/i.exec(text.normalize("NFKC").trim());
   const seriesNo = findSeriesNo(t);

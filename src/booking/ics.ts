@@ -16,6 +16,8 @@ export interface InviteSession {
   url: string | null;
   venue: string | null;
   provisional: boolean;
+  /** a demo session of the terminal chat (absent: not a demo) */
+  demo?: boolean;
   sequence: number;
 }
 
@@ -67,7 +69,11 @@ export function buildInvite(input: InviteInput): string {
       : s.venue
         ? tr(lang, `会場: ${s.venue}`, `Venue: ${s.venue}`)
         : "",
-    s.provisional ? tr(lang, "※日程・内容は仮のものです。確定したらお知らせします。", "Note: date and details are provisional; you will be told when they are confirmed.") : "",
+    s.demo
+      ? tr(lang, "※デモ用の仮日程です(実際の相談会ではありません)。", "Note: a demo schedule, not a real session.")
+      : s.provisional
+        ? tr(lang, "※日程・内容は仮のものです。確定したらお知らせします。", "Note: date and details are provisional; you will be told when they are confirmed.")
+        : "",
   ]
     .filter(Boolean)
     .join("\n");

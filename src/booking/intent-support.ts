@@ -5,6 +5,8 @@ import { both, textReply, tr, type Reply } from "../core/reply.ts";
 import type { ConversationData } from "../core/conversation-state.ts";
 import type { Actor } from "./booking-service.ts";
 import { BookingBusyError } from "./retry.ts";
+import { alertWaiting } from "./alerts.ts";
+import { notAnnouncedReply } from "./replies.ts";
 
 export function actorOf(ctx: IntentContext): Actor {
   return { userId: ctx.caller.userId, orgId: ctx.caller.orgId, platform: ctx.turn.platform };
@@ -35,6 +37,16 @@ export async function orBusy(ctx: IntentContext, fn: () => Promise<Reply>): Prom
     }
     throw err;
   }
+}
+
+/**
+ * A member's 「第N回を予約」 of a number that does not exist. With no session ahead at all, the
+ * dates are not announced yet: said so, with the offer to be told.
+ */
+export async function memberNoSessionReply(seriesNo: number, ctx: IntentContext): Promise<Reply> {
+  if (!(await ctx.services.booking.listSessions(ctx.now)).length)
+    return notAnnouncedReply(ctx.lang, await alertWaiting(ctx.services.db, ctx.caller.userId));
+  return noSessionReply(seriesNo, ctx);
 }
 
 export function noSessionReply(seriesNo: number, ctx: IntentContext): Reply {

@@ -9,7 +9,9 @@ import { OutboxWorker, type Senders } from "./outbox-worker.ts";
 import { enqueue } from "./booking-service.ts";
 import type { Reply } from "../core/reply.ts";
 import type { Platform } from "../core/turn.ts";
-import { seedSessionsIfEmpty } from "./seed.ts";
+import { retireDemoSessions, seedSessionsIfEmpty } from "./seed.ts";
+import { isAnnounced, SESSIONS_OPEN_KIND } from "./alerts.ts";
+import { sessionsOpenNotice } from "./replies.ts";
 
 export interface BookingModule {
   service: BookingService;
@@ -26,9 +28,21 @@ export const OUTBOX_INTERVAL_MS = 20_000;
 export async function createBookingModule(db: Db, kb: Knowledge, config: Config, log: Logger, opts: { sessionsFile?: string } = {}): Promise<BookingModule> {
   const areaIds = new Set(kb.areas.map((a) => a.id));
   const service = new BookingService(db, { areaIds, log: log.child({ component: "booking" }) });
-  await seedSessionsIfEmpty(db, areaIds, log, opts.sessionsFile);
+  // the demo series for the terminal chat; a deployment starts with none (config.demoSessions)
+  if (config.demoSessions) await seedSessionsIfEmpty(db, areaIds, log, opts.sessionsFile);
+  else await retireDemoSessions(db, log);
   const senders: Senders = {};
   const outbox = new OutboxWorker({ db, log, senders, booking: service, reminderOffsetsMs: config.reminderOffsetsMs });
+  // 「開催が決まったら通知」: the sessions as they stand when the notice goes out
+  outbox.register(SESSIONS_OPEN_KIND, async (userId, payload, now) => {
+    const alert = typeof payload.alertId === "string" ? await db.sessionAlert.findUnique({ where: { id: payload.alertId } }) : null;
+    if (!alert || alert.userId !== userId || alert.requestedAt.toISOString() !== payload.requestedAt) return { skip: "no longer asked for" };
+    const sessions = (await service.listSessions(now)).filter((s) => isAnnounced(s, now));
+    if (!sessions.length) return { skip: "no session open any more" };
+    const user = await db.user.findUnique({ where: { id: userId } });
+    const lang = alert.lang === "en" ? "en" : "ja";
+    return { reply: sessionsOpenNotice(sessions, lang, user?.timeZone ?? undefined, now) };
+  });
   const keepForLater = async (platform: Platform, userId: string, reply: Reply) => {
     if (!reply.redeliver) return false;
     const { kind, payload } = reply.redeliver;

@@ -11,6 +11,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Lang, Reply } from "../core/reply.ts";
 import type { Platform } from "../core/turn.ts";
 import type { BookingService } from "./booking-service.ts";
+import { enqueueSessionsOpenNotices } from "./alerts.ts";
 import { broadcastNotice, changedNotice, confirmedReply, promotedNotice, reminderNotice, sessionCancelledNotice } from "./replies.ts";
 
 /** Posts a reply to a stored conversation reference (what the channel saved with the turn). */
@@ -99,6 +100,8 @@ export interface OutboxWorkerOptions {
 
 export interface TickResult {
   reminders: number;
+  /** notices queued for people waiting for the session dates (alerts.ts) */
+  announced: number;
   sent: number;
   retried: number;
   failed: number;
@@ -150,8 +153,10 @@ export class OutboxWorker {
 
   /** Queues due reminders, then claims and sends one batch. */
   async tick(now: Date): Promise<TickResult> {
-    const result: TickResult = { reminders: 0, sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
+    const result: TickResult = { reminders: 0, announced: 0, sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
     result.reminders = await this.opts.booking.enqueueDueReminders(now, this.opts.reminderOffsetsMs);
+    // sessions added in chat, in the web console or by sessions:import (another process) alike
+    result.announced = await enqueueSessionsOpenNotices(this.opts.db, now);
     const batch = await this.claim(now, this.opts.batchSize ?? 20);
     for (const msg of batch) {
       const outcome = await this.process(msg, now).catch((err) => {
@@ -228,7 +233,7 @@ export class OutboxWorker {
     return "retried";
   }
 
-  private async process(msg: Claimed, now: Date): Promise<keyof Omit<TickResult, "reminders">> {
+  private async process(msg: Claimed, now: Date): Promise<keyof Omit<TickResult, "reminders" | "announced">> {
     const max = this.opts.maxAttempts ?? 6;
     if (msg.attempts > max) {
       // claimed again after an instance died mid-send more often than we retry

@@ -3,7 +3,7 @@
 import { tr, type Block, type Choice, type Lang, type Reply } from "../core/reply.ts";
 import type { Booking, Session, SessionView } from "./booking-service.ts";
 import { inviteFile } from "./ics.ts";
-import type { BookingWindowState } from "./rules.ts";
+import { bookingWindow, type BookingWindowState } from "./rules.ts";
 import { formatDateTime, formatOffset, formatRange, formatShortDate } from "./time.ts";
 
 export function sessionName(s: Pick<Session, "seriesNo" | "title" | "provisional">, lang: Lang): string {
@@ -76,6 +76,11 @@ export function sessionFields(s: Session, lang: Lang, tz: string | undefined, op
   return { type: "fields", fields };
 }
 
+function pushNote(blocks: Block[], s: Pick<Session, "demo" | "provisional">, lang: Lang): void {
+  const note = sessionNote([s], lang);
+  if (note) blocks.push(note);
+}
+
 export function provisionalNote(lang: Lang): Block {
   return {
     type: "context",
@@ -85,6 +90,48 @@ export function provisionalNote(lang: Lang): Block {
       "Dates and details are provisional (not JAMA's official announcement). You will be told here when they are confirmed or change.",
     ),
   };
+}
+
+/** The seeded demo series of the terminal chat: said on every listing, confirmation and notice. */
+export function demoNote(lang: Lang): Block {
+  return {
+    type: "context",
+    text: tr(
+      lang,
+      "デモ用の仮日程です(実際の相談会ではありません)。日程・内容は仮のもので、JAMAの正式な案内ではありません。",
+      "Demo schedule, not real sessions: the dates and details are placeholders, not JAMA's official announcement.",
+    ),
+  };
+}
+
+/** The note a session (or a list of them) carries: demo first, else provisional, else none. */
+export function sessionNote(sessions: Pick<Session, "demo" | "provisional">[], lang: Lang): Block | undefined {
+  if (sessions.some((s) => s.demo)) return demoNote(lang);
+  if (sessions.some((s) => s.provisional)) return provisionalNote(lang);
+  return undefined;
+}
+
+/** The buttons to ask for, or stop, the notice of the dates. */
+export function alertChoice(lang: Lang, waiting: boolean): Choice {
+  return waiting
+    ? { label: tr(lang, "通知をやめる", "Stop the notice"), action: { intent: "sessions_notify", params: { stop: true } } }
+    : { label: tr(lang, "開催が決まったら通知", "Notify me when announced"), action: { intent: "sessions_notify", params: {} }, style: "primary" };
+}
+
+/** No session can be booked: the dates are not announced yet; offers the notice (or says it is on). */
+export function notAnnouncedReply(lang: Lang, waiting: boolean): Reply {
+  const text = waiting
+    ? tr(
+        lang,
+        "よろず相談会の日程はまだ発表されていません。開催が決まったら、このチャットでお知らせします(通知を登録済みです)。",
+        "The consultation session dates are not announced yet. You will be told here when they are (you asked to be notified).",
+      )
+    : tr(
+        lang,
+        "よろず相談会の日程はまだ発表されていません。開催が決まったときにこのチャットでお知らせを受け取るには「開催が決まったら通知」を押してください。",
+        "The consultation session dates are not announced yet. To be told here when they are, press \"Notify me when announced\".",
+      );
+  return { text, blocks: [{ type: "text", text }, { type: "choices", choices: [alertChoice(lang, waiting)] }], private: true };
 }
 
 function invite(method: "REQUEST" | "CANCEL", s: Session, b: Booking, lang: Lang): Block {
@@ -115,7 +162,7 @@ export function confirmedReply(s: Session, b: Booking, lang: Lang, tz: string | 
     sessionFields(s, lang, tz, { withUrl: true }),
   ];
   if (b.topic) blocks.push({ type: "fields", fields: [{ label: tr(lang, "ご相談のテーマ", "Your topic"), value: b.topic }] });
-  if (s.provisional) blocks.push(provisionalNote(lang));
+  pushNote(blocks, s, lang);
   blocks.push(invite("REQUEST", s, b, lang));
   if (!b.topic)
     blocks.push({
@@ -224,7 +271,7 @@ export function promotedNotice(s: Session, b: Booking, lang: Lang, tz: string | 
     { type: "text", text },
     sessionFields(s, lang, tz, { withUrl: true }),
   ];
-  if (s.provisional) blocks.push(provisionalNote(lang));
+  pushNote(blocks, s, lang);
   blocks.push(invite("REQUEST", s, b, lang));
   blocks.push({
     type: "text",
@@ -268,7 +315,7 @@ export function changedNotice(s: Session, b: Booking, changed: string[], lang: L
     `The ${what.length ? what.join(", ") : "details"} of ${name}, which you booked, changed. The attached invite updates your calendar.`,
   );
   const blocks: Block[] = [{ type: "text", text }, sessionFields(s, lang, tz, { withUrl: true })];
-  if (s.provisional) blocks.push(provisionalNote(lang));
+  pushNote(blocks, s, lang);
   blocks.push(invite("REQUEST", s, b, lang));
   blocks.push({ type: "choices", choices: bookingChoices(s, lang) });
   return { text, blocks };
@@ -297,4 +344,29 @@ export function broadcastNotice(s: Session, body: string, lang: Lang): Reply {
 
 export function shortSessionLabel(s: Pick<Session, "seriesNo" | "startsAt">, lang: Lang): string {
   return tr(lang, `第${s.seriesNo}回 ${formatShortDate(s.startsAt, lang)}`, `#${s.seriesNo} ${formatShortDate(s.startsAt, lang)}`);
+}
+
+/** To those who asked 「開催が決まったら通知」: the sessions now announced, with buttons to book. */
+export function sessionsOpenNotice(sessions: SessionView[], lang: Lang, tz: string | undefined, now: Date): Reply {
+  const heading = tr(lang, "よろず相談会の日程が発表されました", "The consultation sessions are announced");
+  const text = tr(
+    lang,
+    `ご希望いただいていた相談会の開催が決まりました(${sessions.length}回)。「第N回を予約」と送るか、下のボタンで予約できます。`,
+    `The sessions you asked about are announced (${sessions.length}). Book with the buttons below or type e.g. "book session ${sessions[0]?.seriesNo ?? 1}".`,
+  );
+  const entries = sessions.map((s) => {
+    const state = bookingWindow(s, now);
+    const bits = [formatRange(s.startsAt, s.endsAt, tz, lang), placeText(s, lang, false), state === "open" ? seatsText(s, lang) : windowText(state, s, lang, tz)];
+    return { label: sessionName(s, lang), detail: bits.join(" ・ ") };
+  });
+  const choices: Choice[] = sessions
+    .filter((s) => bookingWindow(s, now) === "open" && s.remaining > 0)
+    .slice(0, 5)
+    .map((s) => ({ label: tr(lang, `${shortSessionLabel(s, lang)} を予約`, `Book ${shortSessionLabel(s, lang)}`), action: { intent: "session_book", params: { seriesNo: s.seriesNo } } }));
+  choices.push({ label: tr(lang, "相談会の予定", "All sessions"), action: { intent: "sessions_list", params: {} } });
+  const blocks: Block[] = [{ type: "heading", text: heading }, { type: "text", text }, { type: "list", title: heading, entries }];
+  const note = sessionNote(sessions, lang);
+  if (note) blocks.push(note);
+  blocks.push({ type: "choices", choices });
+  return { text: `${heading}\n${text}`, blocks };
 }

@@ -25,7 +25,9 @@ export async function createTestApp(
   opts: AppOptions & { dbKind?: DbKind } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "jama-test-"));
-  const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, KB_OVERLAY_FILE: join(dataDir, "none.yaml"), ...env });
+  // The demo sessions are on by default: most booking tests book the seeded 2027 series, Slack and
+  // Teams ones too. Tests of a deployment pass SESSIONS_DEMO: "" (derived from the rest) or "0".
+  const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, KB_OVERLAY_FILE: join(dataDir, "none.yaml"), SESSIONS_DEMO: "1", ...env });
   const logs: string[] = [];
   const log: Logger = opts.log ?? createLogger("debug", {}, (line) => logs.push(line));
   const db = opts.db ?? (await openTestDb(opts.dbKind ?? "pglite"));

@@ -92,6 +92,7 @@ export interface ParsedInvite {
   end: Date;
   summary: string;
   location: string | null;
+  description: string;
 }
 
 /** Parses an .ics with ical.js (a standard iCalendar parser): throws if it is not valid iCalendar. */
@@ -109,6 +110,7 @@ export function parseInvite(data: Buffer | string): ParsedInvite {
     end: event.endDate.toJSDate(),
     summary: event.summary,
     location: event.location ?? null,
+    description: event.description ?? "",
   };
 }
 

@@ -85,3 +85,52 @@ describe("booking over Slack HTTP", () => {
     expect(String(complete.args.channel_id)).not.toBe("CTEAM");
   });
 });
+
+describe("a Slack deployment with no sessions yet", () => {
+  let h: SlackHarness;
+  let slack: FakeSlack;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // SESSIONS_DEMO left to the derivation: Slack is configured, so no demo sessions
+    h = await startSlackHarness({ SESSIONS_DEMO: "" });
+    ({ slack, app } = h);
+  });
+  afterAll(async () => h?.close());
+
+  it("says the dates are not announced, records 「開催が決まったら通知」 from the button, and tells the person in Slack when a session is added", async () => {
+    expect(await app.services.db.session.count()).toBe(0);
+    const n0 = h.postCount();
+    await h.postJson(dmEvent("相談会の予定は？", { user: "UNOTE" }));
+    await slack.waitFor("chat.postMessage", n0 + 1);
+    const answer = h.postsTo("DUNOTE")[0];
+    expect(String(answer.args.text)).toContain("まだ発表されていません");
+    const button = encodeAction({ intent: "sessions_notify", params: {} })!;
+    expect(JSON.stringify(answer.args.blocks)).toContain(JSON.stringify(button).slice(1, -1));
+    for (const click of [1, 2]) {
+      const n = h.postCount();
+      await h.postForm(`payload=${encodeURIComponent(JSON.stringify(blockAction(button, { user: "UNOTE", responseUrl: slack.responseUrl(`note-${click}`) })))}`);
+      await slack.waitFor("chat.postMessage", n + 1);
+    }
+    expect(String(h.postsTo("DUNOTE")[1].args.text)).toContain("お知らせします");
+    expect(String(h.postsTo("DUNOTE")[2].args.text)).toContain("すでに登録済みです");
+    expect(await app.services.db.sessionAlert.count()).toBe(1);
+
+    // the secretariat adds one (60 days ahead of the machine's clock, which the adapter stamps turns with)
+    const now = new Date();
+    const startsAt = new Date(now.getTime() + 60 * 86_400_000);
+    const added = await app.services.booking.addSession(
+      { seriesNo: 1, title: "方針と体制", topic: "", areas: [], startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000), format: "online", url: null, venue: null, capacity: 30, perOrgCap: 2, opensAt: null, closesAt: null, cancelCutoffAt: null, status: "open", provisional: false },
+      now,
+    );
+    expect(added.kind).toBe("created");
+    const p = h.postCount();
+    expect(await app.booking.outbox.tick(now)).toMatchObject({ announced: 1, sent: 1 });
+    await slack.waitFor("chat.postMessage", p + 1);
+    // to the person: their DM, or their user id (Slack opens the DM) when the last turn was a button
+    const toPerson = () => [...h.postsTo("DUNOTE"), ...h.postsTo("UNOTE")];
+    expect(String(toPerson().at(-1)!.args.text)).toContain("よろず相談会の日程が発表されました");
+    expect(await app.booking.outbox.tick(new Date(now.getTime() + 60_000))).toMatchObject({ announced: 0, sent: 0 });
+    expect(toPerson()).toHaveLength(4);
+  });
+});

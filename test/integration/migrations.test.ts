@@ -83,3 +83,44 @@ it("start-up skips the schema engine only when every migration is applied unchan
     await db.close();
   }
 });
+
+it("an existing database: the seeded series, untouched and unbooked, becomes the demo; edited or booked sessions stay real", async () => {
+  const { openSchemaEngine } = await import("../../src/db/schema-engine.ts");
+  const scratch = await PGlite.create("memory://");
+  const all = readMigrationsList();
+  const upTo = (pred: (name: string) => boolean) => ({ ...all, migrationDirectories: all.migrationDirectories.filter((d) => pred(d.path)) });
+  const apply = async (list: ReturnType<typeof readMigrationsList>) => {
+    const engine = await openSchemaEngine(new PrismaPGlite(scratch));
+    try {
+      await engine.applyMigrations({ migrationsList: list, filters: { externalTables: [], externalEnums: [] } });
+    } finally {
+      engine.free();
+    }
+  };
+  await apply(upTo((name) => name < "20261202182313"));
+  // as the old seed wrote them (sessions 1-3 at their seeded start), then: 2 edited, 3 booked; 4 added by the secretariat
+  const row = (no: number, start: string, provisional: boolean, sequence: number) =>
+    scratch.query(
+      `INSERT INTO "Session" (id, "seriesNo", title, areas, "startsAt", "endsAt", format, capacity, provisional, sequence, "updatedAt")
+       VALUES (gen_random_uuid(), $1, 't', '{}', $2::timestamp, $2::timestamp + interval '2 hours', 'online', 10, $3, $4, now())`,
+      [no, start, provisional, sequence],
+    );
+  await row(1, "2027-01-21 05:00:00", true, 0);
+  await row(2, "2027-02-18 05:00:00", true, 1);
+  await row(3, "2027-03-18 05:00:00", true, 0);
+  await row(4, "2027-04-15 05:00:00", false, 0);
+  await scratch.query(`INSERT INTO "Organization" (id, "externalKey", platform) VALUES ('00000000-0000-0000-0000-000000000001', 'console:x', 'console')`);
+  await scratch.query(
+    `INSERT INTO "Booking" (id, "sessionId", "orgId", "userId", status, platform, "queuedAt", "updatedAt")
+     SELECT gen_random_uuid(), id, '00000000-0000-0000-0000-000000000001', gen_random_uuid(), 'confirmed', 'console', now(), now() FROM "Session" WHERE "seriesNo" = 3`,
+  );
+  await apply(all);
+  const r = await scratch.query<{ seriesNo: number; demo: boolean }>(`SELECT "seriesNo", demo FROM "Session" ORDER BY "seriesNo"`);
+  await scratch.close();
+  expect(r.rows).toEqual([
+    { seriesNo: 1, demo: true },
+    { seriesNo: 2, demo: false },
+    { seriesNo: 3, demo: false },
+    { seriesNo: 4, demo: false },
+  ]);
+});

@@ -98,6 +98,20 @@ describeEachDb("tenant walls (row-level security)", (kind) => {
     expect(await db.answerEvent.count({ where: { orgId: orgs.A.orgId } })).toBe(2);
   });
 
+  it("a wish to be told of the session dates (SessionAlert, added later) has the same wall", async () => {
+    for (const name of ["A", "B"] as const)
+      await db.sessionAlert.create({ data: { orgId: orgs[name].orgId, userId: orgs[name].userId, platform: "console", lang: "ja", requestedAt: new Date("2026-12-01T00:00:00Z") } });
+    const seen = await asBot(orgs.A.orgId, (tx) => tx.sessionAlert.findMany());
+    expect(seen.map((r) => r.orgId)).toEqual([orgs.A.orgId]);
+    expect(await asBot(null, (tx) => tx.sessionAlert.count())).toBe(0);
+    const intoB = asBot(orgs.A.orgId, (tx) =>
+      tx.sessionAlert.create({ data: { orgId: orgs.B.orgId, userId: randomUUID(), platform: "console", lang: "ja", requestedAt: new Date("2026-12-01T00:00:00Z") } }),
+    );
+    await expect(intoB).rejects.toThrow(/row-level security|policy/i);
+    // the outbox worker's path (the tables' owner) sees both
+    expect(await db.sessionAlert.count()).toBe(2);
+  });
+
   it("the tables' owner (the cross-company path) still sees every company", async () => {
     expect(await db.answer.count()).toBe(2);
     expect(await db.organization.count({ where: { id: { in: [orgs.A.orgId, orgs.B.orgId] } } })).toBe(2);

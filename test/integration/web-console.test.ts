@@ -236,6 +236,8 @@ describeEachDb("web console over HTTP", (kind) => {
     const sec = await signIn(h, SEC);
     const list = await sec.get("/web/admin/sessions");
     expect(list.status).toBe(200);
+    // the seeded series is the terminal chat's demo, and says so
+    expect(text(list.html)).toContain("(デモ)");
     const year = new Date().getUTCFullYear() + 2;
     const fields = { seriesNo: "40", title: "Web追加回", topic: "", date: `${year}-05-20`, start: "14:00", end: "16:00", format: "online", url: "", venue: "", capacity: "3", perOrgCap: "2", opensAt: "", closesAt: "", cancelCutoffAt: "" };
     const past = await sec.post("/web/admin/sessions", { ...fields, seriesNo: "41", date: "2020-01-16" });

@@ -44,11 +44,23 @@ describe("a member's requests", () => {
     ["どの回に参加すればいい？", { kind: "recommend" }],
     ["第3回の相談テーマ: ランサムウェア", { kind: "topic", seriesNo: 3, topic: "ランサムウェア" }],
     ["topic for session 2: backups", { kind: "topic", seriesNo: 2, topic: "backups" }],
+    ["開催が決まったら通知", { kind: "notify", stop: false }],
+    ["相談会の日程が決まったら教えて", { kind: "notify", stop: false }],
+    ["相談会の開催が決まったらお知らせください", { kind: "notify", stop: false }],
+    ["notify me when sessions are announced", { kind: "notify", stop: false }],
+    ["通知をやめる", { kind: "notify", stop: true }],
+    ["相談会の通知を解除したい", { kind: "notify", stop: true }],
+    ["stop the session notice", { kind: "notify", stop: true }],
   ])("%s", (text, expected) => expect(readMemberRequest(text)).toEqual(expected));
 
   it("leaves item questions, answers and the secretariat's commands to others", () => {
     for (const t of ["No.3", "No.115は達成", "3番の達成条件は？", "回答を登録", "第5回を中止", "第3回の定員を30に", "第3回の参加者", "ヘルプ"])
       expect(readMemberRequest(t), t).toBeNull();
+  });
+
+  it("does not read a cancellation, or a notice about something else, as the session notice", () => {
+    expect(readMemberRequest("第3回のキャンセル待ちをやめる")).toEqual({ kind: "cancel", seriesNo: 3 });
+    for (const t of ["決まったら教えて", "通知の設定", "No.115が達成になったら通知して"]) expect(readMemberRequest(t)?.kind, t).not.toBe("notify");
   });
 
   it("knows a skip when it sees one", () => {

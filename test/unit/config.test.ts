@@ -55,4 +55,18 @@ describe("loadConfig", () => {
     expect(loadConfig({ REMINDER_OFFSETS: "3d,1h,30m" }).reminderOffsetsMs).toEqual([259_200_000, 3_600_000, 1_800_000]);
     expect(() => loadConfig({ REMINDER_OFFSETS: "soon" })).toThrow(/REMINDER_OFFSETS/);
   });
+
+  it("seeds the demo sessions only for the terminal chat, unless SESSIONS_DEMO says otherwise", () => {
+    const slack = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" };
+    expect(loadConfig({}).demoSessions).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production" }).demoSessions).toBe(false);
+    expect(loadConfig(slack).demoSessions).toBe(false);
+    expect(loadConfig({ TEAMS_ENABLED: "true" }).demoSessions).toBe(false);
+    // the terminal chat forced beside Slack is still that deployment's database
+    expect(loadConfig({ ...slack, CHAT: "1" }).demoSessions).toBe(false);
+    expect(loadConfig({ ...slack, SESSIONS_DEMO: "1" }).demoSessions).toBe(true);
+    expect(loadConfig({ SESSIONS_DEMO: "off" }).demoSessions).toBe(false);
+    expect(loadConfig({ SESSIONS_DEMO: "" }).demoSessions).toBe(true);
+    expect(() => loadConfig({ SESSIONS_DEMO: "maybe" })).toThrow(/SESSIONS_DEMO/);
+  });
 });

@@ -56,7 +56,7 @@ export function SessionsPage({ ctx, sessions, form, flash }: { ctx: SecretariatC
                 </th>
                 <td>
                   {s.title}
-                  {s.provisional ? tr(lang, "(仮)", " (provisional)") : ""}
+                  {s.demo ? tr(lang, "(デモ)", " (demo)") : s.provisional ? tr(lang, "(仮)", " (provisional)") : ""}
                 </td>
                 <td>{`${toJstString(s.startsAt)}–${toJstString(s.endsAt).slice(11)}`}</td>
                 <td class="num">{`${s.confirmedCount}/${s.capacity}`}</td>
