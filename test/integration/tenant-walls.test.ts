@@ -6,6 +6,10 @@ import { randomUUID } from "node:crypto";
 import { describeEachDb, openTestDb } from "../helpers/db.ts";
 import type { DbHandle } from "../../src/db/client.ts";
 import type { Db } from "../../src/db/client.ts";
+import { z } from "zod";
+import { createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
+import { defineIntent } from "../../src/core/intent.ts";
+import { textReply } from "../../src/core/reply.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -101,5 +105,93 @@ describeEachDb("tenant walls (row-level security)", (kind) => {
   it("the tables' owner (the cross-company path) still sees every company", async () => {
     expect(await db.answer.count()).toBe(2);
     expect(await db.organization.count({ where: { id: { in: [orgs.A.orgId, orgs.B.orgId] } } })).toBe(2);
+  });
+});
+
+// The walls at run time: what a turn's handler sends, on PostgreSQL, runs as jama_app with the
+// turn's organisation; the narrow path across companies sees everyone. PGlite runs without them.
+describeEachDb("tenant walls around a turn", (kind) => {
+  let app: TestApp;
+  const A = { org: "slack:TWALLA", user: "UA1", platform: "slack" as const, conversation: "slack:DWA1" };
+  const B = { org: "slack:TWALLB", user: "UB1", platform: "slack" as const, conversation: "slack:DWB1" };
+  // a handler that "forgets" every orgId filter, as a bug would
+  const careless = defineIntent({
+    name: "careless_probe",
+    description: { ja: "テスト用", en: "test only: reads without any orgId filter" },
+    examples: { ja: [], en: [] },
+    params: z.object({}).passthrough(),
+    match: (text) => (text === "probe everything" ? {} : null),
+    handle: async (_p, ctx) => {
+      const db = ctx.services.db;
+      const seen = {
+        answers: (await db.answer.findMany()).map((a) => a.orgId),
+        events: await db.answerEvent.count(),
+        assessments: await db.assessment.count(),
+        orgs: await db.organization.count(),
+        users: await db.user.count(),
+        raw: Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Answer"`)[0].n),
+        inTx: await db.$transaction(async (tx) => tx.answer.count()),
+        across: await ctx.services.walls.acrossCompanies(() => db.answer.count()),
+      };
+      return textReply(JSON.stringify(seen));
+    },
+  });
+  const probe = async (who: typeof A) => JSON.parse((await app.pipeline.handle(textTurn("probe everything", who)))!.reply.text);
+
+  beforeAll(async () => {
+    app = await createTestApp({}, { dbKind: kind, extraIntents: [careless] });
+    await app.pipeline.handle(textTurn("No.115は達成", A));
+    await app.pipeline.handle(textTurn("No.116は未達成", A));
+    await app.pipeline.handle(textTurn("No.115は達成", B));
+  });
+  afterAll(async () => app?.close());
+
+  it("a handler that forgets the orgId filter still sees only its own company on PostgreSQL", async () => {
+    const orgA = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: A.org } });
+    const seen = await probe(A);
+    if (kind === "postgres") {
+      expect(app.services.walls.enforced).toBe(true);
+      expect(seen.answers.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen.answers)).toEqual(new Set([orgA.id]));
+      expect(seen.orgs).toBe(1);
+      expect(seen.users).toBe(1);
+      expect(seen.assessments).toBe(1);
+      expect(seen.raw).toBe(seen.answers.length);
+      expect(seen.inTx).toBe(seen.answers.length);
+      expect(seen.events).toBe(2);
+      // the narrow path, taken on purpose, sees both companies
+      expect(seen.across).toBeGreaterThan(seen.answers.length);
+      // and B's turn sees B's answer only
+      const seenB = await probe(B);
+      expect(seenB.answers.length).toBeGreaterThanOrEqual(1);
+      expect(seenB.answers).not.toContain(orgA.id);
+    } else {
+      // the embedded single-company database runs without the walls: the filters do the work
+      expect(app.services.walls.enforced).toBe(false);
+      expect(new Set(seen.answers).size).toBe(2);
+    }
+  });
+
+  it("turns of two companies at the same moment each stay behind their own wall", async () => {
+    const orgA = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: A.org } });
+    const orgB = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: B.org } });
+    const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => probe(i % 2 ? B : A)));
+    if (kind !== "postgres") return;
+    runs.forEach((seen, i) => expect(new Set(seen.answers)).toEqual(new Set([i % 2 ? orgB.id : orgA.id])));
+  });
+
+  it("recording, undoing and progress work behind the walls; the anonymous average still counts every company", async () => {
+    const rec = await app.pipeline.handle(textTurn("No.1は達成", A));
+    expect(rec!.intent).toBe("record_answer");
+    const orgA = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: A.org } });
+    expect((await app.services.db.answer.findFirstOrThrow({ where: { orgId: orgA.id, itemNo: 1 } })).status).toBe("achieved");
+    const progress = await app.pipeline.handle(textTurn("進捗", A));
+    expect(progress!.intent).toBe("show_progress");
+    const { fiscalYear } = await app.services.db.assessment.findFirstOrThrow({ where: { orgId: orgA.id } });
+    const service = app.services.assessment.service;
+    const averages = await app.services.walls.forOrg(orgA.id, () => service.deploymentAverages(fiscalYear));
+    const counted = await service.deploymentAverages(fiscalYear);
+    expect(counted.orgs).toBe(2);
+    expect(averages.orgs).toBe(counted.orgs);
   });
 });
