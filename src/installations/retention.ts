@@ -107,3 +107,66 @@ export async function deleteExpiredCompanies(db: Db, now: Date, days: number, lo
   }
   return result;
 }
+
+/** Slack's auth.revoke for a bot token (the operator's deletion on request). */
+export type RevokeToken = (botToken: string) => Promise<void>;
+
+/** auth.revoke through Slack's Web API (or the stand-in at `apiUrl`). */
+export function slackRevoker(apiUrl = "https://slack.com/api/"): RevokeToken {
+  return async (botToken) => {
+    const res = await fetch(`${apiUrl.replace(/\/?$/, "/")}auth.revoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${botToken}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string };
+    // a token Slack no longer knows is as good as revoked
+    if (!body.ok && !["invalid_auth", "token_revoked", "account_inactive", "not_authed"].includes(body.error ?? "")) {
+      throw new Error(`auth.revoke failed: ${body.error ?? res.status}`);
+    }
+  };
+}
+
+export interface DeletionOnRequest {
+  externalKey: string;
+  /** Slack installations of the company whose bot token was revoked (auth.revoke) and removed */
+  revoked: string[];
+  rows: Deleted | null;
+}
+
+/**
+ * The operator deletes a company at once (its admins asked): while the app is still installed
+ * in its Slack workspace or Grid org, the bot token is revoked first (auth.revoke: the app no longer
+ * acts there, and the workspace sees it removed) and the installation forgotten; then every row of
+ * the company goes. `decrypt` opens a stored token (TokenCipher). After app_uninstalled or
+ * tokens_revoked Slack has already invalidated the tokens: nothing is left to revoke there.
+ */
+export async function deleteCompanyOnRequest(
+  db: Db,
+  externalKey: string,
+  slack: { decrypt: (stored: string) => string; revoke: RevokeToken },
+  log: Logger,
+): Promise<DeletionOnRequest> {
+  const revoked: string[] = [];
+  if (externalKey.startsWith("slack:")) {
+    const id = externalKey.slice("slack:".length);
+    const installs = await db.slackInstallation.findMany({ where: { OR: [{ installKey: { in: [`T:${id}`, `E:${id}`] } }, { enterpriseId: id }] } });
+    for (const inst of installs) {
+      if (inst.botTokenEnc) {
+        await slack.revoke(slack.decrypt(inst.botTokenEnc));
+        revoked.push(inst.installKey);
+      }
+      // as on an uninstall: the stored conversation references there (guests' too) retire with it
+      const [path, ref] = inst.installKey.startsWith("E:") ? [["enterprise"], inst.enterpriseId ?? ""] : [["team"], inst.teamId ?? ""];
+      await db.$transaction([
+        db.conversationRef.updateMany({ where: { platform: "slack", active: true, reference: { path, equals: ref } }, data: { active: false } }),
+        db.slackInstallation.delete({ where: { id: inst.id } }),
+      ]);
+    }
+  }
+  const org = await db.organization.findUnique({ where: { externalKey }, select: { id: true } });
+  const rows = org ? await deleteCompanyData(db, org.id) : null;
+  log.info("company data deleted on request", { company: externalKey, revoked, rows });
+  return { externalKey, revoked, rows };
+}
