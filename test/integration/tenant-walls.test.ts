@@ -1,9 +1,12 @@
 // Tenant walls in the database itself: row-level security keyed on the organisation set for the
 // transaction, for the bot's role "jama_app". Probed straight at the database, as another company
 // (or a missing orgId filter in the code) would: on PGlite and PostgreSQL.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { randomUUID } from "node:crypto";
-import { describeEachDb, openTestDb } from "../helpers/db.ts";
+import { describeEachDb, openTestDb, TEST_DATABASE_URL } from "../helpers/db.ts";
+import { createScratchDatabase } from "../helpers/scratch-database.ts";
+import { openMigratedDb } from "../../src/db/client.ts";
 import type { DbHandle } from "../../src/db/client.ts";
 import type { Db } from "../../src/db/client.ts";
 import { z } from "zod";
@@ -193,5 +196,37 @@ describeEachDb("tenant walls around a turn", (kind) => {
     const counted = await service.deploymentAverages(fiscalYear);
     expect(counted.orgs).toBe(2);
     expect(averages.orgs).toBe(counted.orgs);
+  });
+});
+
+// A connecting role that may not become jama_app: the start stops and says what to do, rather than
+// serving turns that would all fail (or run unwalled).
+describe.skipIf(!TEST_DATABASE_URL)("tenant walls need the right to switch to jama_app [postgres]", () => {
+  it("stops the start with a clear message, and starts with TENANT_WALLS=off", async () => {
+    const scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    const role = `jama_probe_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    const admin = async (url: string, sql: string) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    try {
+      await (await openMigratedDb({ databaseUrl: scratch.url, dataDir: "memory://" })).close();
+      await admin(scratch.url, `CREATE ROLE ${role} LOGIN`);
+      await admin(scratch.url, `GRANT SELECT ON "_prisma_migrations" TO ${role}`);
+      const url = new URL(scratch.url);
+      url.username = role;
+      await expect(openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://" })).rejects.toThrow(/jama_app.*GRANT jama_app TO.*TENANT_WALLS=off/s);
+      const off = await openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://", tenantWalls: false });
+      expect(off.walls.enforced).toBe(false);
+      await off.close();
+    } finally {
+      await scratch.drop();
+      await admin(TEST_DATABASE_URL!, `DROP ROLE IF EXISTS ${role}`);
+    }
   });
 });
