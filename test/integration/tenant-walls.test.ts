@@ -6,6 +6,7 @@ import pg from "pg";
 import { randomUUID } from "node:crypto";
 import { describeEachDb, openTestDb, TEST_DATABASE_URL } from "../helpers/db.ts";
 import { createScratchDatabase } from "../helpers/scratch-database.ts";
+import { signIn, startWebHarness, type WebHarness } from "../helpers/web.ts";
 import { openMigratedDb } from "../../src/db/client.ts";
 import type { DbHandle } from "../../src/db/client.ts";
 import type { Db } from "../../src/db/client.ts";
@@ -228,5 +229,31 @@ describe.skipIf(!TEST_DATABASE_URL)("tenant walls need the right to switch to ja
       await scratch.drop();
       await admin(TEST_DATABASE_URL!, `DROP ROLE IF EXISTS ${role}`);
     }
+  });
+});
+
+describeEachDb("tenant walls around the web console's company pages", (kind) => {
+  let h: WebHarness;
+  beforeAll(async () => {
+    h = await startWebHarness({}, kind);
+  }, 180_000);
+  afterAll(async () => h?.close());
+
+  it("runs the company's pages in its organisation's scope; the suppliers' page (across companies) outside it", async () => {
+    const who = { org: "console:walled-web", user: "wendy" };
+    const c = await signIn(h, who);
+    const org = await h.app.services.db.organization.findUniqueOrThrow({ where: { externalKey: who.org } });
+    const walls = h.app.services.walls;
+    const scopes: string[] = [];
+    const forOrg = walls.forOrg.bind(walls);
+    walls.forOrg = (orgId, fn) => {
+      scopes.push(orgId);
+      return forOrg(orgId, fn);
+    };
+    expect((await c.get(`/web/o/${org.id}/`)).status).toBe(200);
+    expect((await c.get(`/web/o/${org.id}/sheet`)).status).toBe(200);
+    expect(scopes).toEqual([org.id, org.id]);
+    expect((await c.get(`/web/o/${org.id}/suppliers`)).status).toBe(200);
+    expect(scopes).toHaveLength(2);
   });
 });
