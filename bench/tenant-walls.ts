@@ -1,8 +1,8 @@
 // The cost of the tenant walls on recording an answer, at the database: the same write (the
 // answer's upsert and its audit row, in one transaction) as the tables' owner (no walls) and as
-// the walled role jama_app with the organisation set for the transaction (set_config of the role and
-// the organisation in one statement, included), alternating, so both see the same machine: the
-// database's share of the cost. measureWalledTurns (PostgreSQL) times the whole turn as the bot
+// the walled role jama_app with the organisation set for the transaction (on PostgreSQL as the bot
+// does it, sent with BEGIN; on PGlite as one set_config statement of its own), alternating, so
+// both see the same machine: the database's share of the cost. measureWalledTurns (PostgreSQL) times the whole turn as the bot
 // runs it: the same pipeline with TENANT_WALLS on and off, on one database, interleaved.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -30,7 +30,11 @@ export async function measureTenantWalls(n: number, databaseUrl?: string): Promi
     const org = await db.organization.create({ data: { externalKey: `bench:${randomUUID()}`, platform: "console" } });
     const user = await db.user.create({ data: { orgId: org.id, platform: "console", platformUserId: "bench" } });
     const a = await db.assessment.create({ data: { orgId: org.id, fiscalYear: 2026, guidelineVersion: "v2.2" } });
+    // PostgreSQL: the walls as the bot applies them (src/db/walls.ts: role and organisation sent
+    // with BEGIN); PGlite has no such pool, so the same settings go in a statement of their own
     const record = (walled: boolean, i: number) =>
+      walled && handle.walls.enforced ? handle.walls.forOrg(org.id, () => write(false, i)) : write(walled, i);
+    const write = (walled: boolean, i: number) =>
       db.$transaction(async (tx) => {
         if (walled) {
           // one round trip: the role and the organisation, both for this transaction only

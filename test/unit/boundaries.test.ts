@@ -110,6 +110,7 @@ const CLOCK_READERS: Record<string, string> = {
  */
 const ACROSS_COMPANIES: Record<string, string> = {
   "src/assessment/service.ts": "anonymous averages and the secretariat's counts: figures across companies, never a company's row",
+  "intents/unanswered.ts": "the secretariat's list of unanswered questions across companies (texts only, never which company asked)",
 };
 
 /**
