@@ -9,7 +9,6 @@ import { bookingWindow } from "../src/booking/rules.ts";
 import { formatRange } from "../src/booking/time.ts";
 
 export const myBookings = defineIntent({
-  spansCompanies: "a place on the waitlist counts the people of every company ahead",
   name: "my_bookings",
   description: { ja: "自分の相談会の予約を確認する", en: "Show my session bookings" },
   readOnly: true,

@@ -11,7 +11,6 @@ import { bookingWindow } from "../src/booking/rules.ts";
 import { formatRange } from "../src/booking/time.ts";
 
 export const sessionsList = defineIntent({
-  spansCompanies: "seats left and waitlists count every company's bookings",
   name: "sessions_list",
   description: { ja: "よろず相談会の日程と空席を表示する", en: "List the consultation sessions with free seats" },
   readOnly: true,

@@ -11,7 +11,6 @@ import { formatRange } from "../src/booking/time.ts";
 import { sessionsReply } from "./sessions-list.ts";
 
 export const sessionsRecommend = defineIntent({
-  spansCompanies: "seats left and waitlists count every company's bookings",
   name: "sessions_recommend",
   description: { ja: "未達成の項目に合う相談会を提案する", en: "Suggest sessions for the items not yet achieved" },
   readOnly: true,

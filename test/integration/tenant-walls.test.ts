@@ -257,3 +257,38 @@ describeEachDb("tenant walls around the web console's company pages", (kind) => 
     expect(scopes).toHaveLength(2);
   });
 });
+
+describeEachDb("tenant walls and the shared waitlists", (kind) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({}, { dbKind: kind });
+  });
+  afterAll(async () => app?.close());
+
+  it("a walled turn still counts every company's waitlist (a count, never whose)", async () => {
+    const db = app.services.db;
+    const startsAt = new Date("2030-06-01T01:00:00Z");
+    const session = await db.session.create({
+      data: { seriesNo: 950, title: "walls", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), format: "online", capacity: 1, confirmedCount: 1 },
+    });
+    const people: Record<string, { orgId: string; userId: string }> = {};
+    for (const name of ["B1", "B2", "A1"]) {
+      const org = await db.organization.upsert({ where: { externalKey: `console:wl-${name[0]}` }, create: { externalKey: `console:wl-${name[0]}`, platform: "console" }, update: {} });
+      const user = await db.user.create({ data: { orgId: org.id, platform: "console", platformUserId: `wl-${name}` } });
+      people[name] = { orgId: org.id, userId: user.id };
+    }
+    await db.booking.create({ data: { sessionId: session.id, orgId: people.B1.orgId, userId: people.B1.userId, status: "confirmed", platform: "console" } });
+    await db.booking.create({ data: { sessionId: session.id, orgId: people.B2.orgId, userId: people.B2.userId, status: "waitlisted", platform: "console", queuedAt: new Date("2030-01-01T00:00:00Z") } });
+    await db.booking.create({ data: { sessionId: session.id, orgId: people.A1.orgId, userId: people.A1.userId, status: "waitlisted", platform: "console", queuedAt: new Date("2030-01-02T00:00:00Z") } });
+    const now = new Date("2030-05-01T00:00:00Z");
+    const seen = await app.services.walls.forOrg(people.A1.orgId, async () => ({
+      mine: await app.services.booking.myBookings(people.A1.userId, now),
+      list: await app.services.booking.listSessions(now),
+      // what the walls themselves let through: A's own booking only (on PostgreSQL)
+      rows: await db.booking.count({ where: { sessionId: session.id } }),
+    }));
+    expect(seen.mine.map((m) => m.position)).toEqual([2]);
+    expect(seen.list.find((s) => s.seriesNo === 950)?.waitlisted).toBe(2);
+    expect(seen.rows).toBe(kind === "postgres" ? 1 : 3);
+  });
+});

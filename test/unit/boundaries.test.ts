@@ -110,6 +110,7 @@ const CLOCK_READERS: Record<string, string> = {
  */
 const ACROSS_COMPANIES: Record<string, string> = {
   "src/assessment/service.ts": "anonymous averages and the secretariat's counts: figures across companies, never a company's row",
+  "src/booking/booking-service.ts": "waitlist lengths and places: counts of every company's bookings, never whose",
   "intents/unanswered.ts": "the secretariat's list of unanswered questions across companies (texts only, never which company asked)",
 };
 
@@ -119,16 +120,13 @@ const ACROSS_COMPANIES: Record<string, string> = {
  * acrossCompanies would let them run walled too.
  */
 const SPANS_COMPANIES = [
-  "intents/my-bookings.ts",
   "intents/overall-status.ts",
   "intents/session-book.ts",
   "intents/session-broadcast.ts",
   "intents/session-cancel.ts",
   "intents/session-registrants.ts",
   "intents/session-topic.ts",
-  "intents/sessions-list.ts",
   "intents/sessions-manage.ts",
-  "intents/sessions-recommend.ts",
   "intents/supplier-consent.ts",
   "intents/supplier-invite.ts",
   "intents/supplier-join.ts",
