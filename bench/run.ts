@@ -25,7 +25,7 @@ const ORGS = Number(arg("--orgs") ?? 1000);
 const ONLY = arg("--only")?.split(",");
 import { measureSuppliers } from "./suppliers.ts";
 import { measureCrashAfterAck, measureFirstContactBurst, measureOneChannel, type BurstFigures, type CrashFigures } from "./delivery.ts";
-import { measureTenantWalls } from "./tenant-walls.ts";
+import { measureTenantWalls, measureWalledTurns } from "./tenant-walls.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -129,6 +129,12 @@ const wallRows = (r: Awaited<ReturnType<typeof measureTenantWalls>>): Row[] => [
 ];
 await section("tenant_walls", () => measureTenantWalls(200), wallRows);
 if (pg) await section("tenant_walls_postgres", () => withScratchDatabase(PG_URL, (url) => measureTenantWalls(200, url)), wallRows);
+if (pg)
+  await section("tenant_walls_turn_postgres", () => withScratchDatabase(PG_URL, (url) => measureWalledTurns(300, url)), (r) => [
+    ["tenant walls", "record an answer, whole turn p50 ms walled (TENANT_WALLS=off), postgres", r.walls.p50_ms, r.none.p50_ms],
+    ["tenant walls", "record an answer, whole turn p99 ms walled (TENANT_WALLS=off), postgres", r.walls.p99_ms, r.none.p99_ms],
+    ["tenant walls", "ratio walled / none p50, whole turn, postgres", r.ratio_p50],
+  ]);
 
 await section("export", () => measureExport(10), (r) => [
   ["export", `${r.items}-item xlsx p50 / max ms (${r.xlsx_bytes} bytes)`, `${r.xlsx_p50_ms} / ${r.xlsx_max_ms}`],

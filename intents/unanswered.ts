@@ -19,7 +19,10 @@ export const unanswered = defineIntent({
       const text = tr(ctx.lang, "この一覧は組織の管理者と事務局のみ見られます。", "Only organisation admins and the secretariat can see this list.");
       return { text, blocks: [{ type: "text", text }] };
     }
-    const rows = await unansweredQuestions(ctx.services.db, roles.has("secretariat") ? {} : { orgId }, limit);
+    // the secretariat's list spans companies (texts only): the walls' narrow path
+    const rows = roles.has("secretariat")
+      ? await ctx.services.walls.acrossCompanies(() => unansweredQuestions(ctx.services.db, {}, limit))
+      : await unansweredQuestions(ctx.services.db, { orgId }, limit);
     const scope = roles.has("secretariat") ? tr(ctx.lang, "全組織", "all organisations") : tr(ctx.lang, "自社", "your organisation");
     const title = tr(ctx.lang, `答えられなかった質問(${scope}、多い順)`, `Questions the bot could not answer (${scope}, most frequent first)`);
     if (rows.length === 0) {

@@ -56,17 +56,17 @@ function sourceLinks(kb: Knowledge): string[] {
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel ?? "info");
   const kb = opts.kb ?? Knowledge.load({ overlayFile: config.kbOverlayFile });
-  const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock: opts.dataDirLock }));
+  const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock: opts.dataDirLock, tenantWalls: config.tenantWalls }));
   const search = new SearchIndex(kb);
   const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
   // one budget for both kinds of call: what one person can spend of the endpoint per hour
   const budget = config.openai ? new SlidingWindowLimit(config.openai.userHourlyLimit, 3_600_000) : undefined;
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget, sourceLinks(kb)) : undefined;
-  const assessment = createAssessmentModule(db.prisma, kb, config);
-  const booking = await createBookingModule(db.prisma, kb, config, log);
+  const assessment = createAssessmentModule(db.prisma, kb, config, { walls: db.walls });
+  const booking = await createBookingModule(db.prisma, kb, config, log, { walls: db.walls });
   const suppliers = new SupplierService(db.prisma, kb, assessment.choices, (now) => assessment.service.fiscalYear(now));
   const fileLinks = new FileLinks(db.prisma, config.linkSecret, config.publicBaseUrl);
-  const services: Services = { config, db: db.prisma, kb, search, llm, log, assessment, booking: booking.service, suppliers, fileLinks };
+  const services: Services = { config, db: db.prisma, walls: db.walls, kb, search, llm, log, assessment, booking: booking.service, suppliers, fileLinks };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs), budget) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker, kb);
   for (const [kind, compose] of Object.entries(supplierComposers(db.prisma, suppliers))) booking.outbox.register(kind, compose);

@@ -31,6 +31,12 @@ const Env = z.object({
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
     "must be a postgresql:// connection string",
   ),
+  /** PostgreSQL: each turn's statements run as the walled role with its organisation set (default on). */
+  TENANT_WALLS: optionalString
+    .refine((v) => v === undefined || /^(1|true|yes|on|0|false|no|off)$/i.test(v), "expected on or off")
+    .transform((v) => v === undefined || /^(1|true|yes|on)$/i.test(v)),
+  /** Days a company's data is kept after its workspace uninstalled the app (for its admins to export). */
+  RETENTION_DAYS_AFTER_UNINSTALL: z.coerce.number().int().min(1).max(3650).default(90),
   PUBLIC_BASE_URL: url,
   /** Secret for signed download links; derived from the other secrets when absent. */
   LINK_SECRET: optionalString,
@@ -138,6 +144,8 @@ function toConfig(e: z.infer<typeof Env>) {
     inboxLeaseMs: e.INBOX_LEASE_SECONDS * 1000,
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    tenantWalls: e.TENANT_WALLS,
+    retentionDaysAfterUninstall: e.RETENTION_DAYS_AFTER_UNINSTALL,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ""),
     linkSecret:
       e.LINK_SECRET ?? e.SLACK_SIGNING_SECRET ?? e.MICROSOFT_APP_PASSWORD ?? `local:${dataDir}`,

@@ -1,6 +1,7 @@
 // Entry point. No Slack or Teams configured (or `npm run chat`): a chat in the terminal on the
 // embedded database. Otherwise: the HTTP server for Slack and/or Teams (plus Slack Socket Mode
 // when SLACK_APP_TOKEN is set).
+import { deleteExpiredCompanies } from "./installations/retention.ts";
 import { join } from "node:path";
 import { createWriteStream } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     webAccessFor(app.services.db, config).prune(now).catch((err) => log.warn("pruning web sessions failed", { err }));
     // wrong invitation codes only count for an hour
     app.services.suppliers.pruneAttempts(now).catch((err) => log.warn("pruning code attempts failed", { err }));
+    // the data of companies whose Slack workspace uninstalled the app, once its retention period is over
+    deleteExpiredCompanies(app.services.db, now, config.retentionDaysAfterUninstall, log).catch((err) => log.warn("deleting expired companies failed", { err }));
   }, 3_600_000);
   housekeeping.unref();
   const stop = async (signal: string) => {

@@ -9,7 +9,7 @@
 // The assessment row is read FOR SHARE, so submitting ("提出済み") waits for writes in flight and
 // no write slips in after it.
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma } from "../db/client.ts";
+import type { Db, Prisma, TenantWalls } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import { UNANSWERED, type AnswerChoices } from "./choices.ts";
 import { fiscalYearOf } from "./fiscal-year.ts";
@@ -95,6 +95,8 @@ export interface AssessmentServiceOptions {
   fiscalYearStartMonth: number;
   /** organisations needed before an anonymous average is shown */
   minOrgsForAverage?: number;
+  /** figures across companies (anonymous averages, the secretariat's counts) take the walls' narrow path */
+  walls?: TenantWalls;
 }
 
 export type DeploymentAverages = Awaited<ReturnType<AssessmentService["deploymentAverages"]>>;
@@ -398,11 +400,12 @@ export class AssessmentService {
    * averages. Returns the averages only when at least `minOrgsForAverage` organisations answered.
    */
   async deploymentAverages(fiscalYear: number, version = this.kb.version) {
-    // counted in the database, one row per organisation: this runs on every progress request
+    // counted in the database, one row per organisation: this runs on every progress request;
+    // only the averages leave this method, never a company's row
     const lv = ([1, 2, 3] as const).map((l) => this.kb.itemsOfLevel(l).map((i) => i.no));
     const achieved = this.choices.list.filter((c) => c.counts_as_achieved).map((c) => c.id);
     const excluded = this.choices.list.filter((c) => c.excluded_from_denominator).map((c) => c.id);
-    const rows = await this.db.$queryRaw<Record<string, bigint | number | string>[]>`
+    const rows = await this.acrossCompanies(() => this.db.$queryRaw<Record<string, bigint | number | string>[]>`
       SELECT a."orgId",
         COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${achieved}::text[])) AS a1,
         COUNT(*) FILTER (WHERE a."itemNo" = ANY(${lv[0]}::int[]) AND a.status = ANY(${excluded}::text[])) AS x1,
@@ -414,7 +417,7 @@ export class AssessmentService {
         COUNT(*) FILTER (WHERE a."itemNo" <= ${this.kb.totalItems} AND a.status = ANY(${excluded}::text[])) AS xall
       FROM "Answer" a JOIN "Assessment" s ON s.id = a."assessmentId"
       WHERE s."fiscalYear" = ${fiscalYear} AND s."guidelineVersion" = ${version} AND a.status <> ${UNANSWERED}
-      GROUP BY a."orgId"`;
+      GROUP BY a."orgId"`);
     const orgs = rows.length;
     if (orgs < this.minOrgsForAverage) return { orgs, shown: false as const };
     const mean = (a: string, x: string, items: number) => {
@@ -435,11 +438,11 @@ export class AssessmentService {
   /** For the secretariat: how many organisations have an assessment, answers, a submitted sheet. */
   async overview(fiscalYear: number) {
     const version = this.kb.version;
-    const [row] = await this.db.$queryRaw<{ assessments: bigint; submitted: bigint; with_answers: bigint }[]>`
+    const [row] = await this.acrossCompanies(() => this.db.$queryRaw<{ assessments: bigint; submitted: bigint; with_answers: bigint }[]>`
       SELECT COUNT(*) AS assessments,
         COUNT(*) FILTER (WHERE s.status = 'submitted') AS submitted,
         COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Answer" a WHERE a."assessmentId" = s.id AND a.status <> ${UNANSWERED})) AS with_answers
-      FROM "Assessment" s WHERE s."fiscalYear" = ${fiscalYear} AND s."guidelineVersion" = ${version}`;
+      FROM "Assessment" s WHERE s."fiscalYear" = ${fiscalYear} AND s."guidelineVersion" = ${version}`);
     return {
       assessments: Number(row?.assessments ?? 0),
       withAnswers: Number(row?.with_answers ?? 0),
@@ -459,12 +462,17 @@ export class AssessmentService {
   }
 
   recentStatusCounts(fiscalYear: number, now: Date): Promise<Aged<StatusCounts>> {
-    return this.recent.counts.getAged(`${fiscalYear}:${this.kb.version}`, now, () => statusCounts(this.db, { fiscalYear, version: this.kb.version }));
+    return this.recent.counts.getAged(`${fiscalYear}:${this.kb.version}`, now, () => this.acrossCompanies(() => statusCounts(this.db, { fiscalYear, version: this.kb.version })));
   }
 
   recentDistribution(fiscalYear: number, now: Date): Promise<Aged<RateDistribution>> {
     const opts = { fiscalYear, version: this.kb.version, minOrgs: this.minOrgsForAverage };
-    return this.recent.distribution.getAged(`${fiscalYear}:${this.kb.version}`, now, () => rateDistribution(this.db, this.kb, this.choices, opts));
+    return this.recent.distribution.getAged(`${fiscalYear}:${this.kb.version}`, now, () => this.acrossCompanies(() => rateDistribution(this.db, this.kb, this.choices, opts)));
+  }
+
+  /** The walls' narrow path, for the figures across companies above (and nothing else). */
+  private acrossCompanies<T>(fn: () => Promise<T>): Promise<T> {
+    return this.opts.walls ? this.opts.walls.acrossCompanies(fn) : fn();
   }
 
   private async lockOpen(tx: Tx, a: Pick<AssessmentRef, "id" | "orgId">): Promise<void> {

@@ -6,7 +6,7 @@
 // Messages to people (promotion, changes, reminders) are written to the outbox in the same
 // transaction and sent later by the outbox worker.
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma } from "../db/client.ts";
+import type { Db, Prisma, TenantWalls } from "../db/client.ts";
 import type { Booking, Session } from "../db/generated/client.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Platform } from "../core/turn.ts";
@@ -73,6 +73,8 @@ export interface BookingFaults {
 export interface BookingServiceOptions {
   areaIds: ReadonlySet<string>;
   log: Logger;
+  /** waitlist lengths and places count every company's bookings: the walls' narrow path */
+  walls?: TenantWalls;
   retry?: RetryOptions;
   faults?: BookingFaults;
   /**
@@ -158,6 +160,11 @@ export class BookingService {
     if (opts.seatConcurrency !== 0) this.seats = new SeatQueue({ concurrency: opts.seatConcurrency });
   }
 
+  /** The walls' narrow path, for the counts across companies above (and nothing else). */
+  private acrossCompanies<T>(fn: () => Promise<T>): Promise<T> {
+    return this.opts.walls ? this.opts.walls.acrossCompanies(fn) : fn();
+  }
+
   get areaIds(): ReadonlySet<string> {
     return this.opts.areaIds;
   }
@@ -180,11 +187,14 @@ export class BookingService {
 
   private async withCounts(sessions: Session[]): Promise<SessionView[]> {
     if (!sessions.length) return [];
-    const waiting = await this.db.booking.groupBy({
-      by: ["sessionId"],
-      where: { sessionId: { in: sessions.map((s) => s.id) }, status: "waitlisted" },
-      _count: { _all: true },
-    });
+    // how many wait, of every company (a count, never whose)
+    const waiting = await this.acrossCompanies(() =>
+      this.db.booking.groupBy({
+        by: ["sessionId"],
+        where: { sessionId: { in: sessions.map((s) => s.id) }, status: "waitlisted" },
+        _count: { _all: true },
+      }),
+    );
     const byId = new Map(waiting.map((w) => [w.sessionId, w._count._all]));
     return sessions.map((s) => ({ ...s, waitlisted: byId.get(s.id) ?? 0, remaining: Math.max(0, s.capacity - s.confirmedCount) }));
   }
@@ -198,7 +208,9 @@ export class BookingService {
     });
     const out = [];
     for (const { session, ...booking } of rows) {
-      out.push({ booking, session, position: booking.status === "waitlisted" ? await waitlistPosition(this.db, booking) : undefined });
+      // the place counts the people of every company ahead (a count, never whose)
+      const position = booking.status === "waitlisted" ? await this.acrossCompanies(() => waitlistPosition(this.db, booking)) : undefined;
+      out.push({ booking, session, position });
     }
     return out;
   }

@@ -86,6 +86,14 @@ export interface Intent<P = Record<string, unknown>> {
    * model never records answers, books or cancels; deterministic code does.
    */
   llm?: boolean;
+  /**
+   * Why its handler needs rows of other companies (seats and waitlists shared by everyone, the
+   * supplier roll-out between two companies, the secretariat's views). Without it the handler runs
+   * behind the tenant walls: on PostgreSQL its statements see and write only the caller's
+   * organisation, whatever filter they forget (src/db/walls.ts). Which intents may say so is fixed
+   * by test/unit/boundaries.test.ts.
+   */
+  spansCompanies?: string;
   handle(params: P, ctx: IntentContext): Promise<Reply>;
 }
 

@@ -139,7 +139,10 @@ export class Pipeline {
       };
       const started = performance.now();
       const pendingBefore = state.pending;
-      const reply = await this.run(rec.intent, parsed.data, ctx);
+      // the handler runs behind the tenant walls unless it says why it spans companies
+      const reply = rec.intent.spansCompanies
+        ? await this.run(rec.intent, parsed.data, ctx)
+        : await this.services.walls.forOrg(caller.orgId, () => this.run(rec.intent, parsed.data, ctx));
       if (rec.intent.personal) reply.private = true;
       // the bot's question is over once a message went to another intent (ConversationData.pending);
       // a yes/no question stays open through other messages, and closes when it is answered

@@ -1,6 +1,6 @@
 // Everything an intent may use, built once in main.ts and injected (tests build their own).
 import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, TenantWalls } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { SearchIndex } from "../knowledge/search.ts";
 import type { GroundedAnswerer } from "../knowledge/llm.ts";
@@ -13,6 +13,8 @@ import type { SupplierService } from "../suppliers/service.ts";
 export interface Services {
   config: Config;
   db: Db;
+  /** The organisation scope of a turn's statements (PostgreSQL), and the narrow path across companies. */
+  walls: TenantWalls;
   kb: Knowledge;
   search: SearchIndex;
   /** Present only when an OpenAI-compatible endpoint is configured. */

@@ -9,9 +9,11 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import { PrismaClient } from "./generated/client.ts";
 import { migrationsUpToDate } from "./migration-state.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
+import { TenantWalls, walledPool, WALLED_ROLE } from "./walls.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client.ts";
+export { TenantWalls } from "./walls.ts";
 
 export interface DbTarget {
   /** postgresql://... ; when absent, embedded PGlite is used */
@@ -20,20 +22,31 @@ export interface DbTarget {
   dataDir: string;
   /** DATA_DIR's lock when the caller took it already (main.ts does, before loading the rest) */
   lock?: DataDirLock;
+  /**
+   * PostgreSQL: run the turns' statements as the walled role (src/db/walls.ts); default true.
+   * PGlite runs without the walls.
+   */
+  tenantWalls?: boolean;
 }
 
 export interface DbHandle {
   prisma: Db;
   kind: "pglite" | "postgres";
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** the organisation scope of a turn's statements, and the narrow path across companies */
+  walls: TenantWalls;
   close(): Promise<void>;
 }
 
 export async function openDb(target: DbTarget): Promise<DbHandle> {
   if (target.databaseUrl) {
-    const adapterFactory = new PrismaPg({ connectionString: target.databaseUrl, max: 10 });
+    const walls = new TenantWalls(target.tenantWalls ?? true);
+    const poolConfig = { connectionString: target.databaseUrl, max: 10 };
+    const adapterFactory = walls.enforced
+      ? new PrismaPg(walledPool(poolConfig, walls), { disposeExternalPool: true })
+      : new PrismaPg(poolConfig);
     const prisma = new PrismaClient({ adapter: adapterFactory });
-    return { prisma, kind: "postgres", adapterFactory, close: () => prisma.$disconnect() };
+    return { prisma, kind: "postgres", adapterFactory, walls, close: () => prisma.$disconnect() };
   }
   if (target.dataDir === "memory://") return wrapPglite(await PGlite.create({ dataDir: "memory://", postgresqlconf: PGLITE_CONF }));
   // one process per embedded database: refused at once when another process holds DATA_DIR
@@ -59,6 +72,7 @@ export function wrapPglite(pglite: PGlite, afterClose?: () => void): DbHandle {
     prisma,
     kind: "pglite",
     adapterFactory,
+    walls: new TenantWalls(false),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -73,9 +87,26 @@ export async function openMigratedDb(target: DbTarget): Promise<DbHandle> {
   try {
     // the schema engine (WebAssembly) is loaded only when there is something to apply
     if (!(await migrationsUpToDate(db.prisma))) await (await import("./schema-engine.ts")).applyMigrations(db.adapterFactory);
+    if (db.walls.enforced) await checkWalledRole(db.prisma);
   } catch (e) {
     await db.close();
     throw e;
   }
   return db;
+}
+
+/** The walls need the connecting role to be able to become the walled one: said at start-up, not at the first turn. */
+async function checkWalledRole(prisma: Db): Promise<void> {
+  try {
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL ROLE ${WALLED_ROLE}`);
+    });
+  } catch (e) {
+    throw new Error(
+      `The tenant walls need the database role "${WALLED_ROLE}" and the right to switch to it: ` +
+        `as an administrator, run CREATE ROLE ${WALLED_ROLE} NOLOGIN NOBYPASSRLS (if missing), GRANT ${WALLED_ROLE} TO <the role of DATABASE_URL>, ` +
+        `and the grants of prisma/migrations/20261202145500_tenant_walls (README: tenant walls). ` +
+        `To run without them (not recommended with several companies), set TENANT_WALLS=off. (${(e as Error).message.split("\n")[0]})`,
+    );
+  }
 }

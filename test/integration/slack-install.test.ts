@@ -21,6 +21,7 @@ import { until as waitUntil } from "../helpers/wait.ts";
 import { PrismaSlackInstallations } from "../../src/installations/slack-installations.ts";
 import { TokenCipher } from "../../src/installations/token-cipher.ts";
 import { createLogger } from "../../src/core/logger.ts";
+import { deleteCompanyOnRequest, slackRevoker } from "../../src/installations/retention.ts";
 
 const TOKEN_KEY = Buffer.alloc(32, 7).toString("base64");
 const ACME = { team: { id: "T0ACME", name: "acme-parts" }, installer: "U0ACMEADMIN" };
@@ -164,6 +165,31 @@ describeEachDb("Slack OAuth distribution", (kind) => {
     expect(guest.org.externalKey).toBe("slack:T0BETA");
   });
 
+  it("in a channel of an org-wide Grid install, a guest whose workspace has no installation is acknowledged and dropped", async () => {
+    // the Grid org E0GRID installed org-wide (test above); a channel of its workspace T0GRIDWS1
+    const inGrid = (user: string, userTeam: string) => {
+      const e = mentionEvent("ヘルプ", { user, team: "T0GRIDWS1", userTeam, channel: "C0GRIDSHARED" });
+      Object.assign(e, { enterprise_id: "E0GRID", is_enterprise_install: true });
+      e.authorizations[0] = { ...e.authorizations[0], enterprise_id: "E0GRID" as never, is_enterprise_install: true };
+      return e;
+    };
+    const orgsBefore = await db().organization.count();
+    const usersBefore = await db().user.count();
+    const res = await post(inGrid("U0GRIDGUEST", "T0OUTSIDER"));
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(postsIn("C0GRIDSHARED")).toEqual([]);
+    // nothing stored: no company for the guest's workspace, none pooled into the Grid org's
+    expect(await db().organization.count()).toBe(orgsBefore);
+    expect(await db().user.count()).toBe(usersBefore);
+    expect(await db().user.count({ where: { platformUserId: "U0GRIDGUEST" } })).toBe(0);
+    // a guest whose own workspace installed the app (BETA) is answered there, as BETA's company
+    await post(inGrid("U0BETAINGRID", "T0BETA"));
+    await waitUntil(() => postsIn("C0GRIDSHARED").length === 1);
+    const guest = await db().user.findFirstOrThrow({ where: { platformUserId: "U0BETAINGRID" }, include: { org: true } });
+    expect(guest.org.externalKey).toBe("slack:T0BETA");
+  });
+
   it("a re-install replaces the token in place; the next answer uses the new one", async () => {
     const again = await installThroughBrowser(base, oauth.grant(ACME));
     expect(again.result.status).toBe(200);
@@ -292,5 +318,28 @@ describeEachDb("Slack OAuth distribution", (kind) => {
     expect(postsIn("U0ALICE")).toHaveLength(before);
     await app.booking.outbox.tick(new Date(dueAt.getTime() + 3_600_000));
     expect(postsIn("U0ALICE")).toHaveLength(before);
+  });
+
+  it("deleting a company on request revokes its bot token (auth.revoke), forgets the installation and deletes its data", async () => {
+    // uninstalls and revocations above called no auth.revoke: Slack had already invalidated those tokens
+    expect(slack.calls.filter((c) => c.method === "auth.revoke")).toEqual([]);
+    const grid = await db().organization.findUniqueOrThrow({ where: { externalKey: "slack:E0GRID" } });
+    expect(await db().user.count({ where: { orgId: grid.id } })).toBeGreaterThan(0);
+    const token = oauth.tokensOf("E0GRID").at(-1)!;
+    const cipher = new TokenCipher(Buffer.from(TOKEN_KEY, "base64"));
+    const r = await deleteCompanyOnRequest(db(), "slack:E0GRID", { decrypt: (s) => cipher.decrypt(s), revoke: slackRevoker(slack.url) }, app.log);
+    expect(r.revoked).toEqual(["E:E0GRID"]);
+    expect(r.rows).toMatchObject({ Organization: 1 });
+    const revokes = slack.calls.filter((c) => c.method === "auth.revoke");
+    expect(revokes.map((c) => c.token)).toEqual([token]);
+    expect(oauth.revoked.has(token)).toBe(true);
+    expect(await db().slackInstallation.count({ where: { installKey: "E:E0GRID" } })).toBe(0);
+    expect(await db().organization.count({ where: { externalKey: "slack:E0GRID" } })).toBe(0);
+    expect(await db().user.count({ where: { orgId: grid.id } })).toBe(0);
+    // the org's people are now strangers: acknowledged and dropped
+    expect((await post(dm("ヘルプ", "W0CAROL", "T0GRIDWS1", "E0GRID"))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(postsIn("DW0CAROL")).toHaveLength(1); // the one answer from before the deletion
+    expect(await db().organization.count({ where: { externalKey: "slack:E0GRID" } })).toBe(0);
   });
 });

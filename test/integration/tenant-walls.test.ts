@@ -1,11 +1,19 @@
 // Tenant walls in the database itself: row-level security keyed on the organisation set for the
 // transaction, for the bot's role "jama_app". Probed straight at the database, as another company
 // (or a missing orgId filter in the code) would: on PGlite and PostgreSQL.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { randomUUID } from "node:crypto";
-import { describeEachDb, openTestDb } from "../helpers/db.ts";
+import { describeEachDb, openTestDb, TEST_DATABASE_URL } from "../helpers/db.ts";
+import { createScratchDatabase } from "../helpers/scratch-database.ts";
+import { signIn, startWebHarness, type WebHarness } from "../helpers/web.ts";
+import { openMigratedDb } from "../../src/db/client.ts";
 import type { DbHandle } from "../../src/db/client.ts";
 import type { Db } from "../../src/db/client.ts";
+import { z } from "zod";
+import { createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
+import { defineIntent } from "../../src/core/intent.ts";
+import { textReply } from "../../src/core/reply.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -115,5 +123,186 @@ describeEachDb("tenant walls (row-level security)", (kind) => {
   it("the tables' owner (the cross-company path) still sees every company", async () => {
     expect(await db.answer.count()).toBe(2);
     expect(await db.organization.count({ where: { id: { in: [orgs.A.orgId, orgs.B.orgId] } } })).toBe(2);
+  });
+});
+
+// The walls at run time: what a turn's handler sends, on PostgreSQL, runs as jama_app with the
+// turn's organisation; the narrow path across companies sees everyone. PGlite runs without them.
+describeEachDb("tenant walls around a turn", (kind) => {
+  let app: TestApp;
+  const A = { org: "slack:TWALLA", user: "UA1", platform: "slack" as const, conversation: "slack:DWA1" };
+  const B = { org: "slack:TWALLB", user: "UB1", platform: "slack" as const, conversation: "slack:DWB1" };
+  // a handler that "forgets" every orgId filter, as a bug would
+  const careless = defineIntent({
+    name: "careless_probe",
+    description: { ja: "テスト用", en: "test only: reads without any orgId filter" },
+    examples: { ja: [], en: [] },
+    params: z.object({}).passthrough(),
+    match: (text) => (text === "probe everything" ? {} : null),
+    handle: async (_p, ctx) => {
+      const db = ctx.services.db;
+      const seen = {
+        answers: (await db.answer.findMany()).map((a) => a.orgId),
+        events: await db.answerEvent.count(),
+        assessments: await db.assessment.count(),
+        orgs: await db.organization.count(),
+        users: await db.user.count(),
+        raw: Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Answer"`)[0].n),
+        inTx: await db.$transaction(async (tx) => tx.answer.count()),
+        across: await ctx.services.walls.acrossCompanies(() => db.answer.count()),
+      };
+      return textReply(JSON.stringify(seen));
+    },
+  });
+  const probe = async (who: typeof A) => JSON.parse((await app.pipeline.handle(textTurn("probe everything", who)))!.reply.text);
+
+  beforeAll(async () => {
+    app = await createTestApp({}, { dbKind: kind, extraIntents: [careless] });
+    await app.pipeline.handle(textTurn("No.115は達成", A));
+    await app.pipeline.handle(textTurn("No.116は未達成", A));
+    await app.pipeline.handle(textTurn("No.115は達成", B));
+  });
+  afterAll(async () => app?.close());
+
+  it("a handler that forgets the orgId filter still sees only its own company on PostgreSQL", async () => {
+    const orgA = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: A.org } });
+    const seen = await probe(A);
+    if (kind === "postgres") {
+      expect(app.services.walls.enforced).toBe(true);
+      expect(seen.answers.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen.answers)).toEqual(new Set([orgA.id]));
+      expect(seen.orgs).toBe(1);
+      expect(seen.users).toBe(1);
+      expect(seen.assessments).toBe(1);
+      expect(seen.raw).toBe(seen.answers.length);
+      expect(seen.inTx).toBe(seen.answers.length);
+      expect(seen.events).toBe(2);
+      // the narrow path, taken on purpose, sees both companies
+      expect(seen.across).toBeGreaterThan(seen.answers.length);
+      // and B's turn sees B's answer only
+      const seenB = await probe(B);
+      expect(seenB.answers.length).toBeGreaterThanOrEqual(1);
+      expect(seenB.answers).not.toContain(orgA.id);
+    } else {
+      // the embedded single-company database runs without the walls: the filters do the work
+      expect(app.services.walls.enforced).toBe(false);
+      expect(new Set(seen.answers).size).toBe(2);
+    }
+  });
+
+  it("turns of two companies at the same moment each stay behind their own wall", async () => {
+    const orgA = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: A.org } });
+    const orgB = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: B.org } });
+    const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => probe(i % 2 ? B : A)));
+    if (kind !== "postgres") return;
+    runs.forEach((seen, i) => expect(new Set(seen.answers)).toEqual(new Set([i % 2 ? orgB.id : orgA.id])));
+  });
+
+  it("recording, undoing and progress work behind the walls; the anonymous average still counts every company", async () => {
+    const rec = await app.pipeline.handle(textTurn("No.1は達成", A));
+    expect(rec!.intent).toBe("record_answer");
+    const orgA = await app.services.db.organization.findUniqueOrThrow({ where: { externalKey: A.org } });
+    expect((await app.services.db.answer.findFirstOrThrow({ where: { orgId: orgA.id, itemNo: 1 } })).status).toBe("achieved");
+    const progress = await app.pipeline.handle(textTurn("進捗", A));
+    expect(progress!.intent).toBe("show_progress");
+    const { fiscalYear } = await app.services.db.assessment.findFirstOrThrow({ where: { orgId: orgA.id } });
+    const service = app.services.assessment.service;
+    const averages = await app.services.walls.forOrg(orgA.id, () => service.deploymentAverages(fiscalYear));
+    const counted = await service.deploymentAverages(fiscalYear);
+    expect(counted.orgs).toBe(2);
+    expect(averages.orgs).toBe(counted.orgs);
+  });
+});
+
+// A connecting role that may not become jama_app: the start stops and says what to do, rather than
+// serving turns that would all fail (or run unwalled).
+describe.skipIf(!TEST_DATABASE_URL)("tenant walls need the right to switch to jama_app [postgres]", () => {
+  it("stops the start with a clear message, and starts with TENANT_WALLS=off", async () => {
+    const scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    const role = `jama_probe_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    const admin = async (url: string, sql: string) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    try {
+      await (await openMigratedDb({ databaseUrl: scratch.url, dataDir: "memory://" })).close();
+      await admin(scratch.url, `CREATE ROLE ${role} LOGIN`);
+      await admin(scratch.url, `GRANT SELECT ON "_prisma_migrations" TO ${role}`);
+      const url = new URL(scratch.url);
+      url.username = role;
+      await expect(openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://" })).rejects.toThrow(/jama_app.*GRANT jama_app TO.*TENANT_WALLS=off/s);
+      const off = await openMigratedDb({ databaseUrl: url.toString(), dataDir: "memory://", tenantWalls: false });
+      expect(off.walls.enforced).toBe(false);
+      await off.close();
+    } finally {
+      await scratch.drop();
+      await admin(TEST_DATABASE_URL!, `DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+});
+
+describeEachDb("tenant walls around the web console's company pages", (kind) => {
+  let h: WebHarness;
+  beforeAll(async () => {
+    h = await startWebHarness({}, kind);
+  }, 180_000);
+  afterAll(async () => h?.close());
+
+  it("runs the company's pages in its organisation's scope; the suppliers' page (across companies) outside it", async () => {
+    const who = { org: "console:walled-web", user: "wendy" };
+    const c = await signIn(h, who);
+    const org = await h.app.services.db.organization.findUniqueOrThrow({ where: { externalKey: who.org } });
+    const walls = h.app.services.walls;
+    const scopes: string[] = [];
+    const forOrg = walls.forOrg.bind(walls);
+    walls.forOrg = (orgId, fn) => {
+      scopes.push(orgId);
+      return forOrg(orgId, fn);
+    };
+    expect((await c.get(`/web/o/${org.id}/`)).status).toBe(200);
+    expect((await c.get(`/web/o/${org.id}/sheet`)).status).toBe(200);
+    expect(scopes).toEqual([org.id, org.id]);
+    expect((await c.get(`/web/o/${org.id}/suppliers`)).status).toBe(200);
+    expect(scopes).toHaveLength(2);
+  });
+});
+
+describeEachDb("tenant walls and the shared waitlists", (kind) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({}, { dbKind: kind });
+  });
+  afterAll(async () => app?.close());
+
+  it("a walled turn still counts every company's waitlist (a count, never whose)", async () => {
+    const db = app.services.db;
+    const startsAt = new Date("2030-06-01T01:00:00Z");
+    const session = await db.session.create({
+      data: { seriesNo: 950, title: "walls", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), format: "online", capacity: 1, confirmedCount: 1 },
+    });
+    const people: Record<string, { orgId: string; userId: string }> = {};
+    for (const name of ["B1", "B2", "A1"]) {
+      const org = await db.organization.upsert({ where: { externalKey: `console:wl-${name[0]}` }, create: { externalKey: `console:wl-${name[0]}`, platform: "console" }, update: {} });
+      const user = await db.user.create({ data: { orgId: org.id, platform: "console", platformUserId: `wl-${name}` } });
+      people[name] = { orgId: org.id, userId: user.id };
+    }
+    await db.booking.create({ data: { sessionId: session.id, orgId: people.B1.orgId, userId: people.B1.userId, status: "confirmed", platform: "console" } });
+    await db.booking.create({ data: { sessionId: session.id, orgId: people.B2.orgId, userId: people.B2.userId, status: "waitlisted", platform: "console", queuedAt: new Date("2030-01-01T00:00:00Z") } });
+    await db.booking.create({ data: { sessionId: session.id, orgId: people.A1.orgId, userId: people.A1.userId, status: "waitlisted", platform: "console", queuedAt: new Date("2030-01-02T00:00:00Z") } });
+    const now = new Date("2030-05-01T00:00:00Z");
+    const seen = await app.services.walls.forOrg(people.A1.orgId, async () => ({
+      mine: await app.services.booking.myBookings(people.A1.userId, now),
+      list: await app.services.booking.listSessions(now),
+      // what the walls themselves let through: A's own booking only (on PostgreSQL)
+      rows: await db.booking.count({ where: { sessionId: session.id } }),
+    }));
+    expect(seen.mine.map((m) => m.position)).toEqual([2]);
+    expect(seen.list.find((s) => s.seriesNo === 950)?.waitlisted).toBe(2);
+    expect(seen.rows).toBe(kind === "postgres" ? 1 : 3);
   });
 });

@@ -64,6 +64,22 @@ describe("architecture boundaries", () => {
     for (const f of Object.keys(CLOCK_READERS)) expect(clockReads(readFileSync(join(root, f), "utf8")).length, f).toBeGreaterThan(0);
   });
 
+  it("only the listed files take the tenant walls' narrow path across companies", () => {
+    const callers = [...safeFiles("src"), ...safeFiles("intents")]
+      .filter((f) => !f.endsWith("src/db/walls.ts") && /\.acrossCompanies\s*\(/.test(stripComments(readFileSync(f, "utf8"))))
+      .map((f) => relative(root, f));
+    expect(callers.sort()).toEqual(Object.keys(ACROSS_COMPANIES).sort());
+    // and the check finds a call: the listed files really make one
+    expect(/\.acrossCompanies\s*\(/.test("await walls.acrossCompanies(() => db.answer.count())")).toBe(true);
+  });
+
+  it("only the listed intents run outside the tenant walls, each saying why", () => {
+    const spanning = safeFiles("intents")
+      .filter((f) => /^\s*spansCompanies\s*:/m.test(stripComments(readFileSync(f, "utf8"))))
+      .map((f) => relative(root, f));
+    expect(spanning.sort()).toEqual([...SPANS_COMPANIES].sort());
+  });
+
   it("the checks above really find an offending import", () => {
     expect(imports(join(root, "src/channels/slack/slack-channel.ts")).some((i) => PLATFORM_SDK.test(i))).toBe(true);
   });
@@ -87,6 +103,43 @@ const CLOCK_READERS: Record<string, string> = {
   "src/inbox/inbox.ts": "the inbox scheduler gives its leases and each look for unfinished deliveries their `now`",
   "src/db/data-dir-lock.ts": "the embedded database's lock: when it was taken, its heartbeat and age across processes",
 };
+
+/**
+ * The narrow path for work that spans companies from inside a turn (src/db/walls.ts), and why.
+ * Background work (outbox, reminders, retention, installations) runs outside any turn and so as
+ * the tables' owner already; this list is what a walled turn may reach beyond its company.
+ */
+const ACROSS_COMPANIES: Record<string, string> = {
+  "src/assessment/service.ts": "anonymous averages and the secretariat's counts: figures across companies, never a company's row",
+  "src/booking/booking-service.ts": "waitlist lengths and places: counts of every company's bookings, never whose",
+  "intents/unanswered.ts": "the secretariat's list of unanswered questions across companies (texts only, never which company asked)",
+};
+
+/**
+ * Intents whose handlers run outside the walls (intent.spansCompanies): what is left of issue 14's
+ * switch. Each needs rows of other companies today; moving their cross-company reads behind
+ * acrossCompanies would let them run walled too.
+ */
+const SPANS_COMPANIES = [
+  "intents/overall-status.ts",
+  "intents/session-book.ts",
+  "intents/session-broadcast.ts",
+  "intents/session-cancel.ts",
+  "intents/session-registrants.ts",
+  "intents/session-topic.ts",
+  "intents/sessions-manage.ts",
+  "intents/supplier-consent.ts",
+  "intents/supplier-invite.ts",
+  "intents/supplier-join.ts",
+  "intents/supplier-overview.ts",
+  "intents/supplier-remind.ts",
+  "intents/supplier-shares.ts",
+  "intents/supplier-status.ts",
+];
+
+function stripComments(src: string): string {
+  return src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+}
 
 /** Lines that read the wall clock: `new Date()` without arguments, `new Date` alone, `Date.now`. */
 function clockReads(src: string): string[] {

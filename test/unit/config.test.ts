@@ -69,4 +69,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ SESSIONS_DEMO: "" }).demoSessions).toBe(true);
     expect(() => loadConfig({ SESSIONS_DEMO: "maybe" })).toThrow(/SESSIONS_DEMO/);
   });
+
+  it("tenant walls are on unless turned off; retention is 90 days unless set", () => {
+    expect(loadConfig({}).tenantWalls).toBe(true);
+    expect(loadConfig({ TENANT_WALLS: "off" }).tenantWalls).toBe(false);
+    expect(loadConfig({ TENANT_WALLS: "on" }).tenantWalls).toBe(true);
+    expect(() => loadConfig({ TENANT_WALLS: "maybe" })).toThrow(/TENANT_WALLS/);
+    expect(loadConfig({}).retentionDaysAfterUninstall).toBe(90);
+    expect(loadConfig({ RETENTION_DAYS_AFTER_UNINSTALL: "30" }).retentionDaysAfterUninstall).toBe(30);
+    expect(() => loadConfig({ RETENTION_DAYS_AFTER_UNINSTALL: "0" })).toThrow(/RETENTION_DAYS_AFTER_UNINSTALL/);
+  });
 });

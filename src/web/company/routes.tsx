@@ -38,6 +38,15 @@ export function companyRoutes(deps: WebDeps): express.Router {
     if (locals(res).caller?.orgId !== req.params.orgId) return forbidden(req, res);
     next();
   });
+  // behind the tenant walls (PostgreSQL): every statement of these pages sees only this company.
+  // The suppliers' page reads what suppliers share with this buyer, across companies: it stays out.
+  r.use((req, res, next) => {
+    if (req.path === "/suppliers" || req.path.startsWith("/suppliers/") || req.path.startsWith("/suppliers.")) return next();
+    void deps.services.walls.forOrg(locals(res).caller!.orgId, () => new Promise<void>((resolve) => {
+      res.once("close", () => resolve());
+      next();
+    }));
+  });
   const adminOnly = (req: Request, res: Response): boolean => {
     if (locals(res).caller?.roles.has("admin")) return true;
     forbidden(req, res);

@@ -1,0 +1,107 @@
+// A company whose Slack workspace uninstalled the app keeps its data for the retention period
+// (RETENTION_DAYS_AFTER_UNINSTALL), then the background run deletes all of it, audit trail
+// included; a re-install, or another workspace of the same Grid org, keeps it. On PGlite and PostgreSQL.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
+import { describeEachDb } from "../helpers/db.ts";
+import { deleteCompanyData, deleteExpiredCompanies } from "../../src/installations/retention.ts";
+
+const DAY = 86_400_000;
+const UNINSTALLED = new Date("2026-03-01T00:00:00Z");
+
+describeEachDb("retention after uninstall", (kind) => {
+  let app: TestApp;
+  const db = () => app.services.db;
+  const who = (team: string) => ({ org: `slack:${team}`, user: `U${team}`, platform: "slack" as const, conversation: `slack:D${team}` });
+  const orgOf = (key: string) => db().organization.findUnique({ where: { externalKey: key } });
+  const install = (installKey: string, teamId: string | null, enterpriseId: string | null, uninstalledAt: Date | null) =>
+    db().slackInstallation.create({
+      data: { installKey, teamId, enterpriseId, isEnterpriseInstall: installKey.startsWith("E:"), botTokenEnc: uninstalledAt ? null : "enc", installedAt: new Date("2026-01-01T00:00:00Z"), uninstalledAt },
+    });
+  const companyRows = async (orgId: string) => ({
+    users: await db().user.count({ where: { orgId } }),
+    answers: await db().answer.count({ where: { orgId } }),
+    events: await db().answerEvent.count({ where: { orgId } }),
+    assessments: await db().assessment.count({ where: { orgId } }),
+    bookings: await db().booking.count({ where: { orgId } }),
+  });
+  let sessionId: string;
+
+  beforeAll(async () => {
+    app = await createTestApp({}, { dbKind: kind });
+    // GONE: uninstalled; KEEP: installed; BACK: uninstalled then installed again; TW1/TW2: two workspaces of Grid org EGRID
+    for (const team of ["GONE", "KEEP", "BACK"]) await app.pipeline.handle(textTurn("No.115は達成", who(team)));
+    await app.pipeline.handle(textTurn("No.115は達成", { ...who("TW1"), org: "slack:EGRID" }));
+    await install("T:GONE", "GONE", null, UNINSTALLED);
+    await install("T:KEEP", "KEEP", null, null);
+    await install("T:BACK", "BACK", null, null);
+    await install("T:TW1", "TW1", "EGRID", UNINSTALLED);
+    await install("T:TW2", "TW2", "EGRID", null);
+    // a seat GONE holds in a session: given back when its data goes
+    const gone = (await orgOf("slack:GONE"))!;
+    const user = await db().user.findFirstOrThrow({ where: { orgId: gone.id } });
+    const session = await db().session.create({
+      data: { seriesNo: 901, title: "t", startsAt: new Date("2026-06-01T01:00:00Z"), endsAt: new Date("2026-06-01T02:00:00Z"), format: "online", capacity: 10, confirmedCount: 1 },
+    });
+    sessionId = session.id;
+    await db().booking.create({ data: { sessionId, orgId: gone.id, userId: user.id, status: "confirmed", platform: "slack" } });
+  });
+  afterAll(async () => app?.close());
+
+  it("keeps the data through the retention period", async () => {
+    const r = await deleteExpiredCompanies(db(), new Date(UNINSTALLED.getTime() + 89 * DAY), 90, app.log);
+    expect(r.deleted).toEqual([]);
+    const gone = (await orgOf("slack:GONE"))!;
+    expect(await companyRows(gone.id)).toEqual({ users: 1, answers: 1, events: 1, assessments: 1, bookings: 1 });
+    expect(await db().slackInstallation.count({ where: { installKey: "T:GONE" } })).toBe(1);
+  });
+
+  it("audit rows stay undeletable outside the deletion of their own company", async () => {
+    const gone = (await orgOf("slack:GONE"))!;
+    const keep = (await orgOf("slack:KEEP"))!;
+    await expect(db().answerEvent.deleteMany({ where: { orgId: gone.id } })).rejects.toThrow(/append-only/);
+    // naming another company for deletion does not open this one's trail
+    await expect(
+      db().$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT set_config('app.purge_org', ${keep.id}, true)`;
+        return tx.answerEvent.deleteMany({ where: { orgId: gone.id } });
+      }),
+    ).rejects.toThrow(/append-only/);
+    expect(await db().answerEvent.count({ where: { orgId: gone.id } })).toBe(1);
+  });
+
+  it("deletes everything of an uninstalled company after the period, and nothing of the others", async () => {
+    const gone = (await orgOf("slack:GONE"))!;
+    const others = await Promise.all(["slack:KEEP", "slack:BACK", "slack:EGRID"].map(async (k) => [k, await companyRows((await orgOf(k))!.id)] as const));
+    // BACK came back before its period ended: installed again
+    await db().slackInstallation.update({ where: { installKey: "T:BACK" }, data: { uninstalledAt: null, botTokenEnc: "enc2" } });
+
+    const r = await deleteExpiredCompanies(db(), new Date(UNINSTALLED.getTime() + 90 * DAY), 90, app.log);
+    expect(r.deleted.map((d) => d.externalKey)).toEqual(["slack:GONE"]);
+    expect(r.deleted[0].rows).toMatchObject({ Organization: 1, User: 1, Answer: 1, AnswerEvent: 1, Assessment: 1, Booking: 1 });
+    // the Grid org still has TW2: the company stays, the uninstalled workspace's record goes
+    expect(r.stillInstalled).toEqual(["T:TW1"]);
+
+    expect(await orgOf("slack:GONE")).toBeNull();
+    expect(await companyRows(gone.id)).toEqual({ users: 0, answers: 0, events: 0, assessments: 0, bookings: 0 });
+    expect((await db().session.findUniqueOrThrow({ where: { id: sessionId } })).confirmedCount).toBe(0);
+    expect(await db().slackInstallation.findMany({ select: { installKey: true }, orderBy: { installKey: "asc" } })).toEqual([
+      { installKey: "T:BACK" },
+      { installKey: "T:KEEP" },
+      { installKey: "T:TW2" },
+    ]);
+    for (const [k, rows] of others) expect(await companyRows((await orgOf(k))!.id), k).toEqual(rows);
+
+    // a second run finds nothing more to do
+    const again = await deleteExpiredCompanies(db(), new Date(UNINSTALLED.getTime() + 400 * DAY), 90, app.log);
+    expect(again).toEqual({ deleted: [], stillInstalled: [] });
+  });
+
+  it("deletes a company at once on request, and says when there is none", async () => {
+    const keep = (await orgOf("slack:KEEP"))!;
+    const rows = await deleteCompanyData(db(), keep.id);
+    expect(rows).toMatchObject({ Organization: 1, Answer: 1, AnswerEvent: 1 });
+    expect(await orgOf("slack:KEEP")).toBeNull();
+    expect(await deleteCompanyData(db(), keep.id)).toBeNull();
+  });
+});
