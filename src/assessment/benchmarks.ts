@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { projectPath } from "../project-root.ts";
 
-export const BENCHMARKS_FILE = new URL("../../knowledge/benchmarks.yaml", import.meta.url).pathname;
+export const BENCHMARKS_FILE = projectPath("knowledge/benchmarks.yaml");
 
 const Bi = z.object({ ja: z.string().min(1), en: z.string().min(1) }).strict();
 const Percent = z.number().min(0).max(100).nullable();

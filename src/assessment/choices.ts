@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Lang } from "../core/reply.ts";
+import { projectPath } from "../project-root.ts";
 
-export const ANSWER_CHOICES_FILE = new URL("../../knowledge/answer-choices.yaml", import.meta.url).pathname;
+export const ANSWER_CHOICES_FILE = projectPath("knowledge/answer-choices.yaml");
 /** The status of an item nobody has answered (or whose answer was taken back). */
 export const UNANSWERED = "unanswered";
 

@@ -1,12 +1,12 @@
 // The provisional series in knowledge/sessions.yaml goes into the database at start-up, only when
 // the Session table is empty: once the secretariat has sessions (edited in chat or imported),
 // the file is never read into the database again.
-import { fileURLToPath } from "node:url";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../core/logger.ts";
 import { describeProblems, readSessionsFile } from "./session-file.ts";
+import { projectPath } from "../project-root.ts";
 
-export const DEFAULT_SESSIONS_FILE = fileURLToPath(new URL("../../knowledge/sessions.yaml", import.meta.url));
+export const DEFAULT_SESSIONS_FILE = projectPath("knowledge/sessions.yaml");
 
 export class SessionSeedError extends Error {
   constructor(file: string, details: string) {

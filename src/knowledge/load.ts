@@ -14,8 +14,9 @@ import {
   Source,
   type KnownItemEntry,
 } from "./schema.ts";
+import { projectPath } from "../project-root.ts";
 
-export const KNOWLEDGE_DIR = new URL("../../knowledge/", import.meta.url).pathname;
+export const KNOWLEDGE_DIR = projectPath("knowledge/");
 export const CURRENT_VERSION = "2.3";
 
 export class KnowledgeError extends Error {
