@@ -99,12 +99,18 @@ async function withBuildLock(root, fn) {
   }
 }
 
-/** Runs TypeScript's compiler for tsconfig.build.json; true when it succeeded. */
-function compile(root) {
+/**
+ * Runs TypeScript's compiler for tsconfig.build.json, then writes the parsed knowledge/ YAML
+ * files' cache (dist/yaml-cache.json, src/knowledge/yaml-file.ts); true when it succeeded.
+ */
+async function compile(root) {
   const require = createRequire(join(root, "package.json"));
   const tsc = require.resolve("typescript/bin/tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  return r.status === 0;
+  if (r.status !== 0) return false;
+  const { writeYamlCache } = await import(pathToFileURL(join(root, "dist/src/knowledge/yaml-file.js")).href);
+  writeYamlCache();
+  return true;
 }
 
 /**
@@ -113,7 +119,7 @@ function compile(root) {
  */
 export async function ensureBuilt({ root = ROOT, force = false, quiet = false, compileFn = compile } = {}) {
   if (!force && isFresh(root)) return "fresh";
-  return withBuildLock(root, () => {
+  return withBuildLock(root, async () => {
     // another process may have built while this one waited
     if (!force && isFresh(root)) return "fresh";
     const sources = sourceFingerprint(root); // before compiling: an edit made meanwhile leaves the build stale
@@ -121,7 +127,7 @@ export async function ensureBuilt({ root = ROOT, force = false, quiet = false, c
     // --force starts from nothing (the compiler's incremental state included)
     if (force) for (const f of readdirSync(join(root, "dist"))) f !== ".build.lock" && rmSync(join(root, "dist", f), { recursive: true, force: true });
     else rmSync(join(root, STAMP), { force: true });
-    if (!compileFn(root)) throw new Error("the TypeScript build failed (errors above); fix them, or run the sources directly with `npm run dev`");
+    if (!(await compileFn(root))) throw new Error("the TypeScript build failed (errors above); fix them, or run the sources directly with `npm run dev`");
     writeFileSync(join(root, STAMP), JSON.stringify({ sources }) + "\n");
     return "built";
   });

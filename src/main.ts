@@ -67,6 +67,9 @@ async function main(): Promise<void> {
     app.booking.outbox.start(OUTBOX_INTERVAL_MS);
     // WEB_CONSOLE=true: the web console beside the terminal chat (「管理画面」 gives the link)
     const web = config.webConsole && !config.slack && !config.teams ? await (await import("./server.ts")).startServer(app) : undefined;
+    // the search index, a second after start when nobody has asked a question yet; a piped
+    // `No.1` that is answered and done by then never builds it
+    setTimeout(() => app.warmUp(), 1000).unref();
     await runConsole({
       handle: (turn) => app.pipeline.handle(turn),
       input: process.stdin,
@@ -82,6 +85,8 @@ async function main(): Promise<void> {
   const server = await startServer(app);
   // the outbox: reminders, waitlist promotions, notices (through the senders the channels set)
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
+  // the search index, built now that the service answers, so that the first question finds it
+  setImmediate(() => app.warmUp());
   // count the deployment-wide figures once now, in the background, so that the first person to
   // ask for progress after a start does not wait for the scan (they are kept 5 minutes)
   {
