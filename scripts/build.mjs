@@ -1,62 +1,104 @@
-// The compiled build that `npm start` runs: TypeScript's compiler turns src/ and intents/ into
-// JavaScript under dist/ (tsconfig.build.json; `.ts` import specifiers are rewritten to `.js`).
-// `npm install` builds (postinstall); `npm start` (scripts/start.mjs) builds again first when the
-// sources are not the ones dist/ was built from, so a stale build is never run.
+// What `npm start` runs, made under dist/ from the sources, in three parts:
+// - code: TypeScript's compiler turns src/ and intents/ into JavaScript (tsconfig.build.json;
+//   `.ts` import specifiers are rewritten to `.js`);
+// - knowledge: the knowledge/ YAML files parsed once into dist/yaml-cache.json
+//   (src/knowledge/yaml-file.ts);
+// - template: the migrated database new embedded databases start from, dist/pglite-template/
+//   (src/db/pglite-template.ts).
+// `npm install` builds (postinstall); `npm start` (scripts/start.mjs) builds first what is not
+// fresh, so a stale build is never run.
 //
-// Fresh means: the same TypeScript files (path, size, modification time) under src/ and
-// intents/, and the same tsconfig files, as when dist/ was last built successfully; this is
-// recorded in dist/build-stamp.json. A build is one process at a time (dist/.build.lock); a
-// second one waits and then finds the build fresh.
+// Fresh means: the part's inputs (path, size, modification time of each file) are those it was
+// last built from, as dist/build-stamp.json records. Code: every TypeScript file under src/ and
+// intents/ and the tsconfig files. Knowledge: the YAML files under knowledge/. Template:
+// prisma/migrations and the installed PGlite. A build is one process at a time
+// (dist/.build.lock); a second one waits and then finds the build fresh.
 //
-// Plain JavaScript, so that it runs with node alone. `node scripts/build.mjs` builds when stale;
-// `--force` always.
+// Plain JavaScript, so that it runs with node alone. `node scripts/build.mjs` builds what is
+// stale; `--force` everything, from nothing.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const SOURCE_DIRS = ["src", "intents"];
-const CONFIG_FILES = ["tsconfig.json", "tsconfig.build.json"];
 const STAMP = "dist/build-stamp.json";
 const LOCK = "dist/.build.lock";
 
-function sourceFiles(root, dir, out) {
-  let entries;
-  try {
-    entries = readdirSync(join(root, dir), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const rel = join(dir, e.name);
-    if (e.isDirectory()) sourceFiles(root, rel, out);
-    else if (/\.tsx?$/.test(e.name)) out.push(rel);
-  }
+function filesUnder(root, dir, pattern) {
+  const out = [];
+  const walk = (rel) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(rel, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (pattern.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
   return out;
 }
 
-/** What dist/ must have been built from: a hash of every source and config file's path, size and mtime. */
-export function sourceFingerprint(root = ROOT) {
-  const files = SOURCE_DIRS.flatMap((d) => sourceFiles(root, d, [])).concat(CONFIG_FILES.filter((f) => existsSync(join(root, f))));
-  files.sort();
+/** The installed PGlite's package.json (its exports map does not expose it to resolve()). */
+function pglitePackageJson(root) {
+  try {
+    const main = createRequire(join(root, "package.json")).resolve("@electric-sql/pglite");
+    for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, "package.json")) && JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name === "@electric-sql/pglite") return join(dir, "package.json");
+  } catch {
+    /* not installed */
+  }
+  return undefined;
+}
+
+/** Each part's input files (paths from the project root, or absolute). */
+const INPUTS = {
+  code: (root) => ["src", "intents"].flatMap((d) => filesUnder(root, d, /\.tsx?$/)).concat(["tsconfig.json", "tsconfig.build.json"]),
+  knowledge: (root) => filesUnder(root, "knowledge", /\.ya?ml$/),
+  template: (root) => filesUnder(root, "prisma/migrations", /./).concat([pglitePackageJson(root) ?? "(no pglite)"]),
+};
+export const PARTS = Object.keys(INPUTS);
+
+/** A hash of a part's input files' paths, sizes and modification times (a missing file counts as missing). */
+export function fingerprint(part, root = ROOT) {
+  const files = INPUTS[part](root).sort();
   const h = createHash("sha256");
   for (const f of files) {
-    const s = statSync(join(root, f));
+    let s;
+    try {
+      s = statSync(resolve(root, f));
+    } catch {
+      h.update(`${f}\0missing\n`);
+      continue;
+    }
     h.update(`${f}\0${s.size}\0${s.mtimeMs}\n`);
   }
   return h.digest("hex");
 }
 
-/** Whether dist/ holds a successful build of the sources as they are now. */
-export function isFresh(root = ROOT) {
+function readStamp(root) {
   try {
-    return JSON.parse(readFileSync(join(root, STAMP), "utf8")).sources === sourceFingerprint(root);
+    return JSON.parse(readFileSync(join(root, STAMP), "utf8"));
   } catch {
-    return false;
+    return {};
   }
+}
+
+/** The parts of dist/ that were not built from their inputs as they are now. */
+export function staleParts(root = ROOT) {
+  const stamp = readStamp(root);
+  return PARTS.filter((p) => stamp[p] !== fingerprint(p, root));
+}
+
+/** Whether every part of dist/ was built from its inputs as they are now. */
+export function isFresh(root = ROOT) {
+  return staleParts(root).length === 0;
 }
 
 function alive(pid) {
@@ -99,36 +141,66 @@ async function withBuildLock(root, fn) {
   }
 }
 
-/**
- * Runs TypeScript's compiler for tsconfig.build.json, then writes the parsed knowledge/ YAML
- * files' cache (dist/yaml-cache.json, src/knowledge/yaml-file.ts); true when it succeeded.
- */
-async function compile(root) {
-  const require = createRequire(join(root, "package.json"));
-  const tsc = require.resolve("typescript/bin/tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  if (r.status !== 0) return false;
-  const { writeYamlCache } = await import(pathToFileURL(join(root, "dist/src/knowledge/yaml-file.js")).href);
-  writeYamlCache();
-  return true;
-}
+const importDist = (root, file) => import(pathToFileURL(join(root, "dist", file)).href);
+
+/** How each part is built; true when it succeeded. Tests give their own. */
+export const BUILDERS = {
+  code: async (root) => {
+    const tsc = createRequire(join(root, "package.json")).resolve("typescript/bin/tsc");
+    const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    return r.status === 0;
+  },
+  knowledge: async (root) => {
+    (await importDist(root, "src/knowledge/yaml-file.js")).writeYamlCache();
+    return true;
+  },
+  template: async (root) => {
+    await (await importDist(root, "src/db/client.js")).writePgliteTemplate();
+    return true;
+  },
+};
+
+const MESSAGES = {
+  code: "compiling the TypeScript sources",
+  knowledge: "reading knowledge/ into its cache",
+  template: "making the template for new embedded databases (PGlite initialises and migrates it once)",
+};
 
 /**
- * Builds dist/ unless it is fresh (or always, with force). `compileFn` is the compiler (tests
- * give their own). Returns "fresh" or "built"; throws when the build failed.
+ * Builds the parts of dist/ that are not fresh (all of them, from nothing, with force); the code
+ * first, since the others run it, and the knowledge cache again whenever the code was rebuilt.
+ * Returns "fresh" or "built". A failed compile throws; the knowledge cache and the template only
+ * make starts faster, so when they fail the build says so and goes on (retried once their inputs
+ * change).
  */
-export async function ensureBuilt({ root = ROOT, force = false, quiet = false, compileFn = compile } = {}) {
+export async function ensureBuilt({ root = ROOT, force = false, quiet = false, builders = BUILDERS } = {}) {
   if (!force && isFresh(root)) return "fresh";
   return withBuildLock(root, async () => {
     // another process may have built while this one waited
-    if (!force && isFresh(root)) return "fresh";
-    const sources = sourceFingerprint(root); // before compiling: an edit made meanwhile leaves the build stale
-    if (!quiet) process.stderr.write(`Building dist/ from the TypeScript sources (${existsSync(join(root, STAMP)) ? "they changed since the last build" : "no build yet"})…\n`);
+    const stale = force ? [...PARTS] : staleParts(root);
+    if (stale.length === 0) return "fresh";
+    if (stale.includes("code") && !stale.includes("knowledge")) stale.push("knowledge");
     // --force starts from nothing (the compiler's incremental state included)
     if (force) for (const f of readdirSync(join(root, "dist"))) f !== ".build.lock" && rmSync(join(root, "dist", f), { recursive: true, force: true });
-    else rmSync(join(root, STAMP), { force: true });
-    if (!(await compileFn(root))) throw new Error("the TypeScript build failed (errors above); fix them, or run the sources directly with `npm run dev`");
-    writeFileSync(join(root, STAMP), JSON.stringify({ sources }) + "\n");
+    const stamp = force ? {} : readStamp(root);
+    const save = () => writeFileSync(join(root, STAMP), JSON.stringify(stamp, null, 2) + "\n");
+    for (const part of PARTS.filter((p) => stale.includes(p))) {
+      const inputs = fingerprint(part, root); // before building: an edit made meanwhile leaves it stale
+      if (!quiet) process.stderr.write(`Building dist/: ${MESSAGES[part]}…\n`);
+      delete stamp[part];
+      save();
+      let ok;
+      try {
+        ok = await builders[part](root);
+      } catch (e) {
+        if (!quiet || part === "code") process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+        ok = false;
+      }
+      if (!ok && part === "code") throw new Error("the TypeScript build failed (errors above); fix them, or run the sources directly with `npm run dev`");
+      if (!ok && !quiet) process.stderr.write(`Building dist/: ${part} failed (above); starts work without it, only slower\n`);
+      stamp[part] = inputs;
+      save();
+    }
     return "built";
   });
 }

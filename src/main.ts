@@ -67,9 +67,9 @@ async function main(): Promise<void> {
     app.booking.outbox.start(OUTBOX_INTERVAL_MS);
     // WEB_CONSOLE=true: the web console beside the terminal chat (「管理画面」 gives the link)
     const web = config.webConsole && !config.slack && !config.teams ? await (await import("./server.ts")).startServer(app) : undefined;
-    // the search index, a second after start when nobody has asked a question yet; a piped
-    // `No.1` that is answered and done by then never builds it
-    setTimeout(() => app.warmUp(), 1000).unref();
+    // the search index: in a terminal, while the person types the first line; piped input builds
+    // it when a line needs it (`printf 'No.1\n' | npm start` never does)
+    if (process.stdin.isTTY) setImmediate(() => app.warmUp());
     await runConsole({
       handle: (turn) => app.pipeline.handle(turn),
       input: process.stdin,

@@ -1,6 +1,6 @@
 // The one place a Prisma client is made: PGlite in-process by default, a PostgreSQL server when
 // a connection string is given. Both run the same schema and the same migrations.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -9,6 +9,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import { PrismaClient } from "./generated/client.ts";
 import { migrationsUpToDate } from "./migration-state.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
+import { copyTemplate, writeTemplate } from "./pglite-template.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client.ts";
@@ -39,8 +40,11 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   // one process per embedded database: refused at once when another process holds DATA_DIR
   const lock = target.lock ?? lockDataDir(target.dataDir);
   try {
-    mkdirSync(join(target.dataDir, "pglite"), { recursive: true }); // DATA_DIR itself exists now
-    return wrapPglite(await PGlite.create({ dataDir: join(target.dataDir, "pglite"), postgresqlconf: PGLITE_CONF }), lock.release);
+    const dir = join(target.dataDir, "pglite");
+    // a new database: a copy of the build's migrated template when there is one (pglite-template.ts)
+    if (!existsSync(dir) || readdirSync(dir).length === 0) copyTemplate(dir);
+    mkdirSync(dir, { recursive: true }); // DATA_DIR itself exists now
+    return wrapPglite(await PGlite.create({ dataDir: dir, postgresqlconf: PGLITE_CONF }), lock.release);
   } catch (e) {
     lock.release();
     throw e;
@@ -78,4 +82,20 @@ export async function openMigratedDb(target: DbTarget): Promise<DbHandle> {
     throw e;
   }
   return db;
+}
+
+/**
+ * Writes the template new embedded databases start from (the build calls this; pglite-template.ts):
+ * a database initialised by PGlite and brought to the latest migration by Prisma's schema engine.
+ */
+export async function writePgliteTemplate(templateDir?: string): Promise<void> {
+  await writeTemplate(async (dataDir) => {
+    mkdirSync(dataDir, { recursive: true });
+    const db = wrapPglite(await PGlite.create({ dataDir, postgresqlconf: PGLITE_CONF }));
+    try {
+      await (await import("./schema-engine.ts")).applyMigrations(db.adapterFactory);
+    } finally {
+      await db.close();
+    }
+  }, templateDir);
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript (it runs with node alone), no type declarations
-import { ensureBuilt, isFresh } from "../../scripts/build.mjs";
+import { ensureBuilt, isFresh, staleParts } from "../../scripts/build.mjs";
 
 function project() {
   const root = mkdtempSync(join(tmpdir(), "jama-build-"));
@@ -17,17 +17,20 @@ function project() {
   writeFileSync(join(root, "src/core/a.ts"), "export const a = 1;\n");
   writeFileSync(join(root, "intents/x.ts"), "export const x = 1;\n");
   writeFileSync(join(root, "tsconfig.build.json"), "{}\n");
-  const runs = { n: 0, ok: true };
-  const build = () =>
-    ensureBuilt({
-      root,
-      quiet: true,
-      compileFn: () => {
-        runs.n++;
-        return runs.ok;
-      },
-    });
-  return { root, runs, build };
+  mkdirSync(join(root, "knowledge"));
+  writeFileSync(join(root, "knowledge/faq.yaml"), "[]\n");
+  mkdirSync(join(root, "prisma/migrations/0001_init"), { recursive: true });
+  writeFileSync(join(root, "prisma/migrations/0001_init/migration.sql"), "CREATE TABLE t (id int);\n");
+  // stand-ins for the compiler, the knowledge cache and the template, counting their runs
+  const runs = { n: 0, ok: true, parts: [] as string[] };
+  const builder = (part: string) => async () => {
+    runs.parts.push(part);
+    if (part === "code") runs.n++;
+    return part === "code" ? runs.ok : true;
+  };
+  const builders = { code: builder("code"), knowledge: builder("knowledge"), template: builder("template") };
+  const build = () => ensureBuilt({ root, quiet: true, builders });
+  return { root, runs, build, builders };
 }
 
 describe("the compiled build", () => {
@@ -63,6 +66,28 @@ describe("the compiled build", () => {
     expect(await build()).toBe("fresh");
   });
 
+  it("rebuilds only the part whose inputs changed: the knowledge cache after a YAML edit, the template after a new migration", async () => {
+    const { root, runs, build } = project();
+    await build();
+    expect(runs.parts).toEqual(["code", "knowledge", "template"]);
+    runs.parts = [];
+    writeFileSync(join(root, "knowledge/faq.yaml"), "[] # edited\n");
+    expect(staleParts(root)).toEqual(["knowledge"]);
+    expect(await build()).toBe("built");
+    expect(runs.parts).toEqual(["knowledge"]);
+    runs.parts = [];
+    mkdirSync(join(root, "prisma/migrations/0002_more"));
+    writeFileSync(join(root, "prisma/migrations/0002_more/migration.sql"), "ALTER TABLE t ADD x int;\n");
+    expect(await build()).toBe("built");
+    expect(runs.parts).toEqual(["template"]);
+    runs.parts = [];
+    // new code: compiled, and the knowledge cache made again by it
+    writeFileSync(join(root, "src/main.ts"), "export const v = 2;\n");
+    expect(await build()).toBe("built");
+    expect(runs.parts).toEqual(["code", "knowledge"]);
+    expect(isFresh(root)).toBe(true);
+  });
+
   it("a failed build is never taken for a fresh one", async () => {
     const { root, runs, build } = project();
     await build();
@@ -81,7 +106,8 @@ describe("the compiled build", () => {
     // another process builds, with a compiler that takes a while
     const script = `
       import { ensureBuilt } from ${JSON.stringify(new URL("../../scripts/build.mjs", import.meta.url).href)};
-      await ensureBuilt({ root: ${JSON.stringify(root)}, quiet: true, compileFn: () => { const t = Date.now() + 1500; while (Date.now() < t); return true; } });
+      const slow = async () => { const t = Date.now() + 1500; while (Date.now() < t); return true; };
+      await ensureBuilt({ root: ${JSON.stringify(root)}, quiet: true, builders: { code: slow, knowledge: slow, template: slow } });
     `;
     const other = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "inherit" });
     const otherDone = new Promise<number | null>((r) => other.on("exit", r));
