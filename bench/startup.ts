@@ -66,9 +66,71 @@ export interface StartupFigures {
   /** all processes of `npm start`, after the first start and after a later one */
   rss_first_mb: number;
   rss_mb: number;
+  /** the service's own process (the node that runs it), without npm and the shell */
+  service_rss_first_mb: number;
+  service_rss_mb: number;
+  /** `printf 'No.1\n' | npm start --silent` until it exits, on a new and on an existing DATA_DIR (PGlite only) */
+  chat_no1_new_ms?: number;
+  chat_no1_ms?: number;
+  /** the floor: `node -e 0` started and ended */
+  node_alone_ms: number;
 }
 
-async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: number; rss: number }> {
+/** The resident memory of one process (Linux /proc), MB. */
+function processRssMb(pid: number): number {
+  try {
+    return round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024, 1);
+  } catch {
+    return 0;
+  }
+}
+
+/** `printf 'No.1\n' | npm start --silent` as the README shows it, on the terminal chat: ms until it exits. */
+async function chatNo1(dataDir: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn("sh", ["-c", "printf 'No.1\\n' | npm start --silent"], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => child.on("exit", r));
+  const ms = performance.now() - started;
+  if (code !== 0 || !out.includes("No.1")) throw new Error(`the piped chat failed (exit ${code}): ${out.slice(0, 200)}`);
+  return round(ms);
+}
+
+async function nodeAlone(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
+  await new Promise((r) => child.on("exit", r));
+  return round(performance.now() - started);
+}
+
+/** With PostgreSQL there is no lock file naming the service: the largest node process in the tree. */
+function serviceRssMb(rootPid: number): number {
+  let best = 0;
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (!stat.includes("(node)")) continue;
+      // in the tree: a parent chain up to rootPid
+      let p = Number(d);
+      for (let i = 0; i < 16 && p > 1 && p !== rootPid; i++) {
+        const s = readFileSync(`/proc/${p}/stat`, "utf8");
+        p = Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]);
+      }
+      if (p === rootPid) best = Math.max(best, processRssMb(Number(d)));
+    } catch {
+      /* gone */
+    }
+  }
+  return best;
+}
+
+async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: number; rss: number; serviceRss: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn("npm", ["start", "--silent"], {
@@ -98,7 +160,7 @@ async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: n
     }
     const ms = performance.now() - started;
     await new Promise((r) => setTimeout(r, 500));
-    return { ms, rss: treeRssMb(child.pid!) };
+    return { ms, rss: treeRssMb(child.pid!), serviceRss: holder(dataDir) ? processRssMb(holder(dataDir)!) : serviceRssMb(child.pid!) };
   } finally {
     const exited = new Promise((r) => child.once("exit", r));
     try {
@@ -117,5 +179,19 @@ export async function measureStartup(databaseUrl?: string): Promise<StartupFigur
   const dataDir = mkdtempSync(join(tmpdir(), "jama-bench-start-"));
   const cold = await startOnce(dataDir, databaseUrl);
   const warm = await startOnce(dataDir, databaseUrl);
-  return { ready_ms: round(cold.ms), ready_warm_ms: round(warm.ms), rss_first_mb: cold.rss, rss_mb: warm.rss };
+  const figures: StartupFigures = {
+    ready_ms: round(cold.ms),
+    ready_warm_ms: round(warm.ms),
+    rss_first_mb: cold.rss,
+    rss_mb: warm.rss,
+    service_rss_first_mb: cold.serviceRss,
+    service_rss_mb: warm.serviceRss,
+    node_alone_ms: await nodeAlone(),
+  };
+  if (!databaseUrl) {
+    const chatDir = mkdtempSync(join(tmpdir(), "jama-bench-chat-"));
+    figures.chat_no1_new_ms = await chatNo1(chatDir);
+    figures.chat_no1_ms = await chatNo1(chatDir);
+  }
+  return figures;
 }
