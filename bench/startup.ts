@@ -2,7 +2,7 @@
 // `npm start` in a child process with Slack configured, until GET /healthz answers; the memory is
 // that of every process it took (npm, the shell, tsx's launcher, node), on the first start (a new
 // database) and on a later one.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,6 +176,9 @@ async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: n
 
 /** With `databaseUrl` (an empty database), on PostgreSQL; otherwise on the embedded PGlite. */
 export async function measureStartup(databaseUrl?: string): Promise<StartupFigures> {
+  // what `npm install` built, brought up to date first, so that no start below includes a build
+  const build = spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
+  if (build.status !== 0) throw new Error("the build failed");
   const dataDir = mkdtempSync(join(tmpdir(), "jama-bench-start-"));
   const cold = await startOnce(dataDir, databaseUrl);
   const warm = await startOnce(dataDir, databaseUrl);
