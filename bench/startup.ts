@@ -66,6 +66,9 @@ export interface StartupFigures {
   /** all processes of `npm start`, after the first start and after a later one */
   rss_first_mb: number;
   rss_mb: number;
+  /** CPU time the service's process used until ready, first / later start */
+  cpu_first_ms: number;
+  cpu_ms: number;
   /** the service's own process (the node that runs it), without npm and the shell */
   service_rss_first_mb: number;
   service_rss_mb: number;
@@ -108,9 +111,22 @@ async function nodeAlone(): Promise<number> {
   return round(performance.now() - started);
 }
 
-/** With PostgreSQL there is no lock file naming the service: the largest node process in the tree. */
-function serviceRssMb(rootPid: number): number {
-  let best = 0;
+/** CPU time (user + system) a process has used so far, ms (Linux /proc; clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10; // utime, stime
+  } catch {
+    return 0;
+  }
+}
+
+/** The service's own process: the one holding DATA_DIR's lock, or (PostgreSQL) the largest node process in the tree. */
+function servicePid(rootPid: number, dataDir: string): number | undefined {
+  const h = holder(dataDir);
+  if (h) return h;
+  let best: { pid: number; rss: number } | undefined;
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -122,15 +138,16 @@ function serviceRssMb(rootPid: number): number {
         const s = readFileSync(`/proc/${p}/stat`, "utf8");
         p = Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]);
       }
-      if (p === rootPid) best = Math.max(best, processRssMb(Number(d)));
+      const rss = processRssMb(Number(d));
+      if (p === rootPid && (!best || rss > best.rss)) best = { pid: Number(d), rss };
     } catch {
       /* gone */
     }
   }
-  return best;
+  return best?.pid;
 }
 
-async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: number; rss: number; serviceRss: number }> {
+async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: number; rss: number; serviceRss: number; cpuMs: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn("npm", ["start", "--silent"], {
@@ -159,8 +176,11 @@ async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: n
       await new Promise((r) => setTimeout(r, 20));
     }
     const ms = performance.now() - started;
+    const service = servicePid(child.pid!, dataDir);
+    // the CPU the service used to get ready: on a busy machine a truer figure than the wall clock
+    const cpuMs = service ? processCpuMs(service) : 0;
     await new Promise((r) => setTimeout(r, 500));
-    return { ms, rss: treeRssMb(child.pid!), serviceRss: holder(dataDir) ? processRssMb(holder(dataDir)!) : serviceRssMb(child.pid!) };
+    return { ms, rss: treeRssMb(child.pid!), serviceRss: service ? processRssMb(service) : 0, cpuMs };
   } finally {
     const exited = new Promise((r) => child.once("exit", r));
     try {
@@ -187,6 +207,8 @@ export async function measureStartup(databaseUrl?: string): Promise<StartupFigur
     ready_warm_ms: round(warm.ms),
     rss_first_mb: cold.rss,
     rss_mb: warm.rss,
+    cpu_first_ms: cold.cpuMs,
+    cpu_ms: warm.cpuMs,
     service_rss_first_mb: cold.serviceRss,
     service_rss_mb: warm.serviceRss,
     node_alone_ms: await nodeAlone(),
