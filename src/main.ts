@@ -85,8 +85,9 @@ async function main(): Promise<void> {
   const server = await startServer(app);
   // the outbox: reminders, waitlist promotions, notices (through the senders the channels set)
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
-  // the search index, built now that the service answers, so that the first question finds it
-  setImmediate(() => app.warmUp());
+  // the search index, built a second after the service answers (health checks and the first
+  // events are not held up by it); a question that comes sooner builds it itself
+  setTimeout(() => app.warmUp(), 1000).unref();
   // count the deployment-wide figures once now, in the background, so that the first person to
   // ask for progress after a start does not wait for the scan (they are kept 5 minutes)
   {
