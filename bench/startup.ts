@@ -179,7 +179,8 @@ async function startOnce(dataDir: string, databaseUrl?: string): Promise<{ ms: n
     const service = servicePid(child.pid!, dataDir);
     // the CPU the service used to get ready: on a busy machine a truer figure than the wall clock
     const cpuMs = service ? processCpuMs(service) : 0;
-    await new Promise((r) => setTimeout(r, 500));
+    // memory once the service has settled: the search index is built a second after ready
+    await new Promise((r) => setTimeout(r, 2500));
     return { ms, rss: treeRssMb(child.pid!), serviceRss: service ? processRssMb(service) : 0, cpuMs };
   } finally {
     const exited = new Promise((r) => child.once("exit", r));
