@@ -52,13 +52,18 @@ async function section<T>(name: string, run: () => Promise<T>, toRows: (r: T) =>
 await section("startup", () => measureStartup(), (r) => [
   ["startup", "PGlite: ready, first start (creates the db) ms", r.ready_ms],
   ["startup", "PGlite: ready, second start ms", r.ready_warm_ms],
+  ["startup", "PGlite: CPU the service used until ready, first / later start ms", `${r.cpu_first_ms} / ${r.cpu_ms}`],
   ["startup", "PGlite: `npm start` processes' memory, first / later start MB", `${r.rss_first_mb} / ${r.rss_mb}`],
+  ["startup", "PGlite: the service's process alone, first / later start MB", `${r.service_rss_first_mb} / ${r.service_rss_mb}`],
+  ["startup", "terminal chat: `printf 'No.1\\n' | npm start`, new / existing DATA_DIR ms", `${r.chat_no1_new_ms} / ${r.chat_no1_ms}`, `node -e 0: ${r.node_alone_ms}`],
 ]);
 if (pg)
   await section("startup_postgres", () => withScratchDatabase(PG_URL, (url) => measureStartup(url)), (r) => [
     ["startup", "PostgreSQL: ready, first start (migrates) ms", r.ready_ms],
     ["startup", "PostgreSQL: ready, second start ms", r.ready_warm_ms],
+    ["startup", "PostgreSQL: CPU the service used until ready, first / later start ms", `${r.cpu_first_ms} / ${r.cpu_ms}`],
     ["startup", "PostgreSQL: `npm start` processes' memory, first / later MB", `${r.rss_first_mb} / ${r.rss_mb}`],
+    ["startup", "PostgreSQL: the service's process alone, first / later MB", `${r.service_rss_first_mb} / ${r.service_rss_mb}`],
   ]);
 
 for (const [name, file] of [

@@ -4,7 +4,7 @@ import type { Config } from "./config.ts";
 import { openMigratedDb, type DbHandle } from "./db/client.ts";
 import type { DataDirLock } from "./db/data-dir-lock.ts";
 import { Knowledge } from "./knowledge/knowledge.ts";
-import { SearchIndex } from "./knowledge/search.ts";
+import { LazySearchIndex, SearchIndex } from "./knowledge/search.ts";
 import { createOpenAiClient, GroundedAnswerer } from "./knowledge/llm.ts";
 import { LlmIntentPicker } from "./nlu/llm-picker.ts";
 import { SlidingWindowLimit } from "./core/rate-limit.ts";
@@ -32,6 +32,8 @@ export interface App {
   booking: BookingModule;
   /** every Slack and Teams delivery, stored before it is acknowledged; its recovery is started by the server */
   inbox: Inbox;
+  /** Builds what start-up leaves for later (the search index); main.ts calls it once it is up. */
+  warmUp(): void;
   close(): Promise<void>;
 }
 
@@ -57,8 +59,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const log = opts.log ?? createLogger(config.logLevel ?? "info");
   const kb = opts.kb ?? Knowledge.load({ overlayFile: config.kbOverlayFile });
   const db = opts.db ?? (await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lock: opts.dataDirLock, tenantWalls: config.tenantWalls }));
-  const search = new SearchIndex(kb);
-  const openai = config.openai ? createOpenAiClient(config.openai) : undefined;
+  const search = new LazySearchIndex(() => new SearchIndex(kb));
+  const openai = config.openai ? await createOpenAiClient(config.openai) : undefined;
   // one budget for both kinds of call: what one person can spend of the endpoint per hour
   const budget = config.openai ? new SlidingWindowLimit(config.openai.userHourlyLimit, 3_600_000) : undefined;
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget, sourceLinks(kb)) : undefined;
@@ -82,6 +84,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     log,
     booking,
     inbox,
+    warmUp: () => search.warm(),
     close: async () => {
       await inbox.stop();
       await booking.outbox.stop();

@@ -68,6 +68,9 @@ async function main(): Promise<void> {
     app.booking.outbox.start(OUTBOX_INTERVAL_MS);
     // WEB_CONSOLE=true: the web console beside the terminal chat (「管理画面」 gives the link)
     const web = config.webConsole && !config.slack && !config.teams ? await (await import("./server.ts")).startServer(app) : undefined;
+    // the search index: in a terminal, while the person types the first line; piped input builds
+    // it when a line needs it (`printf 'No.1\n' | npm start` never does)
+    if (process.stdin.isTTY) setImmediate(() => app.warmUp());
     await runConsole({
       handle: (turn) => app.pipeline.handle(turn),
       input: process.stdin,
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
   const server = await startServer(app);
   // the outbox: reminders, waitlist promotions, notices (through the senders the channels set)
   app.booking.outbox.start(OUTBOX_INTERVAL_MS);
+  // the search index, built a second after the service answers (health checks and the first
+  // events are not held up by it); a question that comes sooner builds it itself
+  setTimeout(() => app.warmUp(), 1000).unref();
   // count the deployment-wide figures once now, in the background, so that the first person to
   // ask for progress after a start does not wait for the scan (they are kept 5 minutes)
   {

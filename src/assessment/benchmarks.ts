@@ -1,11 +1,11 @@
 // Industry benchmarks (knowledge/benchmarks.yaml): what was published about all companies'
 // results, with its source and year. Missing numbers stay null and are shown as "未登録", never
 // estimated. Validated with zod at start-up.
-import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { readYamlFile } from "../knowledge/yaml-file.ts";
 import { z } from "zod";
+import { projectPath } from "../project-root.ts";
 
-export const BENCHMARKS_FILE = new URL("../../knowledge/benchmarks.yaml", import.meta.url).pathname;
+export const BENCHMARKS_FILE = projectPath("knowledge/benchmarks.yaml");
 
 const Bi = z.object({ ja: z.string().min(1), en: z.string().min(1) }).strict();
 const Percent = z.number().min(0).max(100).nullable();
@@ -37,7 +37,7 @@ export class Benchmarks {
   static load(path = BENCHMARKS_FILE): Benchmarks {
     let raw: unknown;
     try {
-      raw = parseYaml(readFileSync(path, "utf8"));
+      raw = readYamlFile(path);
     } catch (e) {
       throw new BenchmarksError([`${path}: ${(e as Error).message.split("\n")[0]}`]);
     }

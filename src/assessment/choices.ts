@@ -1,11 +1,11 @@
 // The answer choices (knowledge/answer-choices.yaml): loaded and validated with zod at start-up,
 // then used everywhere an answer is read or written: free text, buttons, imports, progress maths.
-import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { readYamlFile } from "../knowledge/yaml-file.ts";
 import { z } from "zod";
 import type { Lang } from "../core/reply.ts";
+import { projectPath } from "../project-root.ts";
 
-export const ANSWER_CHOICES_FILE = new URL("../../knowledge/answer-choices.yaml", import.meta.url).pathname;
+export const ANSWER_CHOICES_FILE = projectPath("knowledge/answer-choices.yaml");
 /** The status of an item nobody has answered (or whose answer was taken back). */
 export const UNANSWERED = "unanswered";
 
@@ -139,7 +139,7 @@ export class AnswerChoices {
   static load(path = ANSWER_CHOICES_FILE): AnswerChoices {
     let raw: unknown;
     try {
-      raw = parseYaml(readFileSync(path, "utf8"));
+      raw = readYamlFile(path);
     } catch (e) {
       throw new AnswerChoicesError([`${path}: ${(e as Error).message.split("\n")[0]}`]);
     }

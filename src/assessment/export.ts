@@ -1,7 +1,7 @@
 // The check sheet as files: .xlsx (exceljs: one row per item No.1..153, a summary sheet per level
 // and per area, column widths, frozen header, Japanese text) and .csv (UTF-8 with a BOM so that
 // Excel opens the Japanese correctly; cells that Excel would run as formulas are defused).
-import ExcelJS from "exceljs";
+import { loadExcelJS } from "../core/spreadsheet.ts";
 import type { Lang } from "../core/reply.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import { UNANSWERED, type AnswerChoices } from "./choices.ts";
@@ -105,7 +105,7 @@ function t(lang: Lang, ja: string, en: string): string {
 
 export async function toXlsx(d: SheetData): Promise<Buffer> {
   const { lang } = d;
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   wb.creator = "JAMA/JAPIA check-sheet assistant";
   wb.created = d.exportedAt;
 

@@ -4,12 +4,12 @@
 // secretariat has sessions (edited in chat or imported), the file is never read again.
 // A deployment (Slack or Teams, or production) seeds nothing and removes demo sessions left over
 // from a terminal try-out on the same database: the real dates come from the secretariat.
-import { fileURLToPath } from "node:url";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../core/logger.ts";
 import { describeProblems, readSessionsFile } from "./session-file.ts";
+import { projectPath } from "../project-root.ts";
 
-export const DEFAULT_SESSIONS_FILE = fileURLToPath(new URL("../../knowledge/sessions.yaml", import.meta.url));
+export const DEFAULT_SESSIONS_FILE = projectPath("knowledge/sessions.yaml");
 
 export class SessionSeedError extends Error {
   constructor(file: string, details: string) {

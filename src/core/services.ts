@@ -2,7 +2,7 @@
 import type { Config } from "../config.ts";
 import type { Db, TenantWalls } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
-import type { SearchIndex } from "../knowledge/search.ts";
+import type { Searcher } from "../knowledge/search.ts";
 import type { GroundedAnswerer } from "../knowledge/llm.ts";
 import type { Logger } from "./logger.ts";
 import type { FileLinks } from "./file-links.ts";
@@ -16,7 +16,7 @@ export interface Services {
   /** The organisation scope of a turn's statements (PostgreSQL), and the narrow path across companies. */
   walls: TenantWalls;
   kb: Knowledge;
-  search: SearchIndex;
+  search: Searcher;
   /** Present only when an OpenAI-compatible endpoint is configured. */
   llm?: GroundedAnswerer;
   log: Logger;

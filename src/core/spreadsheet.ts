@@ -1,8 +1,8 @@
 // Reads spreadsheets people send (.xlsx, .csv in UTF-8 or Shift_JIS) into tables of strings,
 // whatever the cells hold (rich text, formulas, links, dates). Shared by the answer import
 // (src/assessment) and the official check-sheet import (src/knowledge).
-import ExcelJS from "exceljs";
-import JSZip from "jszip";
+import type ExcelJS from "exceljs";
+import type JSZip from "jszip";
 import { cleanText } from "./clean-text.ts";
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -23,6 +23,14 @@ export class ImportError extends Error {
   }
 }
 
+/**
+ * ExcelJS, loaded the first time a workbook is written or read rather than at start-up: it
+ * takes ~0.35 s and ~25 MB to load, and most runs never make a spreadsheet.
+ */
+export async function loadExcelJS(): Promise<typeof ExcelJS> {
+  return (await import("exceljs")).default;
+}
+
 /** Reads an .xlsx or .csv into tables of strings (one per worksheet). */
 export async function readTables(data: Buffer, fileName: string): Promise<Table[]> {
   if (data.length > MAX_IMPORT_BYTES) throw new ImportError("too_large");
@@ -30,7 +38,7 @@ export async function readTables(data: Buffer, fileName: string): Promise<Table[
   const isZip = data.length > 4 && data[0] === 0x50 && data[1] === 0x4b;
   if (lower.endsWith(".xlsx") || isZip) {
     await checkInflatedSize(data);
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await loadExcelJS()).Workbook();
     try {
       await wb.xlsx.load(data as never);
     } catch {
@@ -68,7 +76,7 @@ function cleanRows(rows: string[][]): string[][] {
 async function checkInflatedSize(data: Buffer): Promise<void> {
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(data);
+    zip = await (await import("jszip")).default.loadAsync(data);
   } catch {
     throw new ImportError("unreadable");
   }

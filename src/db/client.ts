@@ -1,6 +1,6 @@
 // The one place a Prisma client is made: PGlite in-process by default, a PostgreSQL server when
 // a connection string is given. Both run the same schema and the same migrations.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -10,6 +10,7 @@ import { PrismaClient } from "./generated/client.ts";
 import { migrationsUpToDate } from "./migration-state.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import { TenantWalls, walledPool, WALLED_ROLE } from "./walls.ts";
+import { copyTemplate, writeTemplate } from "./pglite-template.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client.ts";
@@ -52,8 +53,11 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   // one process per embedded database: refused at once when another process holds DATA_DIR
   const lock = target.lock ?? lockDataDir(target.dataDir);
   try {
-    mkdirSync(join(target.dataDir, "pglite"), { recursive: true }); // DATA_DIR itself exists now
-    return wrapPglite(await PGlite.create({ dataDir: join(target.dataDir, "pglite"), postgresqlconf: PGLITE_CONF }), lock.release);
+    const dir = join(target.dataDir, "pglite");
+    // a new database: a copy of the build's migrated template when there is one (pglite-template.ts)
+    if (!existsSync(dir) || readdirSync(dir).length === 0) copyTemplate(dir);
+    mkdirSync(dir, { recursive: true }); // DATA_DIR itself exists now
+    return wrapPglite(await PGlite.create({ dataDir: dir, postgresqlconf: PGLITE_CONF }), lock.release);
   } catch (e) {
     lock.release();
     throw e;
@@ -109,4 +113,20 @@ async function checkWalledRole(prisma: Db): Promise<void> {
         `To run without them (not recommended with several companies), set TENANT_WALLS=off. (${(e as Error).message.split("\n")[0]})`,
     );
   }
+}
+
+/**
+ * Writes the template new embedded databases start from (the build calls this; pglite-template.ts):
+ * a database initialised by PGlite and brought to the latest migration by Prisma's schema engine.
+ */
+export async function writePgliteTemplate(templateDir?: string): Promise<void> {
+  await writeTemplate(async (dataDir) => {
+    mkdirSync(dataDir, { recursive: true });
+    const db = wrapPglite(await PGlite.create({ dataDir, postgresqlconf: PGLITE_CONF }));
+    try {
+      await (await import("./schema-engine.ts")).applyMigrations(db.adapterFactory);
+    } finally {
+      await db.close();
+    }
+  }, templateDir);
 }

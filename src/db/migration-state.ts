@@ -6,8 +6,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PrismaClient } from "./generated/client.ts";
+import { projectPath } from "../project-root.ts";
 
-export const MIGRATIONS_DIR = new URL("../../prisma/migrations/", import.meta.url).pathname;
+export const MIGRATIONS_DIR = projectPath("prisma/migrations/");
 
 /** Migration folder name → sha256 of its migration.sql, as Prisma records it. */
 export function localMigrations(dir = MIGRATIONS_DIR): Map<string, string> {

@@ -11,8 +11,9 @@ import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
+import { projectPath } from "../project-root.ts";
 
-export const PRISMA_DIR = new URL("../../prisma/", import.meta.url).pathname;
+export const PRISMA_DIR = projectPath("prisma/");
 export const SCHEMA_PATH = join(PRISMA_DIR, "schema.prisma");
 export const MIGRATIONS_DIR = join(PRISMA_DIR, "migrations");
 

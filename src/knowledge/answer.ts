@@ -7,7 +7,7 @@ import type { Block, Choice, Lang, Reply } from "../core/reply.ts";
 import { tr } from "../core/reply.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { OffTopic } from "./off-topic.ts";
-import type { SearchHit, SearchIndex } from "./search.ts";
+import type { SearchHit, Searcher } from "./search.ts";
 import type { GroundedAnswerer, GroundingDoc } from "./llm.ts";
 import { itemHeading, levelLabel, sectionLabel } from "./item-card.ts";
 import { normalize } from "../nlu/normalize.ts";
@@ -24,7 +24,7 @@ export interface AnswerOutcome {
 
 export interface AnswerDeps {
   kb: Knowledge;
-  search: SearchIndex;
+  search: Searcher;
   llm?: GroundedAnswerer;
   /** who asks and when (the turn's time), for the LLM budget */
   asker?: { userId: string; now: Date };

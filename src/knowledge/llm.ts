@@ -3,7 +3,7 @@
 // data, and every citation it makes is checked against what it was given. Any failure (timeout,
 // rate limit, error, an answer without a valid citation) returns null: the caller gives the plain
 // answer instead.
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { Logger } from "../core/logger.ts";
 import type { Lang } from "../core/reply.ts";
 import type { SlidingWindowLimit } from "../core/rate-limit.ts";
@@ -26,7 +26,9 @@ export interface LlmSettings {
   userHourlyLimit: number;
 }
 
-export function createOpenAiClient(s: LlmSettings): OpenAI {
+/** The client, with the openai package loaded only when an endpoint is configured. */
+export async function createOpenAiClient(s: LlmSettings): Promise<OpenAI> {
+  const { default: OpenAI } = await import("openai");
   // No retries: a slow or refusing endpoint must not delay the plain answer.
   return new OpenAI({ apiKey: s.apiKey, baseURL: s.baseUrl, timeout: s.timeoutMs, maxRetries: 0 });
 }

@@ -1,9 +1,9 @@
 // Loads knowledge/ (and an optional official-wording overlay), validates it with zod and checks
 // every cross-reference. Start-up and `npm run kb:check` both go through here, so a broken
 // knowledge base never reaches users.
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { readYamlFile } from "./yaml-file.ts";
 import { z } from "zod";
 import {
   Area,
@@ -14,8 +14,9 @@ import {
   Source,
   type KnownItemEntry,
 } from "./schema.ts";
+import { projectPath } from "../project-root.ts";
 
-export const KNOWLEDGE_DIR = new URL("../../knowledge/", import.meta.url).pathname;
+export const KNOWLEDGE_DIR = projectPath("knowledge/");
 export const CURRENT_VERSION = "2.3";
 
 export class KnowledgeError extends Error {
@@ -46,7 +47,7 @@ export interface RawKnowledge {
 
 function readYaml(path: string, problems: string[]): unknown {
   try {
-    return parseYaml(readFileSync(path, "utf8"));
+    return readYamlFile(path);
   } catch (e) {
     problems.push(`${path}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
     return undefined;

@@ -4,9 +4,8 @@
 // every word of such a question is a word we use somewhere. Naming the topics we do NOT cover,
 // and the anchor words that tie a question back to what we do cover, lets the bot say plainly
 // "that is outside what I cover" and where to ask instead.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { readYamlFile } from "./yaml-file.ts";
 import { z } from "zod";
 import { KNOWLEDGE_DIR, KnowledgeError } from "./load.ts";
 import { foldText, stem } from "./search-text.ts";
@@ -38,7 +37,7 @@ export type OffTopic = OffTopicData["topics"][number];
 export function loadOffTopic(file = join(KNOWLEDGE_DIR, "off-topic.yaml")): OffTopicData {
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, "utf8"));
+    data = readYamlFile(file);
   } catch (e) {
     throw new KnowledgeError([`${file}: ${(e as Error).message.split("\n")[0]}`]);
   }

@@ -1,5 +1,5 @@
 // The search index over the knowledge base: described items, FAQ and glossary terms, built once
-// at start-up (~0.2 s) and read-only after. Why this method: notes/retrieval.md and
+// (on first use, LazySearchIndex) and read-only after. Why this method: notes/retrieval.md and
 // `npx tsx scripts/retrieval-alternatives.ts` (fuse.js variants, Intl.Segmenter words and each
 // feature below switched off, side by side); `npm run eval:retrieval` gives the figures.
 // - BM25F over character bigrams (+ single kanji, okurigana-skipping kanji pairs) and stemmed
@@ -124,6 +124,37 @@ const NOISE = new RegExp(
   ].join("|"),
   "g",
 );
+
+/** What callers of the search need: the index, or one built on first use (LazySearchIndex). */
+export type Searcher = Pick<SearchIndex, "search">;
+
+/**
+ * The index built on first use rather than at start-up (building it is the largest part of a
+ * start after loading the code): the service is ready sooner, `npm start` answering "No.1" never
+ * builds it, and main.ts builds it right after start so that the first question finds it ready.
+ */
+export class LazySearchIndex implements Searcher {
+  private index?: SearchIndex;
+
+  constructor(private readonly build: () => SearchIndex) {}
+
+  get built(): boolean {
+    return this.index !== undefined;
+  }
+
+  search(query: string, opts?: { limit?: number }): SearchResult {
+    return this.get().search(query, opts);
+  }
+
+  /** Builds the index now, unless it is built already. */
+  warm(): void {
+    this.get();
+  }
+
+  private get(): SearchIndex {
+    return (this.index ??= this.build());
+  }
+}
 
 export class SearchIndex {
   private readonly index: Bm25fIndex;

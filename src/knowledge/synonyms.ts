@@ -1,9 +1,8 @@
 // knowledge/synonyms.yaml: groups of equivalent terms for query expansion. notes/retrieval.md
 // found that most misses left after bigram BM25 are synonyms (パソコン/PC, 暗証番号/パスワード);
 // a table we can read and extend beats guessing them at run time.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { readYamlFile } from "./yaml-file.ts";
 import { z } from "zod";
 import { KNOWLEDGE_DIR, KnowledgeError } from "./load.ts";
 import { foldText } from "./search-text.ts";
@@ -20,7 +19,7 @@ export type SynonymGroups = string[][];
 export function loadSynonyms(file = join(KNOWLEDGE_DIR, "synonyms.yaml")): SynonymGroups {
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, "utf8"));
+    data = readYamlFile(file);
   } catch (e) {
     throw new KnowledgeError([`${file}: ${(e as Error).message.split("\n")[0]}`]);
   }

@@ -2,7 +2,7 @@
 // supplier, frozen header, filter; a second sheet of totals) and .csv (UTF-8 with a BOM; cells
 // Excel would run as formulas defused). Only what the consents cover: a supplier that does not
 // share has empty figure columns.
-import ExcelJS from "exceljs";
+import { loadExcelJS } from "../core/spreadsheet.ts";
 import { tr, type Lang } from "../core/reply.ts";
 import { csvSafe, CSV_MIME, XLSX_MIME } from "../assessment/export.ts";
 import type { Rollout } from "./service.ts";
@@ -71,7 +71,7 @@ function totals(r: Rollout, lang: Lang): [string, number][] {
 }
 
 export async function rolloutXlsx(r: Rollout, lang: Lang, now: Date): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   wb.creator = "JAMA/JAPIA check-sheet assistant";
   wb.created = now;
   const ws = wb.addWorksheet(tr(lang, "取引先の状況", "Suppliers"), { views: [{ state: "frozen", ySplit: 1 }] });

@@ -14,8 +14,9 @@ import { tr } from "../core/reply.ts";
 import { signInRoutes } from "./routes/sign-in.tsx";
 import { companyRoutes } from "./company/routes.tsx";
 import { secretariatRoutes } from "./secretariat/routes.tsx";
+import { projectPath } from "../project-root.ts";
 
-const STATIC_DIR = new URL("./static/", import.meta.url).pathname;
+const STATIC_DIR = projectPath("src/web/static/");
 /** The only multipart form: its CSRF token is read after the upload is parsed. */
 const MULTIPART_PATH = /^\/o\/[0-9a-f-]{36}\/import$/;
 

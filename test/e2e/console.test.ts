@@ -1,10 +1,12 @@
 // The terminal chat as a user runs it: `npm start` in a child process, driven through stdin.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { until } from "../helpers/wait.ts";
+// @ts-expect-error: plain JavaScript (it runs with node alone), no type declarations
+import { isFresh } from "../../scripts/build.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -35,6 +37,25 @@ describe("terminal chat", { timeout: 150_000 }, () => {
     // the embedded database lives under DATA_DIR
     expect(readdirSync(r.dataDir)).toContain("pglite");
   });
+
+  it("`npm start` runs the compiled build (dist/, built first when the sources changed) and answers piped lines", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "jama-console-"));
+    const r = spawnSync("npm", ["start", "--silent"], {
+      cwd: root,
+      input: "No.1\n",
+      encoding: "utf8",
+      timeout: 240_000, // a build first, when a source was edited since the last one
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir },
+    });
+    expect(r.stderr).not.toContain("failed");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("No.1 セキュリティ基本方針の策定");
+    // what ran is dist/ as built from the sources as they are now
+    expect(existsSync(join(root, "dist/src/main.js"))).toBe(true);
+    expect(isFresh(root)).toBe(true);
+    // the data files (knowledge/, prisma/migrations) were found from dist/: the database is migrated
+    expect(readdirSync(dataDir)).toContain("pglite");
+  }, 300_000);
 
   it("picks a numbered choice when the user types its number", () => {
     const r = run([], "No.115\n2\n");
