@@ -13,6 +13,7 @@ import type { Platform } from "../core/turn.ts";
 import type { BookingService } from "./booking-service.ts";
 import { enqueueSessionsOpenNotices } from "./alerts.ts";
 import { broadcastNotice, changedNotice, confirmedReply, promotedNotice, reminderNotice, sessionCancelledNotice } from "./replies.ts";
+import { PERMANENT_SLACK_ERRORS } from "../delivery/slack-errors.ts";
 
 /** Posts a reply to a stored conversation reference (what the channel saved with the turn). */
 export type Sender = (ref: unknown, reply: Reply, deliveryId?: string) => Promise<void>;
@@ -27,17 +28,6 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-const PERMANENT_SLACK_ERRORS = new Set([
-  "channel_not_found",
-  "not_in_channel",
-  "is_archived",
-  "user_not_found",
-  "user_disabled",
-  "account_inactive",
-  "cannot_dm_bot",
-  "user_not_visible",
-  "team_access_not_granted",
-]);
 const PERMANENT_BOT_CODES = new Set(["BotNotInConversationRoster", "ConversationBlockedByUser", "ConversationNotFound", "UserNotFound", "BotDisabledByAdmin"]);
 
 /** 403/404-ish: the bot may no longer write there. Everything else is worth another try. */

@@ -6,6 +6,7 @@ import type { webApi } from "@slack/bolt";
 import type { Reply } from "../../core/reply.ts";
 import type { DeliveryStep, FailureKind } from "../../delivery/conversation-queue.ts";
 import { renderBlocks } from "./render-blocks.ts";
+import { PERMANENT_SLACK_ERRORS, TRANSIENT_SLACK_ERRORS } from "../../delivery/slack-errors.ts";
 
 type WebClient = webApi.WebClient;
 
@@ -33,27 +34,6 @@ export function sendingClientOptions(apiUrl: string | undefined, timeoutMs = 10_
 /** The metadata event type that names each message the bot posts, so a timed-out post can be found. */
 export const DELIVERY_EVENT_TYPE = "jama_delivery";
 
-const PERMANENT = new Set([
-  "channel_not_found",
-  "not_in_channel",
-  "is_archived",
-  "user_not_found",
-  "user_disabled",
-  "account_inactive",
-  "cannot_dm_bot",
-  "user_not_visible",
-  "team_access_not_granted",
-  "invalid_auth",
-  "not_authed",
-  "token_revoked",
-  "missing_scope",
-  "invalid_blocks",
-  "msg_too_long",
-  "no_text",
-  "invalid_arguments",
-]);
-const TRANSIENT = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"]);
-
 /** What a failed Web API call (or response_url post) means for the queue. */
 export function classifySlackError(err: unknown): FailureKind {
   const e = err as Record<string, any> | null;
@@ -67,8 +47,8 @@ export function classifySlackError(err: unknown): FailureKind {
   }
   const error = e.data?.error;
   if (typeof error === "string") {
-    if (PERMANENT.has(error)) return { kind: "permanent" };
-    if (TRANSIENT.has(error)) return { kind: "transient" };
+    if (PERMANENT_SLACK_ERRORS.has(error)) return { kind: "permanent" };
+    if (TRANSIENT_SLACK_ERRORS.has(error)) return { kind: "transient" };
     return { kind: "permanent" };
   }
   // network failures and timeouts (slack_webapi_request_error): Slack may have taken the post
