@@ -17,7 +17,7 @@ const CODE = /\b([0-9A-Z]{5}-[0-9A-Z]{5})\b/;
 type Who = { org: string; orgName: string; user: string; platform: "slack" | "teams" | "console" };
 
 let seq = 0;
-function turn(who: Who, input: Turn["input"]): Turn {
+function turn(who: Who, input: Turn["input"], extra: Partial<Turn> = {}): Turn {
   const key = `${who.platform}:${who.org}:${who.user}`;
   return {
     platform: who.platform,
@@ -27,6 +27,7 @@ function turn(who: Who, input: Turn["input"]): Turn {
     conversation: { key, kind: "personal", reference: { key, data: { to: key } } },
     input,
     receivedAt: T0,
+    ...extra,
   };
 }
 
@@ -37,7 +38,7 @@ describeEachDb("tenant walls around the booking and supplier intents", (kind) =>
   /** the organisation each handler's statements were walled to, in order */
   const scopes: string[] = [];
   beforeAll(async () => {
-    app = await createTestApp({ SECRETARIAT_USERS: "console:sec" }, { dbKind: kind });
+    app = await createTestApp({ SECRETARIAT_USERS: "console:sec", PUBLIC_BASE_URL: "https://bot.example.jp" }, { dbKind: kind });
     const walls = app.services.walls;
     const forOrg = walls.forOrg.bind(walls);
     walls.forOrg = (orgId, fn) => {
@@ -191,7 +192,7 @@ describeEachDb("tenant walls around the booking and supplier intents", (kind) =>
     }));
     if (postgres) {
       expect(asR).toEqual({ rollout: 0, forSupplier: null, customers: 0 });
-      const withdraw = await walls.forOrg(rOrg, () => s.decide({ userId: randomId(), orgId: qOrg, channel: "slack", at: T0 }, invId, "withdraw"));
+      const withdraw = await walls.forOrg(rOrg, () => s.decide({ userId: "00000000-0000-4000-8000-000000000000", orgId: qOrg, channel: "slack", at: T0 }, invId, "withdraw"));
       expect(withdraw).toEqual({ ok: false, reason: "not-found" });
       expect((await db().supplierInvitation.findUniqueOrThrow({ where: { id: invId } })).status).toBe("accepted");
     } else {
@@ -199,8 +200,21 @@ describeEachDb("tenant walls around the booking and supplier intents", (kind) =>
       expect(asR.forSupplier?.id).toBe(invId);
     }
   });
-});
 
-function randomId(): string {
-  return "00000000-0000-4000-8000-000000000000";
-}
+  it("the turn's own bookkeeping after the handler (a change of language, download links) runs walled too", async () => {
+    const who: Who = { ...Q, user: "q-files" };
+    await say(who, "No.1は達成");
+    const before = scopes.length;
+    // a Teams turn: the export's file becomes a download link stored for the company
+    const r = (await app.pipeline.handle(turn(who, { kind: "text", text: "download the check sheet" }, { filesAsLinks: true })))!;
+    expect(r.intent).toBe("export_sheet");
+    const orgId = await orgOf(who);
+    // the handler, the change of language (this message is English) and the links: each walled to the company
+    expect(scopes.slice(before)).toEqual([orgId, orgId, orgId]);
+    expect((await db().user.findUniqueOrThrow({ where: { id: await userOf(who) } })).locale).toBe("en");
+    const links = await db().fileDownload.findMany({ where: { userId: await userOf(who) } });
+    expect(links.length).toBeGreaterThan(0);
+    expect(new Set(links.map((l) => l.orgId))).toEqual(new Set([orgId]));
+    expect(all(r.reply)).toContain("https://bot.example.jp/files/");
+  });
+});
