@@ -163,7 +163,8 @@ export class BookingService {
   /**
    * The walls' narrow path, for what is shared by every company and nothing else: waitlist
    * lengths and places (counts), the seat transaction of a session (its seats and queue belong to
-   * every company: the next in line may be of another one), and the secretariat's registrants.
+   * every company: the next in line may be of another one), and the secretariat's registrants
+   * and messages to them.
    */
   private acrossCompanies<T>(fn: () => Promise<T>): Promise<T> {
     return this.opts.walls ? this.opts.walls.acrossCompanies(fn) : fn();
