@@ -13,7 +13,6 @@ const STRIP = /[?？!！。.、\s]+$/u;
 const MATCH = /^(全体の状況|全体状況|全体の進捗|全組織の状況|全社の状況|利用組織の状況|集計|overall status|overall progress|all organi[sz]ations|aggregate(s)?)$/i;
 
 export const overallStatus = defineIntent({
-  spansCompanies: "the secretariat's figures across companies",
   name: "overall_status",
   description: { ja: "全組織の集計を表示する(事務局)", en: "Show aggregates across organisations (secretariat)" },
   readOnly: true,

@@ -11,7 +11,6 @@ import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { askYesNo, DECLINE } from "../src/core/confirm.ts";
 
 export const sessionBook = defineIntent({
-  spansCompanies: "seats and the waitlist are shared by every company",
   name: "session_book",
   description: { ja: "よろず相談会の席を予約する", en: "Book a seat at a consultation session" },
   examples: {

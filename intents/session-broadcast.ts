@@ -14,7 +14,6 @@ const PENDING = "session_broadcast";
 const CONFIRM_WAIT_MS = 30 * 60_000;
 
 export const sessionBroadcast = defineIntent({
-  spansCompanies: "the secretariat writes to the registrants of every company",
   name: "session_broadcast",
   description: { ja: "相談会の参加者に一斉連絡する(事務局)", en: "Message everyone booked on a session (secretariat)" },
   examples: { ja: ["第3回の参加者に連絡: 本文"], en: ["message registrants of session 3: text"] },

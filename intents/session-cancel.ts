@@ -11,7 +11,6 @@ import { SeriesNoParam } from "../src/booking/session-data.ts";
 import { formatDateTime } from "../src/booking/time.ts";
 
 export const sessionCancel = defineIntent({
-  spansCompanies: "a freed seat goes to the next person on the waitlist, of any company",
   name: "session_cancel",
   description: { ja: "相談会の予約やキャンセル待ちを取り消す", en: "Cancel a session booking or leave its waitlist" },
   examples: {

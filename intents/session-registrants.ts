@@ -10,7 +10,6 @@ import { sessionName } from "../src/booking/replies.ts";
 import { SeriesNoParam } from "../src/booking/session-data.ts";
 
 export const sessionRegistrants = defineIntent({
-  spansCompanies: "the secretariat lists the registrants of every company",
   name: "session_registrants",
   description: { ja: "相談会の参加者一覧とCSV(事務局)", en: "Registrants of a session, with CSV (secretariat)" },
   examples: { ja: ["第3回の参加者", "第3回の参加者CSV"], en: ["registrants of session 3"] },

@@ -15,7 +15,6 @@ const QUESTION = /[?？]\s*$|(ですか|ますか|でしょうか|って何|っ�
 const NOT_A_TOPIC = /^(ヘルプ|help|メニュー|menu)$|(未達成|達成|対象外|未回答)\s*(に|で|と)?\s*(する|して|記録|登録)?$|^\/\w+/;
 
 export const sessionTopic = defineIntent({
-  spansCompanies: "the session's bookings are shared by every company",
   name: "session_topic",
   description: { ja: "相談会で相談したいテーマを登録する", en: "Record the topic to bring to a session" },
   examples: { ja: ["第3回の相談テーマ: バックアップ"], en: ["topic for session 3: backups"] },

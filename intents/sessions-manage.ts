@@ -14,7 +14,6 @@ import { toJstString } from "../src/booking/time.ts";
 import { askYesNo, DECLINE } from "../src/core/confirm.ts";
 
 export const sessionsManage = defineIntent({
-  spansCompanies: "the secretariat changes sessions booked by every company",
   name: "sessions_manage",
   description: { ja: "相談会を追加・変更・中止する(事務局)", en: "Add, change or cancel sessions (secretariat)" },
   examples: { ja: ["相談会の管理"], en: ["session admin"] },

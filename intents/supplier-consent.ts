@@ -9,7 +9,6 @@ import { actorOf } from "../src/suppliers/actor.ts";
 import { orgLabel, scopeLabel } from "../src/suppliers/replies.ts";
 
 export const supplierConsent = defineIntent({
-  spansCompanies: "the supplier roll-out joins two companies",
   name: "supplier_consent",
   description: { ja: "取引先(依頼元)への共有を承認・変更・停止する(管理者)", en: "Accept, change or withdraw sharing with a customer (admin)" },
   examples: { ja: [], en: [] },

@@ -41,7 +41,6 @@ export function parseInvite(text: string): { name?: string; contact?: string; du
 }
 
 export const supplierInvite = defineIntent({
-  spansCompanies: "the supplier roll-out joins two companies",
   name: "supplier_invite",
   description: { ja: "取引先に自己評価を依頼する(招待コードと送付用メッセージ、管理者)", en: "Invite a supplier to self-assess (a code and a message to send; admin)" },
   examples: { ja: ["取引先に自己評価を依頼", "取引先を招待"], en: ["invite a supplier", "invite suppliers"] },

@@ -10,7 +10,6 @@ import { actorOf } from "../src/suppliers/actor.ts";
 import { consentQuestion, orgLabel, scopeLabel, sharingTerms } from "../src/suppliers/replies.ts";
 
 export const supplierJoin = defineIntent({
-  spansCompanies: "the supplier roll-out joins two companies",
   name: "supplier_join",
   description: { ja: "取引先から届いた参加コードを入力する", en: "Enter the code a customer sent you" },
   examples: { ja: ["参加コード"], en: ["join with a code"] },

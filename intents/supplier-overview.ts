@@ -9,7 +9,6 @@ const STRIP = /[?？!！。.、\s]+$/u;
 const MATCH = /^(取引先展開の?(状況|集計)|展開状況|サプライチェーン(への)?展開(の)?(状況|集計)?|roll-?out (overview|figures|status)|supply chain roll-?out)$/i;
 
 export const supplierOverview = defineIntent({
-  spansCompanies: "the secretariat's view of the roll-out across companies",
   name: "supplier_overview",
   description: { ja: "取引先への展開状況の集計(事務局、社名なし)", en: "Roll-out figures across the deployment (secretariat, no names)" },
   examples: { ja: ["取引先展開の状況"], en: ["roll-out overview"] },

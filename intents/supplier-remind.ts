@@ -14,7 +14,6 @@ const STRIP = /[?？!！。.、\s]+$/u;
 const MATCH = /^((未着手|未提出|未回答|回答していない)の?)?(取引先|サプライヤー)(に|へ)(リマインド|催促|督促)(を)?(する|して|送る|送って|したい)?|remind (the |our )?(suppliers|suppliers who have not (started|submitted))$/i;
 
 export const supplierRemind = defineIntent({
-  spansCompanies: "the supplier roll-out joins two companies",
   name: "supplier_remind",
   description: { ja: "未提出の取引先にリマインドを送る(管理者、1社につき週1回まで)", en: "Remind suppliers that have not submitted (admin; once a week each at most)" },
   examples: { ja: ["未着手の取引先にリマインド"], en: ["remind suppliers"] },

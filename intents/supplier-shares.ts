@@ -15,7 +15,6 @@ const QUIET = /^((取引先|依頼元|お客様|顧客)(から)?の)?(リマイ�
 const STOP = /^(共有をやめる|共有を(停止|止める|とめる|やめたい|取り消す|撤回)(する)?|共有停止|同意を(撤回|取り消す)|stop sharing|withdraw (consent|sharing)|revoke (consent|sharing))$/i;
 
 export const supplierShares = defineIntent({
-  spansCompanies: "the supplier roll-out joins two companies",
   name: "supplier_shares",
   description: { ja: "共有先(依頼元の取引先)の一覧と共有の変更・停止", en: "See, change or withdraw what you share with customers" },
   examples: { ja: ["共有先の一覧", "共有をやめる"], en: ["shared with", "stop sharing"] },

@@ -17,7 +17,6 @@ const EXPORT = /^(取引先(の)?(状況|一覧)(を)?(エクスポート|出力
 const SHOWN = 20;
 
 export const supplierStatus = defineIntent({
-  spansCompanies: "a buyer reads the progress its suppliers share with it",
   name: "supplier_status",
   description: { ja: "依頼した取引先の状況を見る・出力する", en: "See or export where your suppliers stand" },
   examples: { ja: ["取引先の状況", "取引先の進捗"], en: ["supplier status", "how are our suppliers doing"] },

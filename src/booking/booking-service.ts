@@ -160,7 +160,12 @@ export class BookingService {
     if (opts.seatConcurrency !== 0) this.seats = new SeatQueue({ concurrency: opts.seatConcurrency });
   }
 
-  /** The walls' narrow path, for the counts across companies above (and nothing else). */
+  /**
+   * The walls' narrow path, for what is shared by every company and nothing else: waitlist
+   * lengths and places (counts), the seat transaction of a session (its seats and queue belong to
+   * every company: the next in line may be of another one), and the secretariat's registrants
+   * and messages to them.
+   */
   private acrossCompanies<T>(fn: () => Promise<T>): Promise<T> {
     return this.opts.walls ? this.opts.walls.acrossCompanies(fn) : fn();
   }
@@ -228,7 +233,11 @@ export class BookingService {
   private async locked<T>(op: string, seriesNo: number, fn: (tx: Tx, session: Session) => Promise<T>, none: () => T): Promise<T> {
     // in line per session in this process, so that a rush neither exhausts the pool nor waits on
     // row locks while holding connections (seat-queue.ts); the row lock below still decides
-    return this.seats ? this.seats.run(seriesNo, () => this.lockedNow(op, seriesNo, fn, none)) : this.lockedNow(op, seriesNo, fn, none);
+    // across companies: the session's queue and seats are every company's (per-company caps are
+    // counted in the same transaction, so they stay as atomic as the seats); taken inside the line,
+    // so that the scope is this caller's whatever ran before it
+    const run = () => this.acrossCompanies(() => this.lockedNow(op, seriesNo, fn, none));
+    return this.seats ? this.seats.run(seriesNo, run) : run();
   }
 
   private async lockedNow<T>(op: string, seriesNo: number, fn: (tx: Tx, session: Session) => Promise<T>, none: () => T): Promise<T> {
@@ -429,7 +438,12 @@ export class BookingService {
   }
 
   /** Confirmed people first, then the waitlist in order. Company and person names: never logged. */
-  async registrants(seriesNo: number): Promise<{ session: Session; rows: Registrant[] } | null> {
+  registrants(seriesNo: number): Promise<{ session: Session; rows: Registrant[] } | null> {
+    // the secretariat's list names people of every company: the walls' narrow path
+    return this.acrossCompanies(() => this.registrantsOfAll(seriesNo));
+  }
+
+  private async registrantsOfAll(seriesNo: number): Promise<{ session: Session; rows: Registrant[] } | null> {
     const session = await this.db.session.findUnique({ where: { seriesNo } });
     if (!session) return null;
     const bookings = await this.db.booking.findMany({
@@ -457,7 +471,12 @@ export class BookingService {
   }
 
   /** A message from the secretariat to everyone holding a seat (and the waitlist when asked). */
-  async broadcast(seriesNo: number, text: string, opts: { includeWaitlist?: boolean; now: Date }): Promise<{ session: Session; queued: number } | null> {
+  broadcast(seriesNo: number, text: string, opts: { includeWaitlist?: boolean; now: Date }): Promise<{ session: Session; queued: number } | null> {
+    // to the people of every company booked: the walls' narrow path
+    return this.acrossCompanies(() => this.broadcastToAll(seriesNo, text, opts));
+  }
+
+  private async broadcastToAll(seriesNo: number, text: string, opts: { includeWaitlist?: boolean; now: Date }): Promise<{ session: Session; queued: number } | null> {
     const session = await this.db.session.findUnique({ where: { seriesNo } });
     if (!session) return null;
     const bookings = await this.db.booking.findMany({

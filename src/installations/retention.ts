@@ -1,4 +1,5 @@
-// What happens to a company's data once its Slack workspace (or Grid org) uninstalled the app:
+// What happens to a company's data once its Slack workspace (or Grid org) uninstalled the app, or
+// once the Teams app was removed from the last conversation of its tenant (src/installations/teams-installs.ts):
 // it stays for RETENTION_DAYS_AFTER_UNINSTALL days (default 90) so its admins can still export it
 // (the web console, an export from a re-install), then a background run deletes all of it. The
 // operator deletes a company at once on request (npm run company:delete). A re-install before the
@@ -64,6 +65,22 @@ export interface RetentionResult {
 }
 
 /**
+ * When the Teams app left the last conversation of each tenant: tenants with recorded installs
+ * (TeamsInstallation), none of them in place any more, the latest removal at or before `before`.
+ * A re-install anywhere in the tenant (its row's removedAt cleared) takes the tenant off this list.
+ */
+export async function teamsTenantsUninstalled(db: Db | Tx, before: Date, tenantId?: string): Promise<{ tenantId: string; uninstalledAt: Date }[]> {
+  const rows = await db.$queryRaw<{ tenantId: string; uninstalledAt: Date }[]>`
+    SELECT "tenantId", max("removedAt") AS "uninstalledAt" FROM "TeamsInstallation"
+    WHERE "tenantId" IS NOT NULL AND (${tenantId ?? null}::text IS NULL OR "tenantId" = ${tenantId ?? null}::text)
+    GROUP BY "tenantId"
+    HAVING bool_and("removedAt" IS NOT NULL) AND max("removedAt") <= ${before}`;
+  return rows.map((r) => ({ tenantId: r.tenantId, uninstalledAt: new Date(r.uninstalledAt) }));
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
  * The background run (the housekeeping scheduler gives `now`): deletes the data of every company
  * whose Slack installation was uninstalled more than `days` days before `now` and not installed again.
  */
@@ -105,7 +122,41 @@ export async function deleteExpiredCompanies(db: Db, now: Date, days: number, lo
     result.deleted.push({ externalKey: key, rows: rows ?? {} });
     log.info("company data deleted after its retention period", { company: key, installKey: inst.installKey, days, rows });
   }
+  await deleteExpiredTeamsTenants(db, cutoff, days, log, result);
   return result;
+}
+
+/**
+ * The same for Teams: a tenant whose last install was removed before `cutoff` and that has not
+ * installed the app again. A tenant whose people still reached the bot after that removal (an
+ * install the bot never heard of, from before installs were recorded) is kept.
+ */
+async function deleteExpiredTeamsTenants(db: Db, cutoff: Date, days: number, log: Logger, result: RetentionResult): Promise<void> {
+  for (const { tenantId } of await teamsTenantsUninstalled(db, cutoff)) {
+    const key = `teams:${tenantId}`;
+    const org = await db.organization.findUnique({ where: { externalKey: key }, select: { id: true } });
+    const decision = await db.$transaction(async (tx) => {
+      // a re-install between the query above and now wins: the tenant's rows are read again under their locks
+      await tx.$queryRaw`SELECT id FROM "TeamsInstallation" WHERE "tenantId" = ${tenantId} FOR UPDATE`;
+      const [still] = await teamsTenantsUninstalled(tx, cutoff, tenantId);
+      if (!still) return "reinstalled" as const;
+      const seenSince = org ? await tx.user.count({ where: { orgId: org.id, lastSeenAt: { gt: still.uninstalledAt } } }) : 0;
+      return seenSince ? ("in-use" as const) : ("expired" as const);
+    });
+    if (decision === "reinstalled") continue;
+    // the tenant's install records go last: a run that fails half-way is taken up again by the next
+    const forget = () => db.teamsInstallation.deleteMany({ where: { tenantId, removedAt: { not: null, lte: cutoff } } });
+    if (decision === "in-use") {
+      await forget();
+      result.stillInstalled.push(key);
+      log.info("teams tenant's removed installs forgotten; its people still reach the bot", { company: key });
+      continue;
+    }
+    const rows = org ? await deleteCompanyData(db, org.id) : null;
+    await forget();
+    result.deleted.push({ externalKey: key, rows: rows ?? {} });
+    log.info("company data deleted after its retention period", { company: key, days, rows });
+  }
 }
 
 /** Slack's auth.revoke for a bot token (the operator's deletion on request). */

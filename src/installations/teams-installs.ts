@@ -1,9 +1,12 @@
 // Where the Teams app is installed (personal scopes, teams, group chats), recorded from the
 // installationUpdate and conversationUpdate activities the adapter reads. A removal retires the
 // stored conversation references of that conversation (and of its channel threads), so the outbox
-// stops sending there; the company's data stays.
+// stops sending there; the company's data stays. Once the app is gone from the tenant's last
+// recorded conversation, the retention clock runs (src/installations/retention.ts): the company's
+// data is deleted RETENTION_DAYS_AFTER_UNINSTALL days later, unless the app is installed again.
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../core/logger.ts";
+import { teamsTenantsUninstalled } from "./retention.ts";
 
 export interface TeamsInstallChange {
   change: "added" | "removed";
@@ -61,5 +64,7 @@ export class PrismaTeamsInstalls implements TeamsInstalls {
       data: { active: false },
     });
     this.log.info("teams app removed", { scope: c.scope, tenant: c.tenantId, referencesRetired: retired.count });
+    if (c.tenantId && (await teamsTenantsUninstalled(this.db, at, c.tenantId)).length)
+      this.log.info("teams app gone from the tenant's last conversation: the retention period starts", { tenant: c.tenantId });
   }
 }

@@ -3,8 +3,13 @@
 // customer sees where each supplier stands. Every method takes the caller's organisation id from
 // the verified platform identity and filters by it: an invitation id from a button payload never
 // reaches another organisation's row. Every change writes a SupplierEvent in the same transaction.
+// Tenant walls: the intents run walled to the caller's organisation; an invitation row is visible
+// to both its customer and its supplier (migration tenant_walls), so reading and deciding on a link
+// stays walled. What a link lets one company see of the other (the customer's name, the figures a
+// supplier consented to share, its admins to remind) and the code looked up before a supplier
+// joins take the walls' narrow path, in the few methods marked "across companies" below.
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client.ts";
+import type { Db, TenantWalls } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { AnswerChoices } from "../assessment/choices.ts";
 import { UNANSWERED } from "../assessment/choices.ts";
@@ -102,7 +107,13 @@ export class SupplierService {
     readonly kb: Knowledge,
     readonly choices: AnswerChoices,
     private readonly fiscalYearOf: (now: Date) => number,
+    private readonly walls?: TenantWalls,
   ) {}
+
+  /** The walls' narrow path, for the reads and writes marked "across companies" (and nothing else). */
+  private acrossCompanies<T>(fn: () => Promise<T>): Promise<T> {
+    return this.walls ? this.walls.acrossCompanies(fn) : fn();
+  }
 
   /** A new invitation of `buyerOrgId`; returns the code (shown once: only its hash is kept). */
   async invite(actor: Actor, s: { name: string; contact?: string | null; dueDate?: Date | null }): Promise<{ id: string; code: string; expiresAt: Date }> {
@@ -185,7 +196,7 @@ export class SupplierService {
     const canonical = normalizeCode(typed);
     const fail = async (reason: "unknown") => ({ ok: false as const, reason });
     if (!canonical) return fail("unknown");
-    const found = await this.db.supplierInvitation.findUnique({ where: { codeHash: hashCode(canonical) } });
+    const found = await this.invitationByCode(hashCode(canonical));
     if (!found) return fail("unknown");
     if (found.supplierOrgId && found.supplierOrgId !== actor.orgId) return fail("unknown");
     if (!found.supplierOrgId && found.expiresAt.getTime() <= actor.at.getTime()) return fail("unknown");
@@ -194,15 +205,7 @@ export class SupplierService {
     // one consent per customer: a second code of the same customer finds the link already there
     const linked = await this.db.supplierInvitation.findFirst({ where: { buyerOrgId: found.buyerOrgId, supplierOrgId: actor.orgId } });
     if (linked) return { ok: false, reason: "linked", linkedId: linked.id };
-    const bound = await this.db.$transaction(async (tx) => {
-      const r = await tx.supplierInvitation.updateMany({
-        where: { id: found.id, supplierOrgId: null },
-        data: { supplierOrgId: actor.orgId, usedAt: actor.at, usedById: actor.userId, status: "pending" },
-      });
-      if (r.count !== 1) return false;
-      await event(tx, { invitationId: found.id, buyerOrgId: found.buyerOrgId, supplierOrgId: actor.orgId, kind: "join", actor });
-      return true;
-    }).catch((err: unknown) => {
+    const bound = await this.bindToSupplier(found, actor).catch((err: unknown) => {
       // two codes of one customer used at the same moment: the unique (buyer, supplier) refuses one
       if ((err as { code?: string }).code === "P2002") return false;
       throw err;
@@ -213,6 +216,33 @@ export class SupplierService {
       return fail("unknown");
     }
     return { ok: true, invitation: await this.view(found.id), already: false };
+  }
+
+  /**
+   * Across companies: the invitation a typed code names, before the typing company is linked to
+   * it (until then the row belongs to the customer alone). Found by the hash of the whole code.
+   */
+  private invitationByCode(codeHash: string) {
+    return this.acrossCompanies(() => this.db.supplierInvitation.findUnique({ where: { codeHash } }));
+  }
+
+  /**
+   * Across companies: binds a customer's unused invitation to the supplier that used its code
+   * (true), unless another one took it first (false). The only write to a row not yet visible to
+   * the supplier; the row names both companies once bound.
+   */
+  private bindToSupplier(found: { id: string; buyerOrgId: string }, actor: Actor): Promise<boolean> {
+    return this.acrossCompanies(() =>
+      this.db.$transaction(async (tx) => {
+        const r = await tx.supplierInvitation.updateMany({
+          where: { id: found.id, supplierOrgId: null },
+          data: { supplierOrgId: actor.orgId, usedAt: actor.at, usedById: actor.userId, status: "pending" },
+        });
+        if (r.count !== 1) return false;
+        await event(tx, { invitationId: found.id, buyerOrgId: found.buyerOrgId, supplierOrgId: actor.orgId, kind: "join", actor });
+        return true;
+      }),
+    );
   }
 
   /** An invitation as the supplier sees it; only when it is bound to `supplierOrgId`. */
@@ -278,7 +308,8 @@ export class SupplierService {
   async rollout(buyerOrgId: string, now: Date): Promise<Rollout> {
     const rows = await this.db.supplierInvitation.findMany({ where: { buyerOrgId }, orderBy: { createdAt: "asc" } });
     const consenting = rows.filter((r) => r.status === "accepted" && r.supplierOrgId).map((r) => r.supplierOrgId!);
-    const [figures, chains] = await Promise.all([this.summaries(consenting, now), this.chainCounts(consenting, now)]);
+    // across companies: what the consenting suppliers share (the consent itself was read above, walled)
+    const [figures, chains] = await this.acrossCompanies(() => Promise.all([this.summaries(consenting, now), this.chainCounts(consenting, now)]));
     const out: RolloutRow[] = rows.map((r) => {
       const shared = r.status === "accepted" && r.supplierOrgId ? (figures.get(r.supplierOrgId) ?? emptySummary(this.kb)) : null;
       const state = stateOf(r, shared, now);
@@ -326,11 +357,16 @@ export class SupplierService {
   async sharedItems(buyerOrgId: string, id: string, now: Date): Promise<{ name: string; answers: Map<number, string> } | null> {
     const inv = await this.db.supplierInvitation.findFirst({ where: { id, buyerOrgId, status: "accepted", scope: "items" } });
     if (!inv?.supplierOrgId) return null;
-    const a = await this.db.assessment.findUnique({
-      where: { orgId_fiscalYear_guidelineVersion: { orgId: inv.supplierOrgId, fiscalYear: this.fiscalYearOf(now), guidelineVersion: this.kb.version } },
+    const supplierOrgId = inv.supplierOrgId;
+    // across companies: the supplier's answers, which it chose to share with this buyer (checked above, walled)
+    const answers = await this.acrossCompanies(async () => {
+      const a = await this.db.assessment.findUnique({
+        where: { orgId_fiscalYear_guidelineVersion: { orgId: supplierOrgId, fiscalYear: this.fiscalYearOf(now), guidelineVersion: this.kb.version } },
+      });
+      const out = new Map<number, string>();
+      if (a) for (const x of await this.db.answer.findMany({ where: { assessmentId: a.id, orgId: supplierOrgId } })) out.set(x.itemNo, x.status);
+      return out;
     });
-    const answers = new Map<number, string>();
-    if (a) for (const x of await this.db.answer.findMany({ where: { assessmentId: a.id, orgId: inv.supplierOrgId } })) answers.set(x.itemNo, x.status);
     return { name: inv.supplierName, answers };
   }
 
@@ -350,13 +386,15 @@ export class SupplierService {
         skipped.push(id);
         continue;
       }
+      // the supplier (fixed once a code bound it) and its admins, before the row is locked
+      const link = await this.db.supplierInvitation.findFirst({ where: { id, buyerOrgId: actor.orgId }, select: { supplierOrgId: true } });
+      const admins = link?.supplierOrgId ? await this.supplierAdmins(link.supplierOrgId) : [];
       const ok = await this.db.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<{ lastRemindedAt: Date | null; supplierOrgId: string | null; remindersOff: boolean }[]>`
           SELECT "lastRemindedAt", "supplierOrgId", "remindersOff" FROM "SupplierInvitation" WHERE id = ${id}::uuid AND "buyerOrgId" = ${actor.orgId}::uuid FOR UPDATE`;
         const row = rows[0];
-        if (!row?.supplierOrgId || row.remindersOff) return false;
+        if (!row?.supplierOrgId || row.supplierOrgId !== link?.supplierOrgId || row.remindersOff) return false;
         if (row.lastRemindedAt && now.getTime() - row.lastRemindedAt.getTime() < REMIND_EVERY_MS) return false;
-        const admins = await tx.user.findMany({ where: { orgId: row.supplierOrgId, role: "admin" }, take: 5 });
         if (!admins.length) return false;
         await tx.supplierInvitation.update({ where: { id }, data: { lastRemindedAt: now } });
         await tx.outboxMessage.createMany({
@@ -378,6 +416,11 @@ export class SupplierService {
     return { reminded, skipped };
   }
 
+  /** Across companies: whom a buyer's reminder goes to, the admins of a supplier linked to it (ids and platforms). */
+  private supplierAdmins(supplierOrgId: string): Promise<{ id: string; platform: string }[]> {
+    return this.acrossCompanies(() => this.db.user.findMany({ where: { orgId: supplierOrgId, role: "admin" }, take: 5, select: { id: true, platform: true } }));
+  }
+
   /** Queues a consent request to the supplier's admins (a member used the code). */
   async requestConsent(invitationId: string, supplierOrgId: string, now: Date): Promise<number> {
     const admins = await this.db.user.findMany({ where: { orgId: supplierOrgId, role: "admin" }, take: 5 });
@@ -396,7 +439,12 @@ export class SupplierService {
   }
 
   /** Deployment-wide roll-out figures for the secretariat: counts only, never a name or an answer. */
-  async overview(now: Date): Promise<{ invitations: number; joined: number; consenting: number; submitted: number; buyers: number; tiers: number[] }> {
+  overview(now: Date): Promise<{ invitations: number; joined: number; consenting: number; submitted: number; buyers: number; tiers: number[] }> {
+    // across companies: the secretariat's counts of every company's roll-out
+    return this.acrossCompanies(() => this.overviewOfAll(now));
+  }
+
+  private async overviewOfAll(now: Date): Promise<{ invitations: number; joined: number; consenting: number; submitted: number; buyers: number; tiers: number[] }> {
     const fy = this.fiscalYearOf(now);
     const [row] = await this.db.$queryRaw<{ invitations: bigint; joined: bigint; consenting: bigint; submitted: bigint; buyers: bigint }[]>`
       SELECT COUNT(*) AS invitations,
@@ -429,10 +477,14 @@ export class SupplierService {
 
   private async view(id: string): Promise<InvitationView> {
     const r = await this.db.supplierInvitation.findUniqueOrThrow({ where: { id } });
-    const [buyer, inviter] = await Promise.all([
-      this.db.organization.findUnique({ where: { id: r.buyerOrgId } }),
-      this.db.user.findUnique({ where: { id: r.createdById } }),
-    ]);
+    // across companies: the names of the customer and of the person who invited, which the link
+    // (visible to the caller, read just above) shows its supplier
+    const [buyer, inviter] = await this.acrossCompanies(() =>
+      Promise.all([
+        this.db.organization.findUnique({ where: { id: r.buyerOrgId }, select: { name: true } }),
+        this.db.user.findUnique({ where: { id: r.createdById }, select: { displayName: true } }),
+      ]),
+    );
     return {
       id: r.id,
       buyerOrgId: r.buyerOrgId,

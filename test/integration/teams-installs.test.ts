@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { describeEachDb } from "../helpers/db.ts";
+import { deleteExpiredCompanies } from "../../src/installations/retention.ts";
 import {
   TEAM_ID,
   TENANT,
@@ -113,5 +114,80 @@ describeEachDb("Teams installs", (kind) => {
 
     await send(installationUpdate("add", { ...taro, in: "team" }));
     expect((await db().teamsInstallation.findUniqueOrThrow({ where: { conversationId: TEAM_ID } })).removedAt).toBeNull();
+  });
+
+  it("removing the app from a tenant's last conversation starts the retention clock; the company's data goes after the period", async () => {
+    const DAY = 86_400_000;
+    const days = app.config.retentionDaysAfterUninstall;
+    const tenant = "dddddddd-0000-4000-8000-00000000d001";
+    const ichiro = { ...who("dddddddd-0000-0000-0000-0000000000d1"), tenant };
+    const jiro = { ...who("eeeeeeee-0000-0000-0000-0000000000e1"), tenant };
+    for (const p of [ichiro, jiro]) {
+      await send(installationUpdate("add", p));
+      await send(personalInstall(p));
+    }
+    await send(personalMessage("No.115は達成", ichiro));
+    const org = await db().organization.findUniqueOrThrow({ where: { externalKey: `teams:${tenant}` } });
+    expect(await db().answer.count({ where: { orgId: org.id } })).toBe(1);
+    const run = (at: Date) => deleteExpiredCompanies(db(), at, days, app.log);
+    const removedAt = async (aad: string) => (await db().teamsInstallation.findUniqueOrThrow({ where: { conversationId: `a:1personal-${aad.slice(0, 8)}` } })).removedAt!;
+
+    // one person removes it: the app is still in the tenant (jiro's chat), nothing is counted down
+    await send(installationUpdate("remove", ichiro));
+    const first = await removedAt("dddddddd");
+    expect((await run(new Date(first.getTime() + (days + 1) * DAY))).deleted).toEqual([]);
+    expect(await db().organization.count({ where: { id: org.id } })).toBe(1);
+
+    // the last one removes it: kept through the period, deleted after it
+    await send(installationUpdate("remove", jiro));
+    const last = await removedAt("eeeeeeee");
+    expect(app.logs.some((l) => l.includes("the retention period starts") && l.includes(tenant))).toBe(true);
+    expect((await run(new Date(last.getTime() + (days - 1) * DAY))).deleted).toEqual([]);
+    expect(await db().answer.count({ where: { orgId: org.id } })).toBe(1);
+    const after = await run(new Date(last.getTime() + (days + 1) * DAY));
+    expect(after.deleted.map((d) => d.externalKey)).toEqual([`teams:${tenant}`]);
+    expect(await db().organization.count({ where: { id: org.id } })).toBe(0);
+    expect(await db().answer.count({ where: { orgId: org.id } })).toBe(0);
+    expect(await db().teamsInstallation.count({ where: { tenantId: tenant } })).toBe(0);
+    // the other tenant of this suite (its team still has the app) keeps everything
+    expect(await db().organization.count({ where: { externalKey: `teams:${TENANT}` } })).toBe(1);
+  });
+
+  it("a re-install in the tenant stops the retention clock", async () => {
+    const DAY = 86_400_000;
+    const days = app.config.retentionDaysAfterUninstall;
+    const tenant = "ffffffff-0000-4000-8000-00000000f001";
+    const saburo = { ...who("ffffffff-0000-0000-0000-0000000000f1"), tenant };
+    await send(installationUpdate("add", saburo));
+    await send(personalMessage("No.115は達成", saburo));
+    await send(installationUpdate("remove", saburo));
+    const removed = (await db().teamsInstallation.findUniqueOrThrow({ where: { conversationId: "a:1personal-ffffffff" } })).removedAt!;
+    await send(installationUpdate("add", saburo));
+    const later = new Date(removed.getTime() + (days + 30) * DAY);
+    expect((await deleteExpiredCompanies(db(), later, days, app.log)).deleted).toEqual([]);
+    const org = await db().organization.findUniqueOrThrow({ where: { externalKey: `teams:${tenant}` } });
+    expect(await db().answer.count({ where: { orgId: org.id } })).toBe(1);
+    // removed again: the clock starts from the new removal
+    await send(installationUpdate("remove", saburo));
+    const again = (await db().teamsInstallation.findUniqueOrThrow({ where: { conversationId: "a:1personal-ffffffff" } })).removedAt!;
+    expect((await deleteExpiredCompanies(db(), new Date(again.getTime() + (days - 1) * DAY), days, app.log)).deleted).toEqual([]);
+    expect((await deleteExpiredCompanies(db(), new Date(again.getTime() + (days + 1) * DAY), days, app.log)).deleted.map((d) => d.externalKey)).toEqual([`teams:${tenant}`]);
+  });
+
+  it("a tenant whose people still reach the bot after the last recorded removal keeps its data", async () => {
+    const days = app.config.retentionDaysAfterUninstall;
+    const tenant = "abababab-0000-4000-8000-00000000ab01";
+    const shiro = { ...who("abababab-0000-0000-0000-0000000000ab"), tenant };
+    await send(installationUpdate("add", shiro));
+    await send(installationUpdate("remove", shiro));
+    const removed = (await db().teamsInstallation.findUniqueOrThrow({ where: { conversationId: "a:1personal-abababab" } })).removedAt!;
+    // someone of the tenant writes later (the app is still there, in a chat the bot never heard of)
+    await send(personalMessage("ヘルプ", { ...who("acacacac-0000-0000-0000-0000000000ac"), tenant }));
+    const org = await db().organization.findUniqueOrThrow({ where: { externalKey: `teams:${tenant}` } });
+    await db().user.updateMany({ where: { orgId: org.id }, data: { lastSeenAt: new Date(removed.getTime() + 60_000) } });
+    const r = await deleteExpiredCompanies(db(), new Date(removed.getTime() + (days + 1) * 86_400_000), days, app.log);
+    expect(r.deleted).toEqual([]);
+    expect(r.stillInstalled).toEqual([`teams:${tenant}`]);
+    expect(await db().organization.count({ where: { id: org.id } })).toBe(1);
   });
 });

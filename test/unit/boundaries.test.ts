@@ -111,31 +111,19 @@ const CLOCK_READERS: Record<string, string> = {
  */
 const ACROSS_COMPANIES: Record<string, string> = {
   "src/assessment/service.ts": "anonymous averages and the secretariat's counts: figures across companies, never a company's row",
-  "src/booking/booking-service.ts": "waitlist lengths and places: counts of every company's bookings, never whose",
+  "src/booking/booking-service.ts":
+    "waitlist lengths and places (counts of every company's bookings); the seat transaction of a session (its seats and queue are every company's: a freed seat goes to the next in line, of any company); the secretariat's registrants and messages to them",
+  "src/suppliers/service.ts":
+    "what a supplier link shows one company of the other (the customer's name, the figures a supplier consented to share, its admins to remind), the code looked up and bound before a supplier is linked, the secretariat's roll-out counts",
   "intents/unanswered.ts": "the secretariat's list of unanswered questions across companies (texts only, never which company asked)",
 };
 
 /**
- * Intents whose handlers run outside the walls (intent.spansCompanies): what is left of issue 14's
- * switch. Each needs rows of other companies today; moving their cross-company reads behind
- * acrossCompanies would let them run walled too.
+ * Intents whose handlers run outside the walls (intent.spansCompanies), each with its reason. None
+ * today: every intent runs walled, and what it needs of other companies goes through the narrow
+ * path of its service (ACROSS_COMPANIES above).
  */
-const SPANS_COMPANIES = [
-  "intents/overall-status.ts",
-  "intents/session-book.ts",
-  "intents/session-broadcast.ts",
-  "intents/session-cancel.ts",
-  "intents/session-registrants.ts",
-  "intents/session-topic.ts",
-  "intents/sessions-manage.ts",
-  "intents/supplier-consent.ts",
-  "intents/supplier-invite.ts",
-  "intents/supplier-join.ts",
-  "intents/supplier-overview.ts",
-  "intents/supplier-remind.ts",
-  "intents/supplier-shares.ts",
-  "intents/supplier-status.ts",
-];
+const SPANS_COMPANIES: string[] = [];
 
 function stripComments(src: string): string {
   return src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
