@@ -5,7 +5,6 @@
 //   stand-in): delivered, duplicates, order, time taken;
 // - a crash after acknowledgement: the real server (src/main.ts) killed with SIGKILL once Slack
 //   had its 200s, then started again on the same database: answered after restart, copies, time.
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import { createLogger } from "../src/core/logger.ts";
 import { APOLOGY } from "../src/core/errors.ts";
 import { startServer } from "../src/server.ts";
 import { BOT_TOKEN, SIGNING_SECRET, dmEvent, sign, startFakeSlack, type FakeSlack } from "../test/helpers/slack.ts";
+import { startChildServer } from "../test/helpers/child-server.ts";
 import { echo } from "./echo-intent.ts";
 import { percentile, round } from "./stats.ts";
 
@@ -139,34 +139,7 @@ export interface CrashFigures {
 export async function measureCrashAfterAck(n = 5, databaseUrl?: string): Promise<CrashFigures> {
   const slack = await startFakeSlack();
   const dataDir = mkdtempSync(join(tmpdir(), "jama-bench-crash-"));
-  const root = new URL("../", import.meta.url).pathname;
-  const start = async () => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      // the same clock as this process (the suite's later-date run under faketime)
-      ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (k === "LD_PRELOAD" || k.startsWith("FAKETIME")))),
-      NODE_ENV: "production",
-      DATA_DIR: dataDir,
-      PORT: "0",
-      LOG_LEVEL: "info",
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.url,
-      INBOX_LEASE_SECONDS: "5",
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    };
-    const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d.toString()));
-    child.stderr.on("data", (d) => (out += d.toString()));
-    const exited = new Promise((r) => child.on("exit", r));
-    await until(() => /"msg":"listening"/.test(out) || child.exitCode !== null, 180_000);
-    const port = Number(/"msg":"listening"[^\n]*"port":(\d+)/.exec(out)?.[1] ?? /"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1]);
-    if (!port) throw new Error(`the server did not start: ${out.slice(-1000)}`);
-    return { child, port, exited, started, listening_s: (performance.now() - started) / 1000 };
-  };
+  const start = () => startChildServer({ dataDir, slackUrl: slack.url, databaseUrl, leaseSeconds: 5, env: { NODE_ENV: "production" } });
   const users = Array.from({ length: n }, (_, i) => `UCRASH${i}`);
   const mine = () => slack.calls.filter((c) => c.method === "chat.postMessage" && users.some((u) => c.args.channel === `D${u}`));
   try {

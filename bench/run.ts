@@ -26,6 +26,7 @@ const ONLY = arg("--only")?.split(",");
 import { measureSuppliers } from "./suppliers.ts";
 import { measureCrashAfterAck, measureFirstContactBurst, measureOneChannel, type BurstFigures, type CrashFigures } from "./delivery.ts";
 import { measureTenantWalls, measureWalledTurns } from "./tenant-walls.ts";
+import { measureTurnEffects } from "./turn-effects.ts";
 
 // The PostgreSQL server for the figures that need one (the tests' server by default).
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -126,6 +127,13 @@ if (pg)
     ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
     ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
   ]);
+
+const effectRows = (r: Awaited<ReturnType<typeof measureTurnEffects>>): Row[] => [
+  ["turn effects", `record an answer from the inbox p50 ms marked (no delivery id), ${r.db}`, r.marked.p50_ms, r.plain.p50_ms],
+  ["turn effects", `record an answer from the inbox p99 ms marked (no delivery id), ${r.db}`, r.marked.p99_ms, r.plain.p99_ms],
+];
+await section("turn_effects", () => measureTurnEffects(300), effectRows);
+if (pg) await section("turn_effects_postgres", () => withScratchDatabase(PG_URL, (url) => measureTurnEffects(300, url)), effectRows);
 
 const wallRows = (r: Awaited<ReturnType<typeof measureTenantWalls>>): Row[] => [
   ["tenant walls", `record an answer (db write) p50 ms walled (none), ${r.db}`, r.walls.p50_ms, r.none.p50_ms],

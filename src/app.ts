@@ -68,7 +68,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const booking = await createBookingModule(db.prisma, kb, config, log, { walls: db.walls });
   const suppliers = new SupplierService(db.prisma, kb, assessment.choices, (now) => assessment.service.fiscalYear(now), db.walls);
   const fileLinks = new FileLinks(db.prisma, config.linkSecret, config.publicBaseUrl);
-  const services: Services = { config, db: db.prisma, walls: db.walls, kb, search, llm, log, assessment, booking: booking.service, suppliers, fileLinks };
+  const services: Services = { config, db: db.prisma, walls: db.walls, effects: db.effects, kb, search, llm, log, assessment, booking: booking.service, suppliers, fileLinks };
   const picker = openai ? new LlmIntentPicker(openai, config.openai!.model, log.child({ component: "llm" }), Math.min(3000, config.openai!.timeoutMs), budget) : undefined;
   const recognizer = new Recognizer([...(opts.extraIntents ?? []), ...allIntents()], fallbackIntent, picker, kb);
   for (const [kind, compose] of Object.entries(supplierComposers(db.prisma, suppliers))) booking.outbox.register(kind, compose);

@@ -8,6 +8,7 @@ import type { Turn } from "./turn.ts";
 import { APOLOGY, UserFacingError } from "./errors.ts";
 import { claimDelivery } from "./dedupe.ts";
 import { isTransientDbError } from "../db/transient.ts";
+import { TurnEffects } from "../db/turn-effects.ts";
 import { cleanText, cleanValues } from "./clean-text.ts";
 import { resolveCaller, setPreferredLang } from "./identity.ts";
 import { loadState, saveState } from "./conversation-state.ts";
@@ -28,6 +29,8 @@ export interface PipelineResult {
   via: string;
   /** The person the reply is for, once known (a reply that cannot be delivered now is kept for them). */
   userId?: string;
+  /** Their organisation, once known (the inbox walls the stored delivery with it). */
+  orgId?: string;
 }
 
 export class Pipeline {
@@ -111,6 +114,15 @@ export class Pipeline {
       if (detected && detected !== caller.lang) await this.services.walls.forOrg(caller.orgId, () => setPreferredLang(db, caller.userId, detected));
       delete state.lang; // once kept per conversation; now per person
 
+      // A delivery worked out again (the process died after its turn changed data and before the
+      // answer was stored, or a transient error came after the change): the change is not made twice.
+      const effectKey = turn.deliveryId ? TurnEffects.key(turn.platform, turn.deliveryId) : undefined;
+      const earlier = effectKey ? await db.turnEffect.findUnique({ where: { key: effectKey }, select: { intent: true } }) : null;
+      if (earlier) {
+        log.warn("delivery worked out again after its data change: not changed twice", { intent: earlier.intent });
+        return { reply: textReply(alreadyDone()), intent: earlier.intent, via: "replay", userId: caller.userId, orgId: caller.orgId };
+      }
+
       const rec = await this.recognizer.recognize(turn.input, state, lang, { now: turn.receivedAt, hasFiles: Boolean(turn.files?.length), userId: caller.userId });
       const tlog = log.child({ intent: rec.intent.name, via: rec.via, user: caller.userId, org: caller.orgId });
       if (rec.via === "invalid-action") {
@@ -141,9 +153,13 @@ export class Pipeline {
       const started = performance.now();
       const pendingBefore = state.pending;
       // the handler runs behind the tenant walls unless it says why it spans companies
-      const reply = rec.intent.spansCompanies
-        ? await this.run(rec.intent, parsed.data, ctx)
-        : await this.services.walls.forOrg(caller.orgId, () => this.run(rec.intent, parsed.data, ctx));
+      const runIntent = () =>
+        rec.intent.spansCompanies ? this.run(rec.intent, parsed.data, ctx) : this.services.walls.forOrg(caller.orgId, () => this.run(rec.intent, parsed.data, ctx));
+      // an intent that may change data writes its changes with the mark of this delivery (turn-effects.ts)
+      const reply =
+        effectKey && !rec.intent.readOnly
+          ? await this.services.effects.during({ key: effectKey, intent: rec.intent.name, orgId: caller.orgId, at: turn.receivedAt }, runIntent)
+          : await runIntent();
       if (rec.intent.personal) reply.private = true;
       // the bot's question is over once a message went to another intent (ConversationData.pending);
       // a yes/no question stays open through other messages, and closes when it is answered
@@ -162,7 +178,7 @@ export class Pipeline {
       // need its own BEGIN/COMMIT (two more round trips each, about 8 % of a turn, measured)
       if (turn.filesAsLinks) await this.services.walls.forOrg(caller.orgId, () => this.linkFiles(reply, caller, lang, turn.receivedAt));
       tlog.info("turn handled", { ms: Math.round(performance.now() - started) });
-      return { reply, intent: rec.intent.name, via: rec.via, userId: caller.userId };
+      return { reply, intent: rec.intent.name, via: rec.via, userId: caller.userId, orgId: caller.orgId };
     }
   }
 
@@ -216,6 +232,14 @@ function cleanInput(input: Turn["input"]): Turn["input"] {
 
 function allowed(intent: Intent, roles: ReadonlySet<string>): boolean {
   return !intent.role || roles.has(intent.role);
+}
+
+/** The answer to a delivery whose change was made by an earlier attempt whose reply was lost. */
+export function alreadyDone(): string {
+  return both(
+    "このメッセージのご依頼は、システムの再起動の前にすでに処理されています(変更は一度だけ行われました)。その時の返信をお送りできなかったため、結果は「進捗」や「予約の確認」などでご確認ください。",
+    "Your request in this message had already been carried out before a restart (the change was made once). Its reply could not be sent then: please check the result, for example with \"progress\" or \"my bookings\".",
+  );
 }
 
 function unreadableAction(): string {

@@ -1,6 +1,6 @@
 // Everything an intent may use, built once in main.ts and injected (tests build their own).
 import type { Config } from "../config.ts";
-import type { Db, TenantWalls } from "../db/client.ts";
+import type { Db, TenantWalls, TurnEffects } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { Searcher } from "../knowledge/search.ts";
 import type { GroundedAnswerer } from "../knowledge/llm.ts";
@@ -15,6 +15,8 @@ export interface Services {
   db: Db;
   /** The organisation scope of a turn's statements (PostgreSQL), and the narrow path across companies. */
   walls: TenantWalls;
+  /** A turn's data changes, marked with its delivery so that a replay changes nothing twice (src/db/turn-effects.ts). */
+  effects: TurnEffects;
   kb: Knowledge;
   search: Searcher;
   /** Present only when an OpenAI-compatible endpoint is configured. */

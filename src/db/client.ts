@@ -11,10 +11,12 @@ import { migrationsUpToDate } from "./migration-state.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import { TenantWalls, walledPool, WALLED_ROLE } from "./walls.ts";
 import { copyTemplate, writeTemplate } from "./pglite-template.ts";
+import { fencedAdapterFactory, TurnEffects } from "./turn-effects.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client.ts";
 export { TenantWalls } from "./walls.ts";
+export { TurnEffects } from "./turn-effects.ts";
 
 export interface DbTarget {
   /** postgresql://... ; when absent, embedded PGlite is used */
@@ -36,6 +38,8 @@ export interface DbHandle {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** the organisation scope of a turn's statements, and the narrow path across companies */
   walls: TenantWalls;
+  /** the data changes of a turn, written with a mark of its delivery (replays change nothing twice) */
+  effects: TurnEffects;
   close(): Promise<void>;
 }
 
@@ -46,8 +50,9 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     const adapterFactory = walls.enforced
       ? new PrismaPg(walledPool(poolConfig, walls), { disposeExternalPool: true })
       : new PrismaPg(poolConfig);
-    const prisma = new PrismaClient({ adapter: adapterFactory });
-    return { prisma, kind: "postgres", adapterFactory, walls, close: () => prisma.$disconnect() };
+    const effects = new TurnEffects();
+    const prisma = new PrismaClient({ adapter: fencedAdapterFactory(adapterFactory, effects) });
+    return { prisma, kind: "postgres", adapterFactory, walls, effects, close: () => prisma.$disconnect() };
   }
   if (target.dataDir === "memory://") return wrapPglite(await PGlite.create({ dataDir: "memory://", postgresqlconf: PGLITE_CONF }));
   // one process per embedded database: refused at once when another process holds DATA_DIR
@@ -71,12 +76,14 @@ const PGLITE_CONF = ["shared_buffers = 16MB", "wal_buffers = 1MB"];
 /** A handle over an open PGlite (tests start theirs from a migrated snapshot). */
 export function wrapPglite(pglite: PGlite, afterClose?: () => void): DbHandle {
   const adapterFactory = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const effects = new TurnEffects();
+  const prisma = new PrismaClient({ adapter: fencedAdapterFactory(adapterFactory, effects) });
   return {
     prisma,
     kind: "pglite",
     adapterFactory,
     walls: new TenantWalls(false),
+    effects,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

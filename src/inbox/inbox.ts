@@ -6,11 +6,15 @@
 // killed after the acknowledgement, a deploy, a transient database error) are taken again by any
 // instance once their lease has run out (at once at start-up on the embedded database, which only
 // one process can open): the turn is worked out once, and only the steps not yet done are sent.
+// An entry that fails every attempt is given up, and the person is told once, through the same
+// journaled delivery (status "apologising", then "failed"). Once an entry is over, the message it
+// held (turn, destination, answer) is cleared: only the dedupe key and the status stay.
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client.ts";
+import { Prisma, type Db } from "../db/client.ts";
 import { isTransientDbError } from "../db/transient.ts";
 import type { Logger } from "../core/logger.ts";
-import type { Reply } from "../core/reply.ts";
+import { textReply, type Reply } from "../core/reply.ts";
+import { NOT_PROCESSED } from "../core/errors.ts";
 import type { Turn } from "../core/turn.ts";
 import { describe as describeError } from "../delivery/conversation-queue.ts";
 import { replyFromJson, replyToJson, turnFromJson, turnToJson } from "./serialize.ts";
@@ -19,7 +23,7 @@ import type { InboxChannel, InboxEntry, RunResult, StepJournal, TurnInbox } from
 export interface InboxOptions {
   log: Logger;
   /** Works a turn out (the pipeline without its own dedupe); throws on a transient database error. */
-  handle(turn: Turn): Promise<{ reply: Reply; userId?: string } | null>;
+  handle(turn: Turn): Promise<{ reply: Reply; userId?: string; orgId?: string } | null>;
   /** How long an instance holds an entry without renewing it (default 60 s). */
   leaseMs?: number;
   /**
@@ -27,14 +31,24 @@ export interface InboxOptions {
    * is an orphan of an earlier run and is taken at once, without waiting for its lease.
    */
   exclusive?: boolean;
-  /** Attempts before an entry is given up (a turn that fails every time). Default 8. */
+  /**
+   * Attempts before an entry is given up (a turn that fails every time); the person is then told,
+   * with up to APOLOGY_ATTEMPTS more attempts to deliver that. Default 8.
+   */
   maxAttempts?: number;
   /** The scheduler's clock (tests may pin it). */
   clock?: () => Date;
 }
 
+/** Attempts to deliver the apology of an entry given up, after its own maxAttempts. */
+const APOLOGY_ATTEMPTS = 3;
+
+/** What is left of an entry once it is over: no message text at rest. */
+const CLEARED = { turn: {}, destination: {}, reply: Prisma.DbNull } as const;
+
 type Row = {
   id: bigint;
+  status: string;
   platform: string;
   deliveryId: string;
   turn: unknown;
@@ -104,7 +118,7 @@ export class Inbox implements TurnInbox {
         await this.later(entry, new Error(`no ${entry.platform} channel`), 60_000);
         return "later";
       }
-      let answer: { reply: Reply; userId?: string } | undefined = entry.reply ? { reply: entry.reply, userId: entry.userId } : undefined;
+      let answer: { reply: Reply; userId?: string; orgId?: string } | undefined = entry.reply ? { reply: entry.reply, userId: entry.userId } : undefined;
       if (!answer) {
         const turn = channel.prepare ? await channel.prepare(entry) : entry.turn;
         const result = await this.opts.handle(turn);
@@ -119,8 +133,9 @@ export class Inbox implements TurnInbox {
         answer = result;
       }
       const outcome = await channel.deliver(entry, answer, this.journal(entry, log));
-      await this.finish(entry, outcome.ok ? "done" : "failed", outcome.ok ? undefined : describeError(outcome.error));
-      return outcome.ok ? "delivered" : "failed";
+      // an apology delivered ends an entry that failed: it stays "failed"
+      await this.finish(entry, outcome.ok && !entry.apology ? "done" : "failed", outcome.ok ? undefined : describeError(outcome.error));
+      return outcome.ok && !entry.apology ? "delivered" : "failed";
     } catch (err) {
       log.warn(isTransientDbError(err) ? "transient database error: the delivery is taken again later" : "delivery not finished: taken again later", { error: describeError(err) });
       await this.later(entry, err).catch((e) => log.error("inbox entry could not be released", { error: describeError(e) }));
@@ -149,10 +164,11 @@ export class Inbox implements TurnInbox {
     };
   }
 
-  private async saveReply(entry: InboxEntry, answer: { reply: Reply; userId?: string }): Promise<boolean> {
+  private async saveReply(entry: InboxEntry, answer: { reply: Reply; userId?: string; orgId?: string }): Promise<boolean> {
     const { count } = await this.db.inboxDelivery.updateMany({
       where: { id: BigInt(entry.id), lockedBy: this.instance },
-      data: { status: "replying", reply: replyToJson(answer.reply) as object, userId: answer.userId ?? null },
+      // the organisation, once known, is the row's tenant wall (migration 20261203075612)
+      data: { status: "replying", reply: replyToJson(answer.reply) as object, userId: answer.userId ?? null, ...(answer.orgId ? { orgId: answer.orgId } : {}) },
     });
     if (count) {
       entry.reply = answer.reply;
@@ -165,7 +181,7 @@ export class Inbox implements TurnInbox {
     const now = this.clock();
     await this.db.inboxDelivery.updateMany({
       where: { id: BigInt(entry.id), lockedBy: this.instance },
-      data: { status, doneAt: now, lockedBy: null, lockedUntil: null, ...(error ? { error: error.slice(0, 500) } : {}) },
+      data: { status, doneAt: now, lockedBy: null, lockedUntil: null, ...CLEARED, ...(error ? { error: error.slice(0, 500) } : {}) },
     });
   }
 
@@ -175,14 +191,26 @@ export class Inbox implements TurnInbox {
     const attempts = row?.attempts ?? 1;
     const max = this.opts.maxAttempts ?? 8;
     const wait = delayMs ?? Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
-    await this.db.inboxDelivery.updateMany({
-      where: { id: BigInt(entry.id), lockedBy: this.instance },
-      data:
-        attempts >= max
-          ? { status: "failed", doneAt: now, lockedBy: null, lockedUntil: null, error: describeError(err).slice(0, 500) }
-          : { lockedBy: null, lockedUntil: null, notBefore: new Date(now.getTime() + wait), error: describeError(err).slice(0, 500) },
-    });
-    if (attempts >= max) this.opts.log.error("inbox entry given up after repeated failures", { inbox: entry.id, attempts });
+    const error = describeError(err).slice(0, 500);
+    const where = { id: BigInt(entry.id), lockedBy: this.instance };
+    if (entry.apology ? attempts >= max + APOLOGY_ATTEMPTS : attempts >= max) {
+      // the apology could not be delivered either: nothing more can be done
+      if (entry.apology) {
+        await this.db.inboxDelivery.updateMany({ where, data: { status: "failed", doneAt: now, lockedBy: null, lockedUntil: null, ...CLEARED, error } });
+        this.opts.log.error("inbox entry given up, and its apology could not be delivered", { inbox: entry.id, attempts });
+        return;
+      }
+      // Given up: the person is told once, as this entry's answer (the same journaled steps: an
+      // answer already posted, or perhaps posted, is not followed by an apology). Any instance
+      // delivers it from the database, at once.
+      await this.db.inboxDelivery.updateMany({
+        where,
+        data: { status: "apologising", reply: replyToJson(textReply(NOT_PROCESSED)) as object, lockedBy: null, lockedUntil: null, notBefore: now, error },
+      });
+      this.opts.log.error("inbox entry given up after repeated failures: the person is told", { inbox: entry.id, attempts });
+      return;
+    }
+    await this.db.inboxDelivery.updateMany({ where, data: { lockedBy: null, lockedUntil: null, notBefore: new Date(now.getTime() + wait), error } });
   }
 
   /**
@@ -199,13 +227,13 @@ export class Inbox implements TurnInbox {
       UPDATE "InboxDelivery" SET "lockedBy" = ${this.instance}, "lockedUntil" = ${lease}, attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM "InboxDelivery"
-        WHERE status IN ('pending', 'replying') AND "notBefore" <= ${now}
+        WHERE status IN ('pending', 'replying', 'apologising') AND "notBefore" <= ${now}
           AND ("lockedUntil" IS NULL OR "lockedUntil" <= ${now} OR (${orphansToo}::boolean AND "lockedBy" IS DISTINCT FROM ${this.instance}))
         ORDER BY id LIMIT ${limit}::int
         FOR UPDATE SKIP LOCKED)
-        AND status IN ('pending', 'replying')
+        AND status IN ('pending', 'replying', 'apologising')
         AND ("lockedUntil" IS NULL OR "lockedUntil" <= ${now} OR (${orphansToo}::boolean AND "lockedBy" IS DISTINCT FROM ${this.instance}))
-      RETURNING id, platform, "deliveryId", turn, destination, reply, "userId", steps, attempts`;
+      RETURNING id, status, platform, "deliveryId", turn, destination, reply, "userId", steps, attempts`;
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const r of rows) {
       const entry: InboxEntry = {
@@ -216,6 +244,7 @@ export class Inbox implements TurnInbox {
         destination: r.destination,
         ...(r.reply ? { reply: replyFromJson(r.reply), userId: r.userId ?? undefined } : {}),
         steps: (r.steps ?? {}) as InboxEntry["steps"],
+        ...(r.status === "apologising" ? { apology: true } : {}),
       };
       this.opts.log.info("inbox entry taken again", { inbox: entry.id, platform: entry.platform, delivery: entry.deliveryId, attempts: r.attempts, answered: Boolean(r.reply) });
       this.owned.add(entry.id);
@@ -263,7 +292,10 @@ export class Inbox implements TurnInbox {
 
   /** Forgets finished entries older than `olderThanMs` (the platforms' retry windows are minutes). */
   async prune(now: Date, olderThanMs = 24 * 3_600_000): Promise<number> {
-    const { count } = await this.db.inboxDelivery.deleteMany({ where: { status: { in: ["done", "failed"] }, createdAt: { lt: new Date(now.getTime() - olderThanMs) } } });
+    const before = new Date(now.getTime() - olderThanMs);
+    const { count } = await this.db.inboxDelivery.deleteMany({ where: { status: { in: ["done", "failed"] }, createdAt: { lt: before } } });
+    // the marks of turns that changed data (src/db/turn-effects.ts) matter as long as their delivery can come again
+    await this.db.turnEffect.deleteMany({ where: { at: { lt: before } } });
     return count;
   }
 }

@@ -18,6 +18,8 @@ export interface InboxEntry {
   userId?: string;
   /** Delivery steps recorded so far: "started" (outcome unknown after a crash) or "done". */
   steps: Record<string, "started" | "done">;
+  /** The entry was given up: its answer is the apology that says so (and it ends as "failed"). */
+  apology?: boolean;
 }
 
 /** Which delivery steps of an entry were sent, kept in the database with the entry. */

@@ -4,25 +4,18 @@
 // outcome unknown), the new process looks for the post before sending it again. On the embedded
 // database (which only one process opens: the new one takes what the dead one left at start-up)
 // and on PostgreSQL (after the dead instance's lease, INBOX_LEASE_SECONDS).
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BOT_TOKEN, SIGNING_SECRET, dmEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { dmEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { startChildServer, type ChildServer } from "../helpers/child-server.ts";
 import { describeEachDb, TEST_DATABASE_URL, type DbKind } from "../helpers/db.ts";
 import { createScratchDatabase } from "../helpers/scratch-database.ts";
 import { until } from "../helpers/wait.ts";
 import { APOLOGY } from "../../src/core/errors.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-
-interface Bot {
-  child: ChildProcessWithoutNullStreams;
-  out: { text: string };
-  port: number;
-  exited: Promise<unknown>;
-}
+type Bot = ChildServer;
 
 describeEachDb("a server killed (SIGKILL) after acknowledging a Slack message", (kind: DbKind) => {
   let slack: FakeSlack;
@@ -32,29 +25,7 @@ describeEachDb("a server killed (SIGKILL) after acknowledging a Slack message", 
   const bots: Bot[] = [];
 
   const start = async (): Promise<Bot> => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      // the same clock as this process (the suite's later-date run under faketime)
-      ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (k === "LD_PRELOAD" || k.startsWith("FAKETIME")))),
-      DATA_DIR: dataDir,
-      PORT: "0",
-      LOG_LEVEL: "info",
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.url,
-      INBOX_LEASE_SECONDS: "2",
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    };
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env }) as ChildProcessWithoutNullStreams;
-    const out = { text: "" };
-    child.stdout.on("data", (d) => (out.text += d.toString()));
-    child.stderr.on("data", (d) => (out.text += d.toString()));
-    const exited = new Promise((r) => child.on("exit", r));
-    await until(() => /"msg":"listening"/.test(out.text) || child.exitCode !== null, "the server listens", 120_000);
-    const port = Number(/"msg":"listening"[^\n]*"port":(\d+)/.exec(out.text)?.[1] ?? /"port":(\d+)[^\n]*"msg":"listening"/.exec(out.text)?.[1]);
-    expect(port, out.text.slice(-2000)).toBeGreaterThan(0);
-    const bot = { child, out, port, exited };
+    const bot = await startChildServer({ dataDir, slackUrl: slack.url, databaseUrl, leaseSeconds: 2 }, 120_000);
     bots.push(bot);
     return bot;
   };

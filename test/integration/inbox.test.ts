@@ -14,7 +14,7 @@ import { createLogger } from "../../src/core/logger.ts";
 import { textReply } from "../../src/core/reply.ts";
 import { until } from "../helpers/wait.ts";
 import { personalMessage, postActivity, startFakeConnector, visible, type FakeConnector } from "../helpers/teams.ts";
-import { APOLOGY } from "../../src/core/errors.ts";
+import { APOLOGY, NOT_PROCESSED } from "../../src/core/errors.ts";
 
 const APOLOGY_MARK = APOLOGY;
 
@@ -25,10 +25,10 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
   const instances: { app: TestApp; server: RunningServer }[] = [];
 
   /** One more bot instance on the shared database (its own inbox, lease 1.5 s, looks every 0.3 s). */
-  const instance = async () => {
+  const instance = async (inbox: { maxAttempts?: number } = {}) => {
     const app = await createTestApp(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, TEAMS_ENABLED: "true" },
-      { db, dbKind: kind, inbox: { leaseMs: 1_500, exclusive: false } },
+      { db, dbKind: kind, inbox: { leaseMs: 1_500, exclusive: false, ...inbox } },
     );
     const server = await startServer(app, { port: 0, inboxIntervalMs: 300, delivery: { backoffMs: () => 100, minIntervalMs: 50 } });
     const i = { app, server };
@@ -78,8 +78,13 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
     expect(String(posts[0].args.text)).not.toContain(APOLOGY_MARK);
     const done = await db.prisma.inboxDelivery.findUniqueOrThrow({ where: { id: row!.id } });
     expect(done).toMatchObject({ status: "done", lockedBy: null });
-    expect(done.reply).not.toBeNull();
     expect(Object.values(done.steps as Record<string, string>)).toEqual(["done"]);
+    // once answered, no message text stays at rest: only the dedupe key and the status; the row
+    // is walled to the person's organisation
+    expect(done).toMatchObject({ turn: {}, destination: {}, reply: null });
+    expect(JSON.stringify([done.turn, done.destination, done.reply])).not.toContain("No.115");
+    const person = await db.prisma.user.findFirstOrThrow({ where: { platformUserId: "UCRASH" } });
+    expect(done.orgId).toBe(person.orgId);
     await freeze(b);
   });
 
@@ -164,6 +169,31 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
     expect(handled).toBe(1);
     expect(await db.prisma.inboxDelivery.findFirstOrThrow({ where: { deliveryId: `lease-${kind}` } })).toMatchObject({ status: "done" });
     await Promise.all([other.stop(), third.stop()]);
+  });
+
+  it("a delivery that fails every attempt: the person is told once (Japanese first) to send it again, and the row ends failed", async () => {
+    const e = await instance({ maxAttempts: 2 });
+    let attempts = 0;
+    e.app.pipeline.handleAccepted = async () => {
+      attempts++;
+      throw new Error("a turn that fails every time");
+    };
+    const ev = dmEvent("No.121", { user: "UGIVENUP" });
+    expect((await post(e.server, ev)).status).toBe(200);
+    await until(() => postsTo("DUGIVENUP").length > 0, "the apology", 30_000);
+    await new Promise((r) => setTimeout(r, 1_500)); // a copy would arrive within this
+    const posts = postsTo("DUGIVENUP");
+    expect(posts).toHaveLength(1);
+    const text = String(posts[0].args.text);
+    expect(text).toContain(NOT_PROCESSED.split("\n")[0]);
+    expect(text.indexOf("もう一度送信")).toBeLessThan(text.indexOf("send it again"));
+    expect(attempts).toBe(2);
+    const row = await db.prisma.inboxDelivery.findFirstOrThrow({ where: { deliveryId: { contains: ev.event.ts } } });
+    expect(row).toMatchObject({ status: "failed", lockedBy: null, turn: {}, reply: null });
+    expect(row.error).toContain("fails every time");
+    // recovery does not take it again
+    expect(await e.app.inbox.recover()).toBe(0);
+    await freeze(e);
   });
 
   it("a transient database error after the acknowledgement: the answer comes later, without an apology", async () => {

@@ -1,6 +1,7 @@
 // Slack Socket Mode against a local stand-in for Slack's WebSocket endpoint: the bot asks
-// apps.connections.open for the URL, connects, acknowledges envelopes, answers once per event
-// even when an envelope is redelivered, and reconnects when Slack asks it to.
+// apps.connections.open for the URL, connects, acknowledges envelopes (once their delivery is
+// stored, never before), answers once per event even when an envelope is redelivered, and
+// reconnects when Slack asks it to.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
@@ -62,6 +63,47 @@ describe("Slack Socket Mode", () => {
     // done when the second copy was dropped and the first answered
     await until(() => logLines(app.logs, "duplicate delivery dropped", ev.event.ts).length === 1 && slack.calls.some((c) => c.method === "chat.postMessage" && c.args.channel === "DUREDEL"));
     expect(slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === "DUREDEL")).toHaveLength(1);
+  });
+
+  it("acknowledges an envelope only once its delivery is stored (a slow store comes first all the same)", async () => {
+    const order: string[] = [];
+    const accept = app.inbox.accept.bind(app.inbox);
+    app.inbox.accept = async (turn, destination) => {
+      await new Promise((r) => setTimeout(r, 300)); // a slow database: Bolt's own ack would go first
+      const entry = await accept(turn, destination);
+      order.push(`stored:${turn.deliveryId}`);
+      return entry;
+    };
+    const seen = acks.length;
+    const ev = dmEvent("No.116", { user: "UORDER" });
+    latest().send(envelope("env-order", ev));
+    await until(() => acks.includes("env-order"), "the acknowledgement");
+    order.push(...acks.slice(seen).map((a) => `ack:${a}`));
+    app.inbox.accept = accept;
+    expect(order).toHaveLength(2);
+    expect(order[0]).toMatch(/^stored:/);
+    expect(order[1]).toBe("ack:env-order");
+    await until(() => slack.calls.some((c) => c.method === "chat.postMessage" && c.args.channel === "DUORDER"), "the answer");
+  });
+
+  it("does not acknowledge a delivery it could not store; Slack's redelivery is acknowledged and answered once", async () => {
+    const accept = app.inbox.accept.bind(app.inbox);
+    let refused = 0;
+    app.inbox.accept = async (turn, destination) => {
+      if (refused++ === 0) throw new Error("the database is unreachable");
+      return accept(turn, destination);
+    };
+    const ev = dmEvent("No.118", { user: "UNOACK" });
+    latest().send(envelope("env-refused", ev));
+    await until(() => logLines(app.logs, "delivery not stored: not acknowledged, for Slack to send it again").length > 0, "the refusal");
+    expect(acks).not.toContain("env-refused");
+    latest().send(envelope("env-again", ev, 1));
+    await until(() => acks.includes("env-again"), "the acknowledgement of the redelivery");
+    await until(() => slack.calls.some((c) => c.method === "chat.postMessage" && c.args.channel === "DUNOACK"), "the answer");
+    await new Promise((r) => setTimeout(r, 500)); // a copy would arrive within this
+    expect(slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === "DUNOACK")).toHaveLength(1);
+    expect(acks).not.toContain("env-refused");
+    app.inbox.accept = accept;
   });
 
   it("reconnects when Slack sends a disconnect, and keeps answering", async () => {

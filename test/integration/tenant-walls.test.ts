@@ -120,6 +120,32 @@ describeEachDb("tenant walls (row-level security)", (kind) => {
     expect(await db.sessionAlert.count()).toBe(2);
   });
 
+  it("the inbox's stored deliveries and the marks of turns that changed data (TurnEffect) have the same wall", async () => {
+    for (const name of ["A", "B"] as const) {
+      await db.inboxDelivery.create({ data: { platform: "console", deliveryId: `wall-${name}`, turn: { text: name }, destination: {}, receivedAt: new Date("2026-12-01T00:00:00Z"), orgId: orgs[name].orgId } });
+      await db.turnEffect.create({ data: { key: `console:wall-${name}`, orgId: orgs[name].orgId, attempt: "a", intent: "t" } });
+    }
+    // a delivery whose organisation is not known yet: no company's turn sees it
+    await db.inboxDelivery.create({ data: { platform: "console", deliveryId: "wall-unknown", turn: {}, destination: {}, receivedAt: new Date("2026-12-01T00:00:00Z") } });
+    // the inbox runs as the tables' owner, outside turns: the walled role has no grant on it at all
+    await expect(asBot(orgs.A.orgId, (tx) => tx.inboxDelivery.findMany())).rejects.toThrow(/permission denied/i);
+    // and were it granted, the wall would still keep it to its own company's rows (rolled back)
+    const walled = db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`GRANT SELECT ON "InboxDelivery" TO jama_app`);
+      await tx.$executeRawUnsafe("SET LOCAL ROLE jama_app");
+      await tx.$queryRaw`SELECT set_config('app.org_id', ${orgs.A.orgId}, true)`;
+      const rows = await tx.inboxDelivery.findMany({ select: { deliveryId: true } });
+      throw Object.assign(new Error("rolled back"), { rows });
+    });
+    const seen = await walled.catch((e: { rows?: { deliveryId: string }[] }) => e.rows);
+    expect(seen?.map((r) => r.deliveryId)).toEqual(["wall-A"]);
+    // TurnEffect is written by the turns themselves, as the walled role: its own company only
+    expect((await asBot(orgs.A.orgId, (tx) => tx.turnEffect.findMany())).map((r) => r.orgId)).toEqual([orgs.A.orgId]);
+    const intoB = asBot(orgs.A.orgId, (tx) => tx.turnEffect.create({ data: { key: "console:wall-x", orgId: orgs.B.orgId, attempt: "a", intent: "t" } }));
+    await expect(intoB).rejects.toThrow(/row-level security|policy/i);
+    expect(await db.inboxDelivery.count({ where: { deliveryId: { startsWith: "wall-" } } })).toBe(3);
+  });
+
   it("the tables' owner (the cross-company path) still sees every company", async () => {
     expect(await db.answer.count()).toBe(2);
     expect(await db.organization.count({ where: { id: { in: [orgs.A.orgId, orgs.B.orgId] } } })).toBe(2);

@@ -1,7 +1,8 @@
 // Slack front door (@slack/bolt): Events API over HTTP at POST /slack/events, or Socket Mode when
 // an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
 // once, turns the event into a Turn, and renders the Reply. No business logic here.
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import { App, ExpressReceiver, LogLevel, webApi } from "@slack/bolt";
+import { StoreBeforeAckReceiver } from "./socket-receiver.ts";
 import express, { type Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
@@ -86,12 +87,16 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   const router = express.Router();
   router.post("/slack/events", slackRequestGuard(log));
   const receiver = socketMode
-    ? new SocketModeReceiver({
-        appToken: opts.appToken!,
-        logger,
-        // the socket client makes its own Web API calls (apps.connections.open)
-        ...(opts.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl } } } : {}),
-      })
+    ? // acknowledged once the listener has stored the delivery, as below (socket-receiver.ts)
+      new StoreBeforeAckReceiver(
+        {
+          appToken: opts.appToken!,
+          logger,
+          // the socket client makes its own Web API calls (apps.connections.open)
+          ...(opts.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl } } } : {}),
+        },
+        log,
+      )
     : new ExpressReceiver({
         signingSecret: opts.signingSecret!,
         endpoints: "/slack/events",
