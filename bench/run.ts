@@ -12,7 +12,7 @@ import { measureAnswers } from "./answers.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 import { measureWebConsole } from "./web-console.ts";
 import { measureIndustryScale } from "./industry-scale.ts";
-import { measureRush } from "./rush.ts";
+import { measureRush, RUSH_MODES } from "./rush.ts";
 
 // `--orgs N`: organisations filled into PostgreSQL for the per-turn figures and companies in the
 // launch-day rush (default 1,000 to stay quick; the issue's sizes are 3240 and 10000).
@@ -171,11 +171,11 @@ if (pg)
   ]);
 if (pg)
   await section("rush", () => measureRush(PG_URL, ORGS), (r) =>
-    [r.lined, r.unlined].map((x): Row => [
+    r.map((x): Row => [
       "rush",
-      `${x.companies} companies, 12 sessions, ${x.lined ? "seat queue" : "no queue (before)"}: wait p50 / p99 ms`,
+      `${x.companies} companies, 12 sessions, ${RUSH_MODES[x.mode]}: wait p50 / p99 ms`,
       `${x.p50_wait_ms} / ${x.p99_wait_ms}`,
-      `${x.total_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
+      `${x.total_s} s, CPU ${x.cpu_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
     ]),
   );
 if (pg)
