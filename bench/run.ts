@@ -121,12 +121,14 @@ await section("record_answer", () => measureRecordVsEcho(300), (r) => [
   ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
   ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
   ["record answer", `ratio to echo p50, ${r.db}`, r.ratio_p50],
+  ["record answer", `CPU ms per turn (echo), ${r.db}`, r.record.cpu_ms_per_turn, r.echo.cpu_ms_per_turn],
 ]);
 if (pg)
   await section("record_answer_postgres", () => withScratchDatabase(PG_URL, (url) => measureRecordVsEcho(300, url)), (r) => [
     ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
     ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
     ["record answer", `ratio to echo p50, ${r.db}`, r.ratio_p50],
+    ["record answer", `CPU ms per turn (echo), ${r.db}`, r.record.cpu_ms_per_turn, r.echo.cpu_ms_per_turn],
   ]);
 
 const wallRows = (r: Awaited<ReturnType<typeof measureTenantWalls>>): Row[] => [
