@@ -257,32 +257,37 @@ export class BookingService {
     return (await this.bookTogether(seriesNo, [req]))[0];
   }
 
-  /** One transaction for all the requests (see book-seats.ts). */
+  /**
+   * One transaction for all the requests (see book-seats.ts). It runs as the tables' owner: it
+   * writes the bookings of several companies and reads the session's waitlist of every company,
+   * and each company's answer is built from its own rows and the session's counts only.
+   */
   private bookTogether(seriesNo: number, reqs: BookRequest[]): Promise<BookOutcome[]> {
-    return this.lockedNow(
-      "book",
-      seriesNo,
-      (tx, session) => bookMany(tx, session, reqs),
-      () => reqs.map(() => ({ kind: "no_session", seriesNo })),
+    return this.acrossCompanies(() =>
+      this.lockedNow(
+        "book",
+        seriesNo,
+        (tx, session) => bookMany(tx, session, reqs),
+        () => reqs.map(() => ({ kind: "no_session", seriesNo })),
+      ),
     );
   }
 
   /**
-   * A batch from the seat queue. It runs as the tables' owner: one transaction writes the bookings
-   * of several companies, and each company's answer is built from its own rows and the session's
-   * counts only. A failure of one request (say, its organisation deleted meanwhile) must not fail
-   * the others: then each is tried alone; "busy" after the retries is the batch's answer.
+   * A batch from the seat queue. A failure of one request (say, its organisation deleted
+   * meanwhile) must not fail the others: then each is tried alone; "busy" after the retries is
+   * the batch's answer.
    */
   private async bookBatch(seriesNo: number, reqs: BookRequest[]): Promise<Settled<BookOutcome>[]> {
     try {
-      return (await this.acrossCompanies(() => this.bookTogether(seriesNo, reqs))).map((value) => ({ value }));
+      return (await this.bookTogether(seriesNo, reqs)).map((value) => ({ value }));
     } catch (err) {
       if (reqs.length === 1 || err instanceof BookingBusyError) return reqs.map(() => ({ error: err }));
       this.opts.log.warn("booking batch failed, answering its requests one by one", { size: reqs.length, code: errorCode(err) });
       const out: Settled<BookOutcome>[] = [];
       for (const req of reqs) {
         try {
-          out.push({ value: (await this.acrossCompanies(() => this.bookTogether(seriesNo, [req])))[0] });
+          out.push({ value: (await this.bookTogether(seriesNo, [req]))[0] });
         } catch (e) {
           out.push({ error: e });
         }
