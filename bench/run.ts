@@ -13,6 +13,7 @@ import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 import { measureWebConsole } from "./web-console.ts";
 import { measureIndustryScale } from "./industry-scale.ts";
 import { measureRush, RUSH_MODES } from "./rush.ts";
+import { measureRushTurns } from "./rush-turns.ts";
 
 // `--orgs N`: organisations filled into PostgreSQL for the per-turn figures and companies in the
 // launch-day rush (default 1,000 to stay quick; the issue's sizes are 3240 and 10000).
@@ -182,6 +183,11 @@ if (pg)
       `${x.total_s} s, CPU ${x.cpu_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
     ]),
   );
+if (pg)
+  await section("rush_turns", () => withScratchDatabase(PG_URL, (url) => measureRushTurns(url, ORGS)), (r) => [
+    ["rush", `${r.companies} companies, each a whole turn through the pipeline: wait p50 / p99 ms`, `${r.p50_wait_ms} / ${r.p99_wait_ms}`, `${r.total_s} s, CPU ${r.cpu_s} s`],
+    ["rush", "… answers, busy, turns retried, seats", `${JSON.stringify(r.answers)}, ${r.busy} busy, ${r.turns_retried} retried`, r.exactly_filled ? "exactly filled" : "NOT FILLED"],
+  ]);
 if (pg)
   await section("suppliers", () => withScratchDatabase(PG_URL, (url) => measureSuppliers(url)), (r) => [
     ["suppliers", `PostgreSQL, ${r.suppliers} suppliers + ${r.second_tier} second tier (seeded in ${r.seed_s} s): 取引先の状況 p50 / p99 ms (進捗 baseline)`, `${r.status.p50_ms} / ${r.status.p99_ms}`, `${r.progress.p50_ms} / ${r.progress.p99_ms}`],
