@@ -1,5 +1,6 @@
 // Recording an answer through the pipeline ("No.12は達成": recogniser, zod, row lock, audit
-// event, state) next to the echo baseline on the same app and database, interleaved.
+// event, state) next to the echo baseline on the same app and database, interleaved. CPU time per
+// turn too (this process's; on PGlite that includes the database): less swayed by a busy machine.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,10 +32,14 @@ export async function measureRecordVsEcho(n = 300, databaseUrl?: string) {
   });
   const app = await createApp(config, { log: createLogger("error"), extraIntents: [echo] });
   try {
+    const cpu: Record<string, number> = {};
     const time = async (text: string, user: string, intent: string) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const r = await app.pipeline.handle(turn(text, user));
       const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      cpu[intent] = (cpu[intent] ?? 0) + (c.user + c.system) / 1000;
       if (r?.intent !== intent) throw new Error(`"${text}" went to ${r?.intent}`);
       return ms;
     };
@@ -44,6 +49,7 @@ export async function measureRecordVsEcho(n = 300, databaseUrl?: string) {
     }
     const record: number[] = [];
     const base: number[] = [];
+    for (const k of Object.keys(cpu)) delete cpu[k];
     for (let i = 0; i < n; i++) {
       record.push(await time(`No.${1 + (i % 153)}は${i % 2 ? "達成" : "未達成"}`, "recorder", "record_answer"));
       base.push(await time(`echo ${i}`, "echoer", "bench_echo"));
@@ -52,8 +58,8 @@ export async function measureRecordVsEcho(n = 300, databaseUrl?: string) {
     return {
       n,
       db: app.db.kind,
-      record: { p50_ms: round(r50), p99_ms: round(r99) },
-      echo: { p50_ms: round(e50), p99_ms: round(e99) },
+      record: { p50_ms: round(r50), p99_ms: round(r99), cpu_ms_per_turn: round(cpu.record_answer / n) },
+      echo: { p50_ms: round(e50), p99_ms: round(e99), cpu_ms_per_turn: round(cpu.bench_echo / n) },
       ratio_p50: round(r50 / e50),
     };
   } finally {

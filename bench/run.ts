@@ -12,7 +12,8 @@ import { measureAnswers } from "./answers.ts";
 import { postgresAvailable, withScratchDatabase } from "./postgres.ts";
 import { measureWebConsole } from "./web-console.ts";
 import { measureIndustryScale } from "./industry-scale.ts";
-import { measureRush } from "./rush.ts";
+import { measureRush, RUSH_MODES } from "./rush.ts";
+import { measureRushTurns } from "./rush-turns.ts";
 
 // `--orgs N`: organisations filled into PostgreSQL for the per-turn figures and companies in the
 // launch-day rush (default 1,000 to stay quick; the issue's sizes are 3240 and 10000).
@@ -121,11 +122,15 @@ if (pg) await section("crash_after_ack_postgres", () => withScratchDatabase(PG_U
 await section("record_answer", () => measureRecordVsEcho(300), (r) => [
   ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
   ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
+  ["record answer", `ratio to echo p50, ${r.db}`, r.ratio_p50],
+  ["record answer", `CPU ms per turn (echo), ${r.db}`, r.record.cpu_ms_per_turn, r.echo.cpu_ms_per_turn],
 ]);
 if (pg)
   await section("record_answer_postgres", () => withScratchDatabase(PG_URL, (url) => measureRecordVsEcho(300, url)), (r) => [
     ["record answer", `through the pipeline p50 ms (echo), ${r.db}`, r.record.p50_ms, r.echo.p50_ms],
     ["record answer", `through the pipeline p99 ms (echo), ${r.db}`, r.record.p99_ms, r.echo.p99_ms],
+    ["record answer", `ratio to echo p50, ${r.db}`, r.ratio_p50],
+    ["record answer", `CPU ms per turn (echo), ${r.db}`, r.record.cpu_ms_per_turn, r.echo.cpu_ms_per_turn],
   ]);
 
 const effectRows = (r: Awaited<ReturnType<typeof measureTurnEffects>>): Row[] => [
@@ -179,13 +184,18 @@ if (pg)
   ]);
 if (pg)
   await section("rush", () => measureRush(PG_URL, ORGS), (r) =>
-    [r.lined, r.unlined].map((x): Row => [
+    r.map((x): Row => [
       "rush",
-      `${x.companies} companies, 12 sessions, ${x.lined ? "seat queue" : "no queue (before)"}: wait p50 / p99 ms`,
+      `${x.companies} companies, 12 sessions, ${RUSH_MODES[x.mode]}: wait p50 / p99 ms`,
       `${x.p50_wait_ms} / ${x.p99_wait_ms}`,
-      `${x.total_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
+      `${x.total_s} s, CPU ${x.cpu_s} s, ${x.retried} retried, ${x.busy} busy, ${x.exactly_filled ? "exactly filled" : "NOT FILLED/ERRORS"}`,
     ]),
   );
+if (pg)
+  await section("rush_turns", () => withScratchDatabase(PG_URL, (url) => measureRushTurns(url, ORGS)), (r) => [
+    ["rush", `${r.companies} companies, each a whole turn through the pipeline: wait p50 / p99 ms`, `${r.p50_wait_ms} / ${r.p99_wait_ms}`, `${r.total_s} s, CPU ${r.cpu_s} s`],
+    ["rush", "… answers, busy, turns retried, seats", `${JSON.stringify(r.answers)}, ${r.busy} busy, ${r.turns_retried} retried`, r.exactly_filled ? "exactly filled" : "NOT FILLED"],
+  ]);
 if (pg)
   await section("suppliers", () => withScratchDatabase(PG_URL, (url) => measureSuppliers(url)), (r) => [
     ["suppliers", `PostgreSQL, ${r.suppliers} suppliers + ${r.second_tier} second tier (seeded in ${r.seed_s} s): 取引先の状況 p50 / p99 ms (進捗 baseline)`, `${r.status.p50_ms} / ${r.status.p99_ms}`, `${r.progress.p50_ms} / ${r.progress.p99_ms}`],

@@ -1,9 +1,10 @@
 // Launch day, for `npm run bench`: N companies (default 1,000; `--orgs 3240` or 10000) each book
 // one of the 12 sessions at the same moment, on one instance (one BookingService, one pool of 10
 // connections) on PostgreSQL. Capacity is N/12 per session, so the seats end exactly full. The
-// baseline in the same run is the same rush without the in-process seat queue (seat-queue.ts):
-// every transaction asks the pool at once, as before. Reports each company's wait (p50/p99/max),
-// retried transactions, "busy" answers, and whether the seats are exactly filled.
+// baselines in the same run are the same rush with the seat queue answering one request per
+// transaction (seatBatch 1, as before group commit) and without the queue at all (every
+// transaction asks the pool at once). Reports each company's wait (p50/p99/max), the process's CPU
+// time, retried transactions, "busy" answers, and whether the seats are exactly filled.
 import { randomUUID } from "node:crypto";
 import { openMigratedDb } from "../src/db/client.ts";
 import { createLogger } from "../src/core/logger.ts";
@@ -15,9 +16,13 @@ import { withScratchDatabase } from "./postgres.ts";
 
 const SESSIONS = 12;
 
+/** group: the seat queue with group commit; one_by_one: the queue, one request per transaction; none: no queue */
+export type RushMode = "group" | "one_by_one" | "none";
+export const RUSH_MODES: Record<RushMode, string> = { group: "seat queue, group commit", one_by_one: "seat queue, one by one (before)", none: "no queue (before)" };
+
 export interface RushRun {
   companies: number;
-  lined: boolean;
+  mode: RushMode;
   total_s: number;
   /** CPU time of this process during the rush (user + system) */
   cpu_s: number;
@@ -52,14 +57,19 @@ function session(seriesNo: number, capacity: number, startsAt: Date): SessionFie
   };
 }
 
-async function rushOnce(url: string, companies: number, lined: boolean): Promise<RushRun> {
+async function rushOnce(url: string, companies: number, mode: RushMode): Promise<RushRun> {
   const db = await openMigratedDb({ databaseUrl: url, dataDir: "memory://" });
   try {
     let retried = 0;
     const log = createLogger("warn", {}, (line) => {
       if (line.includes("booking transaction retried")) retried++;
     });
-    const service = new BookingService(db.prisma, { areaIds: new Set(), log, seatConcurrency: lined ? undefined : 0 });
+    const service = new BookingService(db.prisma, {
+      areaIds: new Set(),
+      log,
+      seatConcurrency: mode === "none" ? 0 : undefined,
+      seatBatch: mode === "one_by_one" ? 1 : undefined,
+    });
     const now = new Date();
     const capacity = Math.ceil(companies / SESSIONS);
     for (let s = 1; s <= SESSIONS; s++) await service.addSession(session(s, capacity, new Date(now.getTime() + (30 + s) * 86_400_000)));
@@ -93,7 +103,7 @@ async function rushOnce(url: string, companies: number, lined: boolean): Promise
     const filled = companies % SESSIONS === 0 ? stored.every((s) => s.confirmedCount === s.capacity && s._count.bookings === s.capacity) : stored.every((s) => s.confirmedCount <= s.capacity);
     return {
       companies,
-      lined,
+      mode,
       total_s: round(total / 1000, 1),
       cpu_s: round((cpu.user + cpu.system) / 1e6, 1),
       p50_wait_ms: Math.round(percentile(waits, 50)),
@@ -109,11 +119,11 @@ async function rushOnce(url: string, companies: number, lined: boolean): Promise
   }
 }
 
-/** The rush with the seat queue, and without it as the baseline, each on its own scratch database. */
-export async function measureRush(serverUrl: string, companies: number): Promise<{ lined: RushRun; unlined: RushRun }> {
-  const unlined = await withScratchDatabase(serverUrl, (url) => rushOnce(url, companies, false));
-  const lined = await withScratchDatabase(serverUrl, (url) => rushOnce(url, companies, true));
-  return { lined, unlined };
+/** The rush with group commit, and the two baselines, each on its own scratch database. */
+export async function measureRush(serverUrl: string, companies: number, modes: RushMode[] = ["none", "one_by_one", "group"]): Promise<RushRun[]> {
+  const runs: RushRun[] = [];
+  for (const mode of modes) runs.push(await withScratchDatabase(serverUrl, (url) => rushOnce(url, companies, mode)));
+  return runs;
 }
 
 // `node --import tsx bench/rush.ts [companies]`: this section alone

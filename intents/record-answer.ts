@@ -274,11 +274,11 @@ async function recordParts(ctx: IntentContext, parts: Part[], unclear: Unclear[]
   if (!clear.length) return askBack(ctx, unclear.flatMap((u) => u.nos), unclear[0]?.why ?? "ambiguous", unclear[0]?.statuses ?? []);
 
   clearPending(ctx);
-  const a = await m.service.current(ctx.caller.orgId, ctx.now);
   let result;
   try {
-    result = await m.service.record(
-      a,
+    result = await m.service.recordCurrent(
+      ctx.caller.orgId,
+      ctx.now,
       actorOf(ctx),
       sourceOf(ctx),
       clear.flatMap((x) => x.nos.map((no) => ({ no, status: x.choice, ...(x.note ? { note: x.note } : {}), ...(x.evidence ? { evidence: x.evidence } : {}) }))),
@@ -357,14 +357,20 @@ export async function recordAndReply(
   const m = mod(ctx);
   const { lang } = ctx;
   clearPending(ctx);
-  const a = await m.service.current(ctx.caller.orgId, ctx.now);
   let result;
   try {
-    result = await m.service.record(a, actorOf(ctx), sourceOf(ctx), r.nos.map((no) => ({ no, status: r.choice, ...(r.note ? { note: r.note } : {}), ...(r.evidence ? { evidence: r.evidence } : {}) })));
+    result = await m.service.recordCurrent(
+      ctx.caller.orgId,
+      ctx.now,
+      actorOf(ctx),
+      sourceOf(ctx),
+      r.nos.map((no) => ({ no, status: r.choice, ...(r.note ? { note: r.note } : {}), ...(r.evidence ? { evidence: r.evidence } : {}) })),
+    );
   } catch (e) {
     if (e instanceof AssessmentError) return textOnly(assessmentErrorText(e, lang), { private: true });
     throw e;
   }
+  const a = result.assessment;
   const label = m.choices.label(r.choice, lang);
   if (r.nos.length === 1) ctx.state.lastItemNo = r.nos[0];
   const head = tr(lang, `${nosText(r.nos)} を「${label}」にしました。`, `${nosText(r.nos)} set to "${label}".`);

@@ -3,42 +3,30 @@
 // the secretariat's edits of one session happen one after the other, whatever the number of bot
 // instances. The seat counter moves with a conditional UPDATE (confirmedCount < capacity), the
 // CHECK constraint confirmedCount <= capacity and the unique (sessionId, userId) stand behind it.
+// Bookings of one session that arrive together share one such transaction (book-seats.ts).
 // Messages to people (promotion, changes, reminders) are written to the outbox in the same
 // transaction and sent later by the outbox worker.
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma, TenantWalls } from "../db/client.ts";
 import type { Booking, Session } from "../db/generated/client.ts";
 import type { Logger } from "../core/logger.ts";
-import type { Platform } from "../core/turn.ts";
-import { bookingWindow, cancelWindow, dueReminderOffset, promotesWaitlist, type BookingWindowState } from "./rules.ts";
-import { withTransientRetry, type RetryOptions } from "./retry.ts";
-import { SeatQueue } from "./seat-queue.ts";
+import { cancelWindow, dueReminderOffset, promotesWaitlist } from "./rules.ts";
+import { BookingBusyError, withTransientRetry, type RetryOptions } from "./retry.ts";
+import { SeatQueue, type Settled } from "./seat-queue.ts";
+import { bookMany, waitlistPosition, type Actor, type BookOutcome, type BookRequest } from "./book-seats.ts";
 import { validateSession, type SessionFields } from "./session-data.ts";
 import { toJstString } from "./time.ts";
 
 type Tx = Prisma.TransactionClient;
 
 export type { Booking, Session };
-
-export interface Actor {
-  userId: string;
-  orgId: string;
-  platform: Platform;
-}
+export type { Actor, BookOutcome };
+export { waitlistPosition };
 
 export interface SessionView extends Session {
   waitlisted: number;
   remaining: number;
 }
-
-export type BookOutcome =
-  | { kind: "confirmed"; session: Session; booking: Booking; already: boolean }
-  | { kind: "waitlisted"; session: Session; booking: Booking; position: number; already: boolean }
-  /** no seat: the caller may offer the waitlist */
-  | { kind: "full"; session: Session; waitlistLength: number }
-  | { kind: "org_cap"; session: Session; cap: number }
-  | { kind: "unavailable"; session: Session; state: Exclude<BookingWindowState, "open"> }
-  | { kind: "no_session"; seriesNo: number };
 
 export type CancelOutcome =
   | { kind: "cancelled"; session: Session; booking: Booking; was: "confirmed" | "waitlisted"; promoted: number }
@@ -82,6 +70,8 @@ export interface BookingServiceOptions {
    * wait in line per session without holding a connection. 0: no line (the bench's baseline).
    */
   seatConcurrency?: number;
+  /** bookings of one session answered by one transaction at most (default 500; 1: one each) */
+  seatBatch?: number;
 }
 
 /** Fields whose change must reach the registrants' calendars (a new SEQUENCE). */
@@ -157,7 +147,7 @@ export class BookingService {
     private readonly db: Db,
     private readonly opts: BookingServiceOptions,
   ) {
-    if (opts.seatConcurrency !== 0) this.seats = new SeatQueue({ concurrency: opts.seatConcurrency });
+    if (opts.seatConcurrency !== 0) this.seats = new SeatQueue({ concurrency: opts.seatConcurrency, maxBatch: opts.seatBatch });
   }
 
   /**
@@ -261,45 +251,49 @@ export class BookingService {
    * The same person asking again gets their existing booking back (a double click books once).
    */
   async book(seriesNo: number, actor: Actor, opts: { waitlist?: boolean; topic?: string | null }, now: Date): Promise<BookOutcome> {
-    const topic = opts.topic?.trim().slice(0, MAX_TOPIC_LENGTH) || null;
-    return this.locked<BookOutcome>(
-      "book",
-      seriesNo,
-      async (tx, session) => {
-        // this person's row and their organisation's confirmed seats, in one round trip
-        const mine = await tx.booking.findMany({
-          where: { sessionId: session.id, OR: [{ userId: actor.userId }, { orgId: actor.orgId, status: "confirmed" }] },
-        });
-        const existing = mine.find((b) => b.userId === actor.userId) ?? null;
-        // an old button of a session called off since: say so rather than "booked"
-        if (session.status === "cancelled") return { kind: "unavailable", session, state: "cancelled" };
-        if (existing?.status === "confirmed") return { kind: "confirmed", session, booking: existing, already: true };
-        if (existing?.status === "waitlisted")
-          return { kind: "waitlisted", session, booking: existing, position: await waitlistPosition(tx, existing), already: true };
+    const req: BookRequest = { actor, waitlist: !!opts.waitlist, topic: opts.topic?.trim().slice(0, MAX_TOPIC_LENGTH) || null, now };
+    // in line per session, answered together with the others waiting for the same session
+    if (this.seats) return this.seats.join(seriesNo, req, (reqs) => this.bookBatch(seriesNo, reqs));
+    return (await this.bookTogether(seriesNo, [req]))[0];
+  }
 
-        const state = bookingWindow(session, now);
-        if (state !== "open") return { kind: "unavailable", session, state };
-        // (this person holds no confirmed seat here: that case was answered above)
-        const orgSeats = mine.filter((b) => b.orgId === actor.orgId && b.status === "confirmed").length;
-        if (orgSeats >= session.perOrgCap) return { kind: "org_cap", session, cap: session.perOrgCap };
-
-        if (session.confirmedCount < session.capacity) {
-          const taken = await takeSeat(tx, session.id);
-          if (taken) {
-            const booking = await upsertBooking(tx, session.id, actor, existing, { status: "confirmed", topic, confirmedAt: now, queuedAt: now });
-            return { kind: "confirmed", session: { ...session, confirmedCount: session.confirmedCount + 1 }, booking, already: false };
-          }
-        }
-        const waitlistLength = await tx.booking.count({ where: { sessionId: session.id, status: "waitlisted" } });
-        if (!opts.waitlist) return { kind: "full", session, waitlistLength };
-        // Queue order is the order in which people got the lock: never earlier than the last one in.
-        const last = await tx.booking.findFirst({ where: { sessionId: session.id, status: "waitlisted" }, orderBy: [{ queuedAt: "desc" }] });
-        const queuedAt = last && last.queuedAt.getTime() >= now.getTime() ? new Date(last.queuedAt.getTime() + 1) : now;
-        const booking = await upsertBooking(tx, session.id, actor, existing, { status: "waitlisted", topic, confirmedAt: null, queuedAt });
-        return { kind: "waitlisted", session, booking, position: waitlistLength + 1, already: false };
-      },
-      () => ({ kind: "no_session", seriesNo }),
+  /**
+   * One transaction for all the requests (see book-seats.ts). It runs as the tables' owner: it
+   * writes the bookings of several companies and reads the session's waitlist of every company,
+   * and each company's answer is built from its own rows and the session's counts only.
+   */
+  private bookTogether(seriesNo: number, reqs: BookRequest[]): Promise<BookOutcome[]> {
+    return this.acrossCompanies(() =>
+      this.lockedNow(
+        "book",
+        seriesNo,
+        (tx, session) => bookMany(tx, session, reqs),
+        () => reqs.map(() => ({ kind: "no_session", seriesNo })),
+      ),
     );
+  }
+
+  /**
+   * A batch from the seat queue. A failure of one request (say, its organisation deleted
+   * meanwhile) must not fail the others: then each is tried alone; "busy" after the retries is
+   * the batch's answer.
+   */
+  private async bookBatch(seriesNo: number, reqs: BookRequest[]): Promise<Settled<BookOutcome>[]> {
+    try {
+      return (await this.bookTogether(seriesNo, reqs)).map((value) => ({ value }));
+    } catch (err) {
+      if (reqs.length === 1 || err instanceof BookingBusyError) return reqs.map(() => ({ error: err }));
+      this.opts.log.warn("booking batch failed, answering its requests one by one", { size: reqs.length, code: errorCode(err) });
+      const out: Settled<BookOutcome>[] = [];
+      for (const req of reqs) {
+        try {
+          out.push({ value: (await this.bookTogether(seriesNo, [req]))[0] });
+        } catch (e) {
+          out.push({ error: e });
+        }
+      }
+      return out;
+    }
   }
 
   /** Gives a seat back (or leaves the waitlist); the first on the waitlist gets the seat. */
@@ -536,34 +530,6 @@ export class BookingService {
 async function takeSeat(tx: Tx, sessionId: string): Promise<boolean> {
   const n = await tx.$executeRaw`UPDATE "Session" SET "confirmedCount" = "confirmedCount" + 1 WHERE id = ${sessionId}::uuid AND "confirmedCount" < "capacity"`;
   return n === 1;
-}
-
-async function upsertBooking(
-  tx: Tx,
-  sessionId: string,
-  actor: Actor,
-  existing: Booking | null,
-  data: { status: "confirmed" | "waitlisted"; topic: string | null; confirmedAt: Date | null; queuedAt: Date },
-): Promise<Booking> {
-  if (existing) {
-    // booking again after a cancellation: the same row (and UID), a higher revision
-    return tx.booking.update({
-      where: { id: existing.id },
-      data: { ...data, orgId: actor.orgId, platform: actor.platform, cancelledAt: null, revision: { increment: 1 } },
-    });
-  }
-  return tx.booking.create({ data: { sessionId, orgId: actor.orgId, userId: actor.userId, platform: actor.platform, ...data } });
-}
-
-export async function waitlistPosition(db: Tx | Db, b: Pick<Booking, "id" | "sessionId" | "queuedAt">): Promise<number> {
-  const ahead = await db.booking.count({
-    where: {
-      sessionId: b.sessionId,
-      status: "waitlisted",
-      OR: [{ queuedAt: { lt: b.queuedAt } }, { queuedAt: b.queuedAt, id: { lt: b.id } }],
-    },
-  });
-  return ahead + 1;
 }
 
 /**

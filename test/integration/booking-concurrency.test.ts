@@ -172,6 +172,67 @@ describeEachDb("seats under concurrency", (kind) => {
     expect(await state(105)).toEqual({ confirmedCount: 1, confirmed: 1, waitlisted: 0, cancelled: 0 });
   });
 
+  it("one batch of a rush (group commit) answers as one after the other would: cap, double clicks, a rebooking, the waitlist", async () => {
+    const lines: string[] = [];
+    const one = new BookingService(db, { areaIds: AREAS, log: createLogger("warn", {}, (l) => lines.push(l)) });
+    await one.addSession(fields(107, 10, 2));
+    const [crowd, back, ...others] = await orgs(40);
+    // someone who cancelled before the rush books again: the same row, a higher revision
+    const returning = actor(back);
+    expect((await one.book(107, returning, {}, BOOKING_TIME)).kind).toBe("confirmed");
+    expect((await one.cancel(107, returning, BOOKING_TIME)).kind).toBe("cancelled");
+    const clicker = actor(others[0]);
+    const fromCrowd = Array.from({ length: 5 }, () => actor(crowd));
+    const rest = others.slice(1).map(actor);
+    // all at once, on one instance: they wait behind each other in one batch
+    const burst = [clicker, ...fromCrowd, clicker, returning, ...rest, clicker];
+    const outcomes = await Promise.all(burst.map((a, i) => one.book(107, a, { waitlist: i % 3 !== 0 }, BOOKING_TIME)));
+    expect(lines.filter((l) => l.includes("batch failed"))).toEqual([]);
+
+    const kinds = outcomes.map((o) => o.kind);
+    // the first 10 seats in arrival order, the company's two at most
+    expect(kinds.slice(0, 9)).toEqual(["confirmed", "confirmed", "confirmed", "org_cap", "org_cap", "org_cap", "confirmed", "confirmed", "confirmed"]);
+    // the double click: one booking, the later clicks told it is theirs already
+    const first = outcomes[0].kind === "confirmed" ? outcomes[0].booking.id : undefined;
+    expect([outcomes[0], outcomes[6], outcomes.at(-1)!].map((o) => o.kind === "confirmed" && [o.booking.id, o.already])).toEqual([
+      [first, false],
+      [first, true],
+      [first, true],
+    ]);
+    const rebooked = outcomes[7];
+    expect(rebooked.kind === "confirmed" && rebooked.booking.revision).toBe(2);
+    const seats = outcomes.filter((o) => o.kind === "confirmed" && !o.already);
+    expect(seats).toHaveLength(10);
+    // each new seat says how many are taken with it
+    expect(seats.map((o) => (o.kind === "confirmed" ? o.session.confirmedCount : 0))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // after the seats ran out: the waitlist in arrival order, or "full" with its length then
+    const after = outcomes.slice(burst.indexOf(rest[0])).filter((o) => o.kind === "waitlisted" || o.kind === "full");
+    let queued = 0;
+    for (const o of after) {
+      if (o.kind === "waitlisted") expect(o.position).toBe(++queued);
+      else expect(o.kind === "full" && o.waitlistLength).toBe(queued);
+    }
+    expect(queued).toBeGreaterThan(0);
+    const s = await db.session.findUniqueOrThrow({ where: { seriesNo: 107 } });
+    expect(await db.booking.count({ where: { sessionId: s.id, orgId: crowd, status: "confirmed" } })).toBe(2);
+    expect(await state(107)).toEqual({ confirmedCount: 10, confirmed: 10, waitlisted: queued, cancelled: 0 });
+    const order = await db.booking.findMany({ where: { sessionId: s.id, status: "waitlisted" }, orderBy: [{ queuedAt: "asc" }, { id: "asc" }] });
+    expect(order.map((b) => b.userId)).toEqual(after.flatMap((o) => (o.kind === "waitlisted" ? [o.booking.userId] : [])));
+  });
+
+  it("a request that fails in a batch (its company deleted meanwhile) fails alone; the others are answered", async () => {
+    const lines: string[] = [];
+    const one = new BookingService(db, { areaIds: AREAS, log: createLogger("warn", {}, (l) => lines.push(l)) });
+    await one.addSession(fields(108, 3, 1));
+    const orgIds = await orgs(5);
+    const ghost = actor(randomUUID()); // no such organisation: its row breaks the batch's INSERT
+    const burst = [actor(orgIds[0]), ghost, ...orgIds.slice(1).map(actor)];
+    const settled = await Promise.allSettled(burst.map((a) => one.book(108, a, { waitlist: true }, BOOKING_TIME)));
+    expect(lines.some((l) => l.includes("batch failed") && l.includes('"size":6'))).toBe(true);
+    expect(settled.map((r) => (r.status === "fulfilled" ? r.value.kind : "rejected"))).toEqual(["confirmed", "rejected", "confirmed", "confirmed", "waitlisted", "waitlisted"]);
+    expect(await state(108)).toEqual({ confirmedCount: 3, confirmed: 3, waitlisted: 2, cancelled: 0 });
+  });
+
   it("the database itself refuses more seats than the capacity (CHECK) and a second booking of one person (UNIQUE)", async () => {
     await services[0].addSession(fields(106, 1, 2));
     const s = await db.session.findUniqueOrThrow({ where: { seriesNo: 106 } });
