@@ -8,6 +8,7 @@
 // transaction and sent later by the outbox worker.
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma, TenantWalls } from "../db/client.ts";
+import type { TurnEffects } from "../db/turn-effects.ts";
 import type { Booking, Session } from "../db/generated/client.ts";
 import type { Logger } from "../core/logger.ts";
 import { cancelWindow, dueReminderOffset, promotesWaitlist } from "./rules.ts";
@@ -63,6 +64,8 @@ export interface BookingServiceOptions {
   log: Logger;
   /** waitlist lengths and places count every company's bookings: the walls' narrow path */
   walls?: TenantWalls;
+  /** the turns' replay marks (db/turn-effects.ts): a batch of several turns' bookings runs outside them */
+  effects?: TurnEffects;
   retry?: RetryOptions;
   faults?: BookingFaults;
   /**
@@ -279,6 +282,18 @@ export class BookingService {
    * the batch's answer.
    */
   private async bookBatch(seriesNo: number, reqs: BookRequest[]): Promise<Settled<BookOutcome>[]> {
+    // A batch of several people's requests runs in the async context of whoever opened it: it must
+    // not be marked as (or refused for) that one turn's replay (db/turn-effects.ts). Outside any
+    // turn's scope, a replayed booking is still booked once: the same person asking again gets
+    // their existing booking back.
+    if (reqs.length > 1 && this.opts.effects) {
+      const effects = this.opts.effects;
+      return effects.outside(() => this.bookBatchNow(seriesNo, reqs));
+    }
+    return this.bookBatchNow(seriesNo, reqs);
+  }
+
+  private async bookBatchNow(seriesNo: number, reqs: BookRequest[]): Promise<Settled<BookOutcome>[]> {
     try {
       return (await this.bookTogether(seriesNo, reqs)).map((value) => ({ value }));
     } catch (err) {

@@ -2,6 +2,7 @@
 // worker (started by main.ts) and the registry of senders the channels fill in as they start.
 import type { Config } from "../config.ts";
 import type { Db, TenantWalls } from "../db/client.ts";
+import type { TurnEffects } from "../db/turn-effects.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import type { Logger } from "../core/logger.ts";
 import { BookingService } from "./booking-service.ts";
@@ -25,9 +26,9 @@ export interface BookingModule {
 /** How often the outbox worker looks for due messages and reminders. */
 export const OUTBOX_INTERVAL_MS = 20_000;
 
-export async function createBookingModule(db: Db, kb: Knowledge, config: Config, log: Logger, opts: { sessionsFile?: string; walls?: TenantWalls } = {}): Promise<BookingModule> {
+export async function createBookingModule(db: Db, kb: Knowledge, config: Config, log: Logger, opts: { sessionsFile?: string; walls?: TenantWalls; effects?: TurnEffects } = {}): Promise<BookingModule> {
   const areaIds = new Set(kb.areas.map((a) => a.id));
-  const service = new BookingService(db, { areaIds, log: log.child({ component: "booking" }), walls: opts.walls });
+  const service = new BookingService(db, { areaIds, log: log.child({ component: "booking" }), walls: opts.walls, effects: opts.effects });
   // the demo series for the terminal chat; a deployment starts with none (config.demoSessions)
   if (config.demoSessions) await seedSessionsIfEmpty(db, areaIds, log, opts.sessionsFile);
   else await retireDemoSessions(db, log);

@@ -58,6 +58,15 @@ export class TurnEffects {
     return this.als.run({ ...scope, attempt: scope.attempt ?? randomUUID() }, async () => await fn());
   }
 
+  /**
+   * Runs fn outside any turn's scope: for one transaction that carries the changes of several
+   * turns at once (the seat queue's group commit), which must not be marked as, nor fenced by,
+   * whichever turn happened to start it.
+   */
+  outside<T>(fn: () => Promise<T>): Promise<T> {
+    return this.als.exit(fn);
+  }
+
   current(): EffectScope | undefined {
     return this.als.getStore();
   }

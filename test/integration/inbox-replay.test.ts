@@ -78,6 +78,31 @@ describeEachDb("a delivery worked out again changes nothing twice", (kind: DbKin
     expect(await db.prisma.turnEffect.count({ where: { key: `console:${turn.deliveryId}` } })).toBe(0);
   });
 
+  it("bookings answered together by one transaction (group commit): a refused attempt of the turn that opened the batch does not fail the others", async () => {
+    const people = ["batch-a", "batch-b", "batch-c"];
+    for (const user of people) await app.pipeline.handleAccepted(textAt("No.1", { user, org: `console:${user}` }));
+    const actors = await Promise.all(
+      people.map(async (user) => {
+        const u = await db.prisma.user.findFirstOrThrow({ where: { platformUserId: user } });
+        return { userId: u.id, orgId: u.orgId, platform: "console" as const };
+      }),
+    );
+    // another attempt of the first person's delivery already changed data: this attempt is fenced
+    const AT = new Date("2026-12-01T01:00:00Z");
+    await db.effects.during({ key: "test:batch-a", intent: "session_book", attempt: "earlier", at: AT }, () =>
+      db.prisma.processedDelivery.create({ data: { platform: "fence-batch", deliveryId: "batch-a-earlier" } }),
+    );
+    // all three join one batch: the first opens it, so the batch runs in the first one's async context
+    const outcomes = await Promise.allSettled(
+      actors.map((actor, i) => db.effects.during({ key: `test:batch-${"abc"[i]}`, intent: "session_book", at: AT }, () => app.services.booking.book(7, actor, {}, AT))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+    const session = await db.prisma.session.findUniqueOrThrow({ where: { seriesNo: 7 } });
+    expect(await db.prisma.booking.count({ where: { sessionId: session.id, status: "confirmed" } })).toBe(3);
+    // a batch is no one turn's change: none of the three is marked by it
+    expect(await db.prisma.turnEffect.count({ where: { key: { in: ["test:batch-b", "test:batch-c"] } } })).toBe(0);
+  });
+
   it("two attempts of one delivery at once: the second one's change is refused and rolled back", async () => {
     const key = "test:fence-1";
     const AT = new Date("2026-12-01T01:02:03.456Z");
