@@ -9,7 +9,8 @@
 //
 // Fresh means: the part's inputs (path, size, modification time of each file) are those it was
 // last built from, as dist/build-stamp.json records. Code: every TypeScript file under src/ and
-// intents/ and the tsconfig files. Knowledge: the YAML files under knowledge/. Template:
+// intents/, the tsconfig files and the bundler's settings (scripts/bundle.mjs). Knowledge: the
+// YAML files under knowledge/. Template:
 // prisma/migrations and the installed PGlite. A build is one process at a time
 // (dist/.build.lock); a second one waits and then finds the build fresh.
 //
@@ -57,7 +58,7 @@ function pglitePackageJson(root) {
 
 /** Each part's input files (paths from the project root, or absolute). */
 const INPUTS = {
-  code: (root) => ["src", "intents"].flatMap((d) => filesUnder(root, d, /\.tsx?$/)).concat(["tsconfig.json", "tsconfig.build.json"]),
+  code: (root) => ["src", "intents"].flatMap((d) => filesUnder(root, d, /\.tsx?$/)).concat(["tsconfig.json", "tsconfig.build.json", "scripts/bundle.mjs"]),
   knowledge: (root) => filesUnder(root, "knowledge", /\.ya?ml$/),
   template: (root) => filesUnder(root, "prisma/migrations", /./).concat([pglitePackageJson(root) ?? "(no pglite)"]),
 };
