@@ -70,6 +70,7 @@ if (pg)
 await section("turns_memory", () => measureTurnsMemory(5000), (r) => [
   ["turns_memory", `PGlite: resident MB after ${r.turns} turns (× after start; ≤ 1.3)`, `${r.rss_end_mb} (${r.rss_ratio}×)`, `after start ${r.rss_start_mb}, after 200 turns ${r.rss_warm_mb}`],
   ["turns_memory", `PGlite: live heap MB after ${r.turns} turns`, r.heap_end_mb, `after start ${r.heap_start_mb}, after 200 turns ${r.heap_warm_mb}`],
+  ["turns_memory", `PGlite: external (WebAssembly memories, buffers) MB after ${r.turns} turns`, r.external_end_mb, `after start ${r.external_start_mb}`],
   ["turns_memory", "turn p50 ms, last 500 turns (errors)", `${r.last_p50_ms} (${r.errors})`, `first 500: ${r.first_p50_ms}`],
 ]);
 

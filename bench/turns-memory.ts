@@ -23,6 +23,9 @@ export interface TurnsMemoryFigures {
   heap_start_mb: number;
   heap_warm_mb: number;
   heap_end_mb: number;
+  /** memory outside V8's heap it accounts for (WebAssembly memories: PGlite's PostgreSQL, Prisma's compiler; buffers) */
+  external_start_mb: number;
+  external_end_mb: number;
   /** rss_end / rss_start: issue 12 asks ≤ 1.3 */
   rss_ratio: number;
   /** turn p50 over the first and the last 500 turns, ms: a leak often shows as a slowdown too */
@@ -68,7 +71,7 @@ async function child(turns: number): Promise<void> {
     gc();
     gc();
     const m = process.memoryUsage();
-    return { rss: round(m.rss / 1048576, 1), heap: round(m.heapUsed / 1048576, 1) };
+    return { rss: round(m.rss / 1048576, 1), heap: round(m.heapUsed / 1048576, 1), external: round(m.external / 1048576, 1) };
   };
   const texts = [
     (i: number) => `No.${1 + (i % 153)}`,
@@ -116,6 +119,8 @@ async function child(turns: number): Promise<void> {
       heap_start_mb: start.heap,
       heap_warm_mb: warm.heap,
       heap_end_mb: end.heap,
+      external_start_mb: start.external,
+      external_end_mb: end.external,
       rss_ratio: round(end.rss / start.rss, 2),
       first_p50_ms: round(percentile(times.slice(0, 500), 50)),
       last_p50_ms: round(percentile(times.slice(-500), 50)),
