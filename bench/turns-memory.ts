@@ -39,7 +39,7 @@ const CHILD_FLAG = "--turns-memory-child";
 /** Runs the measurement in a child process (node with --expose-gc and npm start's V8 settings: package.json, scripts/start.mjs). */
 export function measureTurnsMemory(turns = 5000): Promise<TurnsMemoryFigures> {
   const file = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ["--expose-gc", "--max-semi-space-size=4", "--wasm-tiering-budget=100000000", "--import", "tsx", file, CHILD_FLAG, String(turns)], {
+  const child = spawn(process.execPath, ["--expose-gc", "--max-semi-space-size=2", "--wasm-tiering-budget=100000000", "--import", "tsx", file, CHILD_FLAG, String(turns)], {
     cwd: fileURLToPath(new URL("../", import.meta.url)),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],

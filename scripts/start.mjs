@@ -14,10 +14,11 @@ import { ensureBuilt } from "./build.mjs";
 // start-up CPU of PGlite 0.70 -> 0.40 s, resident 175 -> 140 MB; small queries as fast after
 // warm-up, a 200,000-row scan too). Set before any WebAssembly is compiled.
 v8.setFlagsFromString("--wasm-tiering-budget=100000000");
-// (package.json starts this file with --max-semi-space-size=4: V8 sizes its young generation when
+// (package.json starts this file with --max-semi-space-size=2: V8 sizes its young generation when
 // the heap is made, before any of this runs. With the default, up to 2 x 16 MB, start-up's burst of
-// allocations left it grown and resident for good: 15-20 MB more. Young collections come more
-// often; start-up CPU measured the same within the noise.)
+// allocations left it grown and resident for good: 20-30 MB more after start (4 MB: 10-15 MB
+// more). Young collections come more often; start-up CPU and turn times measured the same within
+// the noise.)
 
 // Node 22.1 and later keep the compiled code of the modules on disk between starts (under the
 // system's temporary directory); Node 20 has no such cache and starts as before.
