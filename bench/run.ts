@@ -2,6 +2,7 @@
 // Prints a table and writes bench/results/latest.json. Never run as part of the tests.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { measureStartup } from "./startup.ts";
+import { measureTurnsMemory } from "./turns-memory.ts";
 import { measureSlackTurns } from "./slack-turns.ts";
 import { measureRetrieval } from "../src/knowledge/retrieval-eval.ts";
 import { measureIndex } from "./index-cost.ts";
@@ -67,6 +68,13 @@ if (pg)
     ["startup", "PostgreSQL: `npm start` processes' memory, first / later MB", `${r.rss_first_mb} / ${r.rss_mb}`],
     ["startup", "PostgreSQL: the service's process alone, first / later MB", `${r.service_rss_first_mb} / ${r.service_rss_mb}`],
   ]);
+
+await section("turns_memory", () => measureTurnsMemory(5000), (r) => [
+  ["turns_memory", `PGlite: resident MB after ${r.turns} turns (× after start; ≤ 1.3)`, `${r.rss_end_mb} (${r.rss_ratio}×)`, `after start ${r.rss_start_mb}, after 200 turns ${r.rss_warm_mb}`],
+  ["turns_memory", `PGlite: live heap MB after ${r.turns} turns`, r.heap_end_mb, `after start ${r.heap_start_mb}, after 200 turns ${r.heap_warm_mb}`],
+  ["turns_memory", `PGlite: external (WebAssembly memories, buffers) MB after ${r.turns} turns`, r.external_end_mb, `after start ${r.external_start_mb}`],
+  ["turns_memory", "turn p50 ms, last 500 turns (errors)", `${r.last_p50_ms} (${r.errors})`, `first 500: ${r.first_p50_ms}`],
+]);
 
 for (const [name, file] of [
   ["retrieval_dev", "test/fixtures/retrieval-dev.jsonl"],

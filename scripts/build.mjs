@@ -1,6 +1,5 @@
 // What `npm start` runs, made under dist/ from the sources, in three parts:
-// - code: TypeScript's compiler turns src/ and intents/ into JavaScript (tsconfig.build.json;
-//   `.ts` import specifiers are rewritten to `.js`);
+// - code: src/ and intents/ bundled into a few JavaScript files by esbuild (scripts/bundle.mjs);
 // - knowledge: the knowledge/ YAML files parsed once into dist/yaml-cache.json
 //   (src/knowledge/yaml-file.ts);
 // - template: the migrated database new embedded databases start from, dist/pglite-template/
@@ -10,13 +9,13 @@
 //
 // Fresh means: the part's inputs (path, size, modification time of each file) are those it was
 // last built from, as dist/build-stamp.json records. Code: every TypeScript file under src/ and
-// intents/ and the tsconfig files. Knowledge: the YAML files under knowledge/. Template:
+// intents/, the tsconfig files and the bundler's settings (scripts/bundle.mjs). Knowledge: the
+// YAML files under knowledge/. Template:
 // prisma/migrations and the installed PGlite. A build is one process at a time
 // (dist/.build.lock); a second one waits and then finds the build fresh.
 //
 // Plain JavaScript, so that it runs with node alone. `node scripts/build.mjs` builds what is
 // stale; `--force` everything, from nothing.
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -59,7 +58,7 @@ function pglitePackageJson(root) {
 
 /** Each part's input files (paths from the project root, or absolute). */
 const INPUTS = {
-  code: (root) => ["src", "intents"].flatMap((d) => filesUnder(root, d, /\.tsx?$/)).concat(["tsconfig.json", "tsconfig.build.json"]),
+  code: (root) => ["src", "intents"].flatMap((d) => filesUnder(root, d, /\.tsx?$/)).concat(["tsconfig.json", "tsconfig.build.json", "scripts/bundle.mjs"]),
   knowledge: (root) => filesUnder(root, "knowledge", /\.ya?ml$/),
   template: (root) => filesUnder(root, "prisma/migrations", /./).concat([pglitePackageJson(root) ?? "(no pglite)"]),
 };
@@ -145,11 +144,7 @@ const importDist = (root, file) => import(pathToFileURL(join(root, "dist", file)
 
 /** How each part is built; true when it succeeded. Tests give their own. */
 export const BUILDERS = {
-  code: async (root) => {
-    const tsc = createRequire(join(root, "package.json")).resolve("typescript/bin/tsc");
-    const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-    return r.status === 0;
-  },
+  code: async (root) => (await import("./bundle.mjs")).bundle(root),
   knowledge: async (root) => {
     (await importDist(root, "src/knowledge/yaml-file.js")).writeYamlCache();
     return true;
@@ -161,7 +156,7 @@ export const BUILDERS = {
 };
 
 const MESSAGES = {
-  code: "compiling the TypeScript sources",
+  code: "bundling the TypeScript sources",
   knowledge: "reading knowledge/ into its cache",
   template: "making the template for new embedded databases (PGlite initialises and migrates it once)",
 };
@@ -196,7 +191,7 @@ export async function ensureBuilt({ root = ROOT, force = false, quiet = false, b
         if (!quiet || part === "code") process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
         ok = false;
       }
-      if (!ok && part === "code") throw new Error("the TypeScript build failed (errors above); fix them, or run the sources directly with `npm run dev`");
+      if (!ok && part === "code") throw new Error("the code build failed (esbuild's errors above); fix them, or run the sources directly with `npm run dev`");
       if (!ok && !quiet) process.stderr.write(`Building dist/: ${part} failed (above); starts work without it, only slower\n`);
       stamp[part] = inputs;
       save();

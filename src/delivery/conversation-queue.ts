@@ -97,8 +97,18 @@ export class ConversationQueue {
     const tail = run.catch(() => undefined);
     this.tails.set(conversation, tail);
     void tail.then(() => {
-      if (this.tails.get(conversation) === tail) this.tails.delete(conversation);
+      if (this.tails.get(conversation) !== tail) return;
+      this.tails.delete(conversation);
+      // a conversation's pacing is only needed until its time has come: without this the map
+      // kept one entry for every conversation the process ever answered
+      if ((this.nextAt.get(conversation) ?? 0) <= performance.now()) this.nextAt.delete(conversation);
+      if (this.nextAt.size > 1_000) this.forgetPastPacing();
     });
+  }
+
+  private forgetPastPacing(): void {
+    const now = performance.now();
+    for (const [c, at] of this.nextAt) if (at <= now && !this.tails.has(c)) this.nextAt.delete(c);
   }
 
   /** Resolves once nothing is queued any more (shutdown, tests). */

@@ -459,7 +459,12 @@ export function incomingFile(f: SlackFile, botToken: string, apiUrl?: string): I
   };
 }
 
-/** users.info, remembered for an hour; a failure only means no name or time zone for this turn. */
+/**
+ * users.info, remembered for an hour; a failure only means no name or time zone for this turn.
+ * At most MAX_PROFILES people (the oldest reading goes first): a distributed app serves any
+ * number of workspaces, and a cache without a bound grows for as long as the process runs.
+ */
+const MAX_PROFILES = 5_000;
 class UserProfiles {
   private readonly cache = new Map<string, { at: number; profile?: { name?: string; timeZone?: string } }>();
   constructor(private readonly log: Logger) {}
@@ -472,13 +477,19 @@ class UserProfiles {
       const r = await client.users.info({ user });
       const u = r.user as { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string } } | undefined;
       const profile = u ? { name: u.profile?.display_name || u.real_name || u.name, timeZone: u.tz } : undefined;
-      this.cache.set(user, { at: now.getTime(), profile });
+      this.remember(user, { at: now.getTime(), profile });
       return profile;
     } catch (err) {
       this.log.warn("users.info failed", { error: (err as Error).message });
-      this.cache.set(user, { at: now.getTime() });
+      this.remember(user, { at: now.getTime() });
       return undefined;
     }
+  }
+
+  private remember(user: string, entry: { at: number; profile?: { name?: string; timeZone?: string } }): void {
+    this.cache.delete(user); // re-inserted last: the map's order is the readings' age
+    this.cache.set(user, entry);
+    if (this.cache.size > MAX_PROFILES) this.cache.delete(this.cache.keys().next().value!);
   }
 }
 
