@@ -41,11 +41,12 @@ export async function deleteCompanyData(db: Db, orgId: string): Promise<Deleted 
         await run(table, `DELETE FROM "${table}" WHERE "orgId" = $1::uuid`);
       await run("Assessment", `DELETE FROM "Assessment" WHERE "orgId" = $1::uuid`);
       // the deliveries the inbox still holds carry the company's messages (the turn, the answer);
-      // they name the company by its key, not its id
+      // one stored before its turn knew the organisation names the company by its key only
       await run(
         "InboxDelivery",
-        `DELETE FROM "InboxDelivery" WHERE turn -> 'org' ->> 'externalKey' = (SELECT "externalKey" FROM "Organization" WHERE id = $1::uuid)`,
+        `DELETE FROM "InboxDelivery" WHERE "orgId" = $1::uuid OR turn -> 'org' ->> 'externalKey' = (SELECT "externalKey" FROM "Organization" WHERE id = $1::uuid)`,
       );
+      await run("TurnEffect", `DELETE FROM "TurnEffect" WHERE "orgId" = $1::uuid`);
       // the supplier roll-out between this company and another: both sides' records of it go
       await run("SupplierEvent", `DELETE FROM "SupplierEvent" WHERE "buyerOrgId" = $1::uuid OR "supplierOrgId" = $1::uuid`);
       await run("SupplierInvitation", `DELETE FROM "SupplierInvitation" WHERE "buyerOrgId" = $1::uuid OR "supplierOrgId" = $1::uuid`);

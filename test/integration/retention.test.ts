@@ -121,23 +121,31 @@ describeEachDb("retention after uninstall", (kind) => {
     for (const [conversationId, tenantId, scope, removedAt] of installs)
       await db().teamsInstallation.create({ data: { conversationId, tenantId, scope, byUserId: `aad-${tenantId}`, installedAt, removedAt } });
     // deliveries the inbox still holds (they carry the people's messages)
-    for (const tenant of ["TEN1", "TEN2"])
-      await db().inboxDelivery.create({
-        data: { platform: "teams", deliveryId: `inbox-${tenant}`, turn: turnToJson(textTurn("秘密の相談", tw(tenant, `aad-${tenant}`))) as never, destination: {}, status: "done", receivedAt: installedAt },
-      });
+    // (one stored before its turn knew the organisation, one after; and a turn's mark of a data change)
+    for (const tenant of ["TEN1", "TEN2"]) {
+      const org = (await orgOf(`teams:${tenant}`))!;
+      const turn = () => turnToJson(textTurn("秘密の相談", tw(tenant, `aad-${tenant}`))) as never;
+      await db().inboxDelivery.create({ data: { platform: "teams", deliveryId: `inbox-${tenant}-1`, turn: turn(), destination: {}, status: "pending", receivedAt: installedAt } });
+      await db().inboxDelivery.create({ data: { platform: "teams", deliveryId: `inbox-${tenant}-2`, orgId: org.id, turn: turn(), destination: {}, status: "done", receivedAt: installedAt } });
+      await db().turnEffect.create({ data: { key: `teams:inbox-${tenant}-2`, orgId: org.id, attempt: "a1", intent: "record_answer", at: installedAt } });
+    }
     const inboxOf = async (tenant: string) => (await db().inboxDelivery.findMany()).filter((d) => (d.turn as { org: { externalKey: string } }).org.externalKey === `teams:${tenant}`).length;
+    const effectsOf = async (tenant: string) => db().turnEffect.count({ where: { key: { startsWith: `teams:inbox-${tenant}` } } });
     const noSlack = { decrypt: () => "", revoke: () => Promise.reject(new Error("no Slack token to revoke for a Teams company")) };
 
     const before = await companyFootprint(db(), "teams:TEN1");
     expect(before).toMatchObject({ slackInstallations: 0, teamsInstallations: 2, org: { users: 1, assessments: 1 } });
     const r = await deleteCompanyOnRequest(db(), "teams:TEN1", noSlack, app.log);
     expect(r).toMatchObject({ revoked: [], slackInstallations: 0, teamsInstallations: 2 });
-    expect(r.rows).toMatchObject({ Organization: 1, User: 1, Answer: 1, InboxDelivery: 1 });
+    // TurnEffect: the mark the recorded answer's own turn left, and the one above
+    expect(r.rows).toMatchObject({ Organization: 1, User: 1, Answer: 1, InboxDelivery: 2, TurnEffect: 2 });
     expect(await companyFootprint(db(), "teams:TEN1")).toEqual({ org: null, slackInstallations: 0, teamsInstallations: 0 });
     expect(await inboxOf("TEN1")).toBe(0);
+    expect(await effectsOf("TEN1")).toBe(0);
     // the other tenant keeps everything
     expect(await companyFootprint(db(), "teams:TEN2")).toMatchObject({ teamsInstallations: 1, org: { users: 1, assessments: 1 } });
-    expect(await inboxOf("TEN2")).toBe(1);
+    expect(await inboxOf("TEN2")).toBe(2);
+    expect(await effectsOf("TEN2")).toBe(1);
 
     // a tenant with install records only is still something to delete (the script no longer says "nothing")
     expect(await companyFootprint(db(), "teams:TEN3")).toEqual({ org: null, slackInstallations: 0, teamsInstallations: 1 });
