@@ -7,7 +7,7 @@ import { loadConfig } from "../src/config.ts";
 import { openMigratedDb } from "../src/db/client.ts";
 import { createLogger } from "../src/core/logger.ts";
 import { TokenCipher } from "../src/installations/token-cipher.ts";
-import { deleteCompanyOnRequest, slackRevoker } from "../src/installations/retention.ts";
+import { companyFootprint, deleteCompanyOnRequest, slackRevoker } from "../src/installations/retention.ts";
 
 const args = process.argv.slice(2);
 const key = args.find((a) => !a.startsWith("--"));
@@ -18,12 +18,19 @@ if (!key || !/^(slack|teams|console):\S+$/.test(key)) {
 const config = loadConfig();
 const db = await openMigratedDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, tenantWalls: config.tenantWalls });
 try {
-  const org = await db.prisma.organization.findUnique({ where: { externalKey: key }, include: { _count: { select: { users: true, assessments: true, bookings: true } } } });
-  if (!org) console.log(`No company ${key}: nothing to delete. / 会社 ${key} は見つかりません。`);
-  if (org && !args.includes("--yes")) {
-    console.log(`${key} (${org.name ?? "no name"}): ${org._count.users} people, ${org._count.assessments} assessments, ${org._count.bookings} bookings.`);
+  // a company may have only install records (installed, nobody wrote yet): those are deleted too
+  const found = await companyFootprint(db.prisma, key);
+  const org = found.org;
+  const installs = [
+    found.slackInstallations ? `${found.slackInstallations} Slack installation record(s)` : "",
+    found.teamsInstallations ? `${found.teamsInstallations} Teams install record(s)` : "",
+  ].filter(Boolean);
+  if (!org && !installs.length) console.log(`No company ${key}: nothing to delete. / 会社 ${key} は見つかりません。`);
+  else if (!args.includes("--yes")) {
+    const people = org ? `${org.users} people, ${org.assessments} assessments, ${org.bookings} bookings` : "no data";
+    console.log(`${key} (${org?.name ?? "no name"}): ${[people, ...installs].join(", ")}.`);
     console.log("Run again with --yes to delete all of it, audit trail included. / 削除するには --yes を付けて再実行してください。");
-  } else if (org) {
+  } else {
     const oauth = config.slack?.oauth;
     const cipher = oauth ? (oauth.tokenKey ? new TokenCipher(oauth.tokenKey) : TokenCipher.derivedFrom(oauth.clientSecret)) : undefined;
     const r = await deleteCompanyOnRequest(
@@ -38,7 +45,12 @@ try {
       },
       createLogger("warn"),
     );
-    console.log(`Deleted ${key}: ${JSON.stringify(r.rows)}${r.revoked.length ? `; Slack bot token revoked for ${r.revoked.join(", ")}` : ""}`);
+    console.log(
+      `Deleted ${key}: ${JSON.stringify(r.rows ?? {})}` +
+        `${r.revoked.length ? `; Slack bot token revoked for ${r.revoked.join(", ")}` : ""}` +
+        `${r.slackInstallations ? `; ${r.slackInstallations} Slack installation record(s) removed` : ""}` +
+        `${r.teamsInstallations ? `; ${r.teamsInstallations} Teams install record(s) removed` : ""}`,
+    );
   }
 } finally {
   await db.close();

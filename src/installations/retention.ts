@@ -40,6 +40,13 @@ export async function deleteCompanyData(db: Db, orgId: string): Promise<Deleted 
       for (const table of ["AnswerEvent", "Answer", "AnswerWalk", "FileDownload", "Feedback", "QuestionLog", "Booking", "ConversationState", "ConversationRef", "WebSignInLink", "WebSession", "SupplierCodeAttempt", "SessionAlert"])
         await run(table, `DELETE FROM "${table}" WHERE "orgId" = $1::uuid`);
       await run("Assessment", `DELETE FROM "Assessment" WHERE "orgId" = $1::uuid`);
+      // the deliveries the inbox still holds carry the company's messages (the turn, the answer);
+      // one stored before its turn knew the organisation names the company by its key only
+      await run(
+        "InboxDelivery",
+        `DELETE FROM "InboxDelivery" WHERE "orgId" = $1::uuid OR turn -> 'org' ->> 'externalKey' = (SELECT "externalKey" FROM "Organization" WHERE id = $1::uuid)`,
+      );
+      await run("TurnEffect", `DELETE FROM "TurnEffect" WHERE "orgId" = $1::uuid`);
       // the supplier roll-out between this company and another: both sides' records of it go
       await run("SupplierEvent", `DELETE FROM "SupplierEvent" WHERE "buyerOrgId" = $1::uuid OR "supplierOrgId" = $1::uuid`);
       await run("SupplierInvitation", `DELETE FROM "SupplierInvitation" WHERE "buyerOrgId" = $1::uuid OR "supplierOrgId" = $1::uuid`);
@@ -183,7 +190,36 @@ export interface DeletionOnRequest {
   externalKey: string;
   /** Slack installations of the company whose bot token was revoked (auth.revoke) and removed */
   revoked: string[];
+  /** Slack installation records removed (revoked or already uninstalled) */
+  slackInstallations: number;
+  /** Teams install records of the tenant removed */
+  teamsInstallations: number;
   rows: Deleted | null;
+}
+
+/** What a company leaves in the database: its rows (through its Organization) and its install records. */
+export interface CompanyFootprint {
+  org: { id: string; name: string | null; users: number; assessments: number; bookings: number } | null;
+  slackInstallations: number;
+  teamsInstallations: number;
+}
+
+function slackInstallsOf(externalKey: string) {
+  const id = externalKey.slice("slack:".length);
+  return { OR: [{ installKey: { in: [`T:${id}`, `E:${id}`] } }, { enterpriseId: id }] };
+}
+
+/**
+ * Everything `deleteCompanyOnRequest` would delete, counted: a company may have install records
+ * and no Organization yet (installed, nobody wrote), and those must go on request too.
+ */
+export async function companyFootprint(db: Db, externalKey: string): Promise<CompanyFootprint> {
+  const org = await db.organization.findUnique({ where: { externalKey }, include: { _count: { select: { users: true, assessments: true, bookings: true } } } });
+  return {
+    org: org ? { id: org.id, name: org.name, users: org._count.users, assessments: org._count.assessments, bookings: org._count.bookings } : null,
+    slackInstallations: externalKey.startsWith("slack:") ? await db.slackInstallation.count({ where: slackInstallsOf(externalKey) }) : 0,
+    teamsInstallations: externalKey.startsWith("teams:") ? await db.teamsInstallation.count({ where: { tenantId: externalKey.slice("teams:".length) } }) : 0,
+  };
 }
 
 /**
@@ -200,9 +236,10 @@ export async function deleteCompanyOnRequest(
   log: Logger,
 ): Promise<DeletionOnRequest> {
   const revoked: string[] = [];
+  let slackInstallations = 0;
   if (externalKey.startsWith("slack:")) {
-    const id = externalKey.slice("slack:".length);
-    const installs = await db.slackInstallation.findMany({ where: { OR: [{ installKey: { in: [`T:${id}`, `E:${id}`] } }, { enterpriseId: id }] } });
+    const installs = await db.slackInstallation.findMany({ where: slackInstallsOf(externalKey) });
+    slackInstallations = installs.length;
     for (const inst of installs) {
       if (inst.botTokenEnc) {
         await slack.revoke(slack.decrypt(inst.botTokenEnc));
@@ -218,6 +255,15 @@ export async function deleteCompanyOnRequest(
   }
   const org = await db.organization.findUnique({ where: { externalKey }, select: { id: true } });
   const rows = org ? await deleteCompanyData(db, org.id) : null;
-  log.info("company data deleted on request", { company: externalKey, revoked, rows });
-  return { externalKey, revoked, rows };
+  // The tenant's install records (which conversations have the app, who added it) go last, after
+  // its data: a deletion that fails half-way is simply run again. Left behind they would keep the
+  // tenant's team names and people's ids, and the retention run would later find the tenant again.
+  // Teams has no token to revoke: if the app is still in the tenant's conversations, a new message
+  // starts a new, empty company.
+  let teamsInstallations = 0;
+  if (externalKey.startsWith("teams:")) {
+    teamsInstallations = (await db.teamsInstallation.deleteMany({ where: { tenantId: externalKey.slice("teams:".length) } })).count;
+  }
+  log.info("company data deleted on request", { company: externalKey, revoked, slackInstallations, teamsInstallations, rows });
+  return { externalKey, revoked, slackInstallations, teamsInstallations, rows };
 }

@@ -45,6 +45,11 @@ export interface FakeSlack {
   socketUrl?: string;
   /** Custom answers per method (OAuth stand-ins: oauth.v2.access, auth.test, auth.revoke). */
   handlers: Map<string, MethodHandler>;
+  /**
+   * Who people are, as users.info answers: their own workspace and, for a member of an Enterprise
+   * Grid org, `enterprise_user` with the org's id. Someone not listed gets a plain profile.
+   */
+  users: Map<string, { team: string; enterprise?: string }>;
   /** Serves a file as Slack's file host would (url_private_download); it requires the bot token. */
   serveFile(name: string, data: Buffer): string;
   close(): Promise<void>;
@@ -172,8 +177,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           return reply(200, { ok: true, message_ts: `${++ts}.000200` });
         case "conversations.open":
           return reply(200, { ok: true, channel: { id: `D${String(args.users ?? "X")}` } });
-        case "users.info":
-          return reply(200, { ok: true, user: { id: args.user, tz: "Asia/Tokyo", real_name: "Test User" } });
+        case "users.info": {
+          const who = fake.users.get(String(args.user));
+          const grid = who?.enterprise
+            ? { enterprise_user: { id: args.user, enterprise_id: who.enterprise, enterprise_name: "grid", is_admin: false, is_owner: false, is_primary_owner: false, teams: [who.team] } }
+            : {};
+          return reply(200, { ok: true, user: { id: args.user, tz: "Asia/Tokyo", real_name: "Test User", ...(who ? { team_id: who.team } : {}), ...grid } });
+        }
         case "files.getUploadURLExternal": {
           const id = `F${++ts}`;
           return reply(200, { ok: true, upload_url: `${base}/upload/${id}`, file_id: id });
@@ -193,6 +203,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
     handlers: new Map(),
+    users: new Map(),
     posts: () => calls.filter((c) => ["chat.postMessage", "chat.postEphemeral", "response_url"].includes(c.method)),
     waitFor(method, n = 1, ms = 10_000) {
       const matching = calls.filter((c) => c.method === method);
@@ -294,7 +305,19 @@ export function dmEvent(
  */
 export function mentionEvent(
   text: string,
-  o: { user?: string; team?: string; channel?: string; ts?: string; threadTs?: string; userTeam?: string; installedTeam?: string } = {},
+  o: {
+    user?: string;
+    team?: string;
+    channel?: string;
+    ts?: string;
+    threadTs?: string;
+    userTeam?: string;
+    installedTeam?: string;
+    /** the Enterprise Grid org of the installation (in authorizations[0] and the envelope) */
+    enterprise?: string;
+    /** an org-wide install of that org */
+    orgWide?: boolean;
+  } = {},
 ) {
   const ts = o.ts ?? `${1_700_000_000 + ++eventSeq}.${String(eventSeq).padStart(6, "0")}`;
   return {
@@ -314,7 +337,9 @@ export function mentionEvent(
     type: "event_callback",
     event_id: `Ev${String(++eventSeq).padStart(8, "0")}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: o.installedTeam ?? o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+    ...(o.enterprise ? { enterprise_id: o.enterprise } : {}),
+    ...(o.orgWide ? { is_enterprise_install: true } : {}),
+    authorizations: [{ enterprise_id: o.enterprise ?? null, team_id: o.installedTeam ?? o.team ?? "T1", user_id: "UBOT", is_bot: true, is_enterprise_install: Boolean(o.orgWide) }],
     is_ext_shared_channel: Boolean(o.userTeam || o.installedTeam),
   };
 }
@@ -326,7 +351,7 @@ export function mentionEvent(
  */
 export function blockAction(
   value: string,
-  o: { user?: string; team?: string; userTeam?: string; enterprise?: string; channel?: string; messageTs?: string; responseUrl: string; ephemeral?: boolean },
+  o: { user?: string; team?: string; userTeam?: string; enterprise?: string; orgWide?: boolean; channel?: string; messageTs?: string; responseUrl: string; ephemeral?: boolean },
 ) {
   const channel = o.channel ?? `D${o.user ?? "U1"}`;
   const messageTs = o.messageTs ?? "1700000000.000100";
@@ -339,8 +364,8 @@ export function blockAction(
     trigger_id: `trig-${++eventSeq}`,
     team: { id: o.team ?? "T1", domain: "example", ...(o.enterprise ? { enterprise_id: o.enterprise } : {}) },
     enterprise: o.enterprise ? { id: o.enterprise, name: "Grid" } : null,
-    is_enterprise_install: false,
-    channel: { id: channel, name: "directmessage" },
+    is_enterprise_install: Boolean(o.orgWide),
+    channel: { id: channel, name: channel.startsWith("D") ? "directmessage" : "general" },
     ...(o.ephemeral ? {} : { message: { type: "message", user: "UBOT", ts: messageTs, bot_id: "BBOT", text: "card", blocks: [] } }),
     state: { values: {} },
     response_url: o.responseUrl,
@@ -357,7 +382,8 @@ export function blockAction(
   };
 }
 
-export function slashCommand(text: string, o: { user?: string; team?: string; channel?: string; responseUrl: string; command?: string }) {
+/** `team` is the workspace the command was typed in; `enterprise` its Grid org (`orgWide`: installed org-wide). */
+export function slashCommand(text: string, o: { user?: string; team?: string; channel?: string; responseUrl: string; command?: string; enterprise?: string; orgWide?: boolean }) {
   const channel = o.channel ?? "C1";
   return new URLSearchParams({
     token: "legacy-verification-token",
@@ -370,7 +396,8 @@ export function slashCommand(text: string, o: { user?: string; team?: string; ch
     command: o.command ?? "/jama",
     text,
     api_app_id: "A1",
-    is_enterprise_install: "false",
+    is_enterprise_install: String(Boolean(o.orgWide)),
+    ...(o.enterprise ? { enterprise_id: o.enterprise, enterprise_name: "grid" } : {}),
     response_url: o.responseUrl,
     trigger_id: `trig-${++eventSeq}`,
   }).toString();

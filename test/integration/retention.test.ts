@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestApp, textTurn, type TestApp } from "../helpers/app.ts";
 import { describeEachDb } from "../helpers/db.ts";
-import { deleteCompanyData, deleteExpiredCompanies } from "../../src/installations/retention.ts";
+import { companyFootprint, deleteCompanyData, deleteCompanyOnRequest, deleteExpiredCompanies, teamsTenantsUninstalled } from "../../src/installations/retention.ts";
+import { turnToJson } from "../../src/inbox/serialize.ts";
 
 const DAY = 86_400_000;
 const UNINSTALLED = new Date("2026-03-01T00:00:00Z");
@@ -103,5 +104,56 @@ describeEachDb("retention after uninstall", (kind) => {
     expect(rows).toMatchObject({ Organization: 1, Answer: 1, AnswerEvent: 1 });
     expect(await orgOf("slack:KEEP")).toBeNull();
     expect(await deleteCompanyData(db(), keep.id)).toBeNull();
+  });
+
+  it("deleting a Teams company on request also removes its tenant's install records and inbox deliveries, and nothing of another tenant", async () => {
+    const tw = (tenant: string, user: string) => ({ org: `teams:${tenant}`, user, platform: "teams" as const, conversation: `teams:a:1personal-${user}` });
+    await app.pipeline.handle(textTurn("No.115は達成", tw("TEN1", "aad-1")));
+    await app.pipeline.handle(textTurn("No.115は達成", tw("TEN2", "aad-2")));
+    const installedAt = new Date("2026-01-01T00:00:00Z");
+    const installs = [
+      ["a:1personal-ten1", "TEN1", "personal", null],
+      ["19:ten1team@thread.tacv2", "TEN1", "team", UNINSTALLED],
+      ["a:1personal-ten2", "TEN2", "personal", null],
+      // TEN3 added the app and removed it; nobody ever wrote: install records and no company
+      ["a:1personal-ten3", "TEN3", "personal", UNINSTALLED],
+    ] as const;
+    for (const [conversationId, tenantId, scope, removedAt] of installs)
+      await db().teamsInstallation.create({ data: { conversationId, tenantId, scope, byUserId: `aad-${tenantId}`, installedAt, removedAt } });
+    // deliveries the inbox still holds (they carry the people's messages)
+    // (one stored before its turn knew the organisation, one after; and a turn's mark of a data change)
+    for (const tenant of ["TEN1", "TEN2"]) {
+      const org = (await orgOf(`teams:${tenant}`))!;
+      const turn = () => turnToJson(textTurn("秘密の相談", tw(tenant, `aad-${tenant}`))) as never;
+      await db().inboxDelivery.create({ data: { platform: "teams", deliveryId: `inbox-${tenant}-1`, turn: turn(), destination: {}, status: "pending", receivedAt: installedAt } });
+      await db().inboxDelivery.create({ data: { platform: "teams", deliveryId: `inbox-${tenant}-2`, orgId: org.id, turn: turn(), destination: {}, status: "done", receivedAt: installedAt } });
+      await db().turnEffect.create({ data: { key: `teams:inbox-${tenant}-2`, orgId: org.id, attempt: "a1", intent: "record_answer", at: installedAt } });
+    }
+    const inboxOf = async (tenant: string) => (await db().inboxDelivery.findMany()).filter((d) => (d.turn as { org: { externalKey: string } }).org.externalKey === `teams:${tenant}`).length;
+    const effectsOf = async (tenant: string) => db().turnEffect.count({ where: { key: { startsWith: `teams:inbox-${tenant}` } } });
+    const noSlack = { decrypt: () => "", revoke: () => Promise.reject(new Error("no Slack token to revoke for a Teams company")) };
+
+    const before = await companyFootprint(db(), "teams:TEN1");
+    expect(before).toMatchObject({ slackInstallations: 0, teamsInstallations: 2, org: { users: 1, assessments: 1 } });
+    const r = await deleteCompanyOnRequest(db(), "teams:TEN1", noSlack, app.log);
+    expect(r).toMatchObject({ revoked: [], slackInstallations: 0, teamsInstallations: 2 });
+    // TurnEffect: the mark the recorded answer's own turn left, and the one above
+    expect(r.rows).toMatchObject({ Organization: 1, User: 1, Answer: 1, InboxDelivery: 2, TurnEffect: 2 });
+    expect(await companyFootprint(db(), "teams:TEN1")).toEqual({ org: null, slackInstallations: 0, teamsInstallations: 0 });
+    expect(await inboxOf("TEN1")).toBe(0);
+    expect(await effectsOf("TEN1")).toBe(0);
+    // the other tenant keeps everything
+    expect(await companyFootprint(db(), "teams:TEN2")).toMatchObject({ teamsInstallations: 1, org: { users: 1, assessments: 1 } });
+    expect(await inboxOf("TEN2")).toBe(2);
+    expect(await effectsOf("TEN2")).toBe(1);
+
+    // a tenant with install records only is still something to delete (the script no longer says "nothing")
+    expect(await companyFootprint(db(), "teams:TEN3")).toEqual({ org: null, slackInstallations: 0, teamsInstallations: 1 });
+    expect(await deleteCompanyOnRequest(db(), "teams:TEN3", noSlack, app.log)).toMatchObject({ rows: null, teamsInstallations: 1 });
+    expect(await db().teamsInstallation.count({ where: { tenantId: "TEN3" } })).toBe(0);
+    // and the retention run finds neither tenant again afterwards
+    expect(await teamsTenantsUninstalled(db(), new Date(UNINSTALLED.getTime() + 400 * DAY))).toEqual([]);
+    // the same for a Slack workspace whose data went but whose installation record is still there
+    expect(await companyFootprint(db(), "slack:KEEP")).toEqual({ org: null, slackInstallations: 1, teamsInstallations: 0 });
   });
 });

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { describeEachDb } from "../helpers/db.ts";
-import { SIGNING_SECRET, dmEvent, mentionEvent, sign, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { SIGNING_SECRET, blockAction, dmEvent, mentionEvent, sign, slashCommand, startFakeSlack, type FakeSlack } from "../helpers/slack.ts";
+import { encodeAction } from "../../src/channels/slack/render-blocks.ts";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -57,6 +58,8 @@ describeEachDb("Slack OAuth distribution", (kind) => {
     const raw = JSON.stringify(body);
     return fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(raw) }, body: raw });
   };
+  const postForm = (form: string) =>
+    fetch(`${base}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sign(form) }, body: form });
   const postsIn = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
   /** a DM in a workspace; `grid`: a workspace of the Grid org installed org-wide */
   const dm = (text: string, user: string, team: string, grid?: string) => {
@@ -188,6 +191,89 @@ describeEachDb("Slack OAuth distribution", (kind) => {
     await waitUntil(() => postsIn("C0GRIDSHARED").length === 1);
     const guest = await db().user.findFirstOrThrow({ where: { platformUserId: "U0BETAINGRID" }, include: { org: true } });
     expect(guest.org.externalKey).toBe("slack:T0BETA");
+  });
+
+  it("a colleague from another workspace of the Grid org is the org's company in a message, a click and a slash command", async () => {
+    // W0ERIN's own workspace is T0GRIDWS2; she writes in a channel of T0GRIDWS1 (org-wide install of E0GRID)
+    slack.users.set("W0ERIN", { team: "T0GRIDWS2", enterprise: "E0GRID" });
+    const gridToken = oauth.tokensOf("E0GRID")[0];
+    await post(mentionEvent("No.115", { user: "W0ERIN", team: "T0GRIDWS1", userTeam: "T0GRIDWS2", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDCOLL", ts: "1700002000.000100" }));
+    await waitUntil(() => postsIn("C0GRIDCOLL").length === 1);
+    const value = encodeAction({ intent: "show_item", params: { nos: [116] } })!;
+    const click = blockAction(value, { user: "W0ERIN", team: "T0GRIDWS1", userTeam: "T0GRIDWS2", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDCOLL", messageTs: "1700002000.000100", responseUrl: slack.responseUrl("erin-click") });
+    expect((await postForm(`payload=${encodeURIComponent(JSON.stringify(click))}`)).status).toBe(200);
+    await waitUntil(() => postsIn("C0GRIDCOLL").length === 2);
+    expect((await postForm(slashCommand("No.117", { user: "W0ERIN", team: "T0GRIDWS1", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDCOLL", responseUrl: slack.responseUrl("erin-cmd") }))).status).toBe(200);
+    await waitUntil(() => slack.calls.some((c) => c.method === "response_url" && c.args.id === "erin-cmd"));
+    // one person, in the Grid org's company: nothing made for her own workspace
+    const erin = await db().user.findMany({ where: { platformUserId: "W0ERIN" }, include: { org: true } });
+    expect(erin.map((u) => u.org.externalKey)).toEqual(["slack:E0GRID"]);
+    expect(await db().organization.count({ where: { externalKey: "slack:T0GRIDWS2" } })).toBe(0);
+    // Slack was asked with the org's installation token
+    const asked = slack.calls.filter((c) => c.method === "users.info" && c.args.user === "W0ERIN");
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((c) => c.token === gridToken)).toBe(true);
+    expect(postsIn("C0GRIDCOLL").every((c) => c.token === gridToken)).toBe(true);
+  });
+
+  it("a person from another Grid org in the same channel stays external: never the host org's company", async () => {
+    // W0MALLORY belongs to another organisation (E0OTHER) whose workspace has no installation
+    slack.users.set("W0MALLORY", { team: "T0OTHERWS", enterprise: "E0OTHER" });
+    const gridOrg = await db().organization.findUniqueOrThrow({ where: { externalKey: "slack:E0GRID" } });
+    const gridUsers = await db().user.count({ where: { orgId: gridOrg.id } });
+    await post(mentionEvent("No.115", { user: "W0MALLORY", team: "T0GRIDWS1", userTeam: "T0OTHERWS", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDEXT", ts: "1700002100.000100" }));
+    const click = blockAction(encodeAction({ intent: "show_item", params: { nos: [115] } })!, {
+      user: "W0MALLORY",
+      team: "T0GRIDWS1",
+      userTeam: "T0OTHERWS",
+      enterprise: "E0GRID",
+      orgWide: true,
+      channel: "C0GRIDEXT",
+      responseUrl: slack.responseUrl("mallory-click"),
+    });
+    await postForm(`payload=${encodeURIComponent(JSON.stringify(click))}`);
+    // a slash command names only the host's workspace and org: users.info says whose she is
+    await postForm(slashCommand("No.115", { user: "W0MALLORY", team: "T0GRIDWS1", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDEXT", responseUrl: slack.responseUrl("mallory-cmd") }));
+    await waitUntil(() => app.logs.filter((l) => l.includes("not allowed") && l.includes("T0OTHERWS")).length >= 3, "three refusals");
+    expect(postsIn("C0GRIDEXT")).toEqual([]);
+    expect(slack.calls.some((c) => c.method === "response_url" && String(c.args.id).startsWith("mallory"))).toBe(false);
+    expect(await db().user.count({ where: { platformUserId: "W0MALLORY" } })).toBe(0);
+    expect(await db().user.count({ where: { orgId: gridOrg.id } })).toBe(gridUsers);
+    // and a guest from an installed workspace outside the org (BETA) is served as BETA, by slash command too
+    slack.users.set("U0BETASLASH", { team: "T0BETA" });
+    await postForm(slashCommand("No.115", { user: "U0BETASLASH", team: "T0GRIDWS1", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDEXT", responseUrl: slack.responseUrl("beta-cmd") }));
+    await waitUntil(() => slack.calls.some((c) => c.method === "response_url" && c.args.id === "beta-cmd"));
+    const beta = await db().user.findFirstOrThrow({ where: { platformUserId: "U0BETASLASH" }, include: { org: true } });
+    expect(beta.org.externalKey).toBe("slack:T0BETA");
+  });
+
+  it("when users.info fails, a person from another workspace counts as external: dropped, never pooled into the Grid org", async () => {
+    slack.users.set("W0FRANK", { team: "T0GRIDWS3", enterprise: "E0GRID" });
+    // Slack fails to answer about this one person (only them: other turns' lookups go on)
+    const usual = slack.handlers.get("users.info")!;
+    slack.handlers.set("users.info", (args, token, req) => (args.user === "W0FRANK" ? { ok: false, error: "fatal_error" } : usual(args, token, req)));
+    await post(mentionEvent("No.115", { user: "W0FRANK", team: "T0GRIDWS1", userTeam: "T0GRIDWS3", enterprise: "E0GRID", orgWide: true, channel: "C0GRIDFAIL", ts: "1700002200.000100" }));
+    await waitUntil(() => app.logs.some((l) => l.includes("not allowed") && l.includes("T0GRIDWS3")), "the refusal");
+    slack.handlers.set("users.info", usual);
+    expect(slack.calls.some((c) => c.method === "users.info" && c.args.user === "W0FRANK")).toBe(true);
+    expect(postsIn("C0GRIDFAIL")).toEqual([]);
+    expect(await db().user.count({ where: { platformUserId: "W0FRANK" } })).toBe(0);
+    expect(await db().organization.count({ where: { externalKey: "slack:T0GRIDWS3" } })).toBe(0);
+  });
+
+  it("with a workspace install in a Grid org, a colleague from another workspace of the org is the org's company", async () => {
+    const ws = { team: { id: "T0GWS1", name: "delta-ws1" }, enterprise: { id: "E0DELTA", name: "delta" }, installer: "W0DELTAADMIN" };
+    expect((await installThroughBrowser(base, oauth.grant(ws))).result.status).toBe(200);
+    expect(await db().slackInstallation.findUniqueOrThrow({ where: { installKey: "T:T0GWS1" } })).toMatchObject({ isEnterpriseInstall: false, enterpriseId: "E0DELTA" });
+    slack.users.set("W0GINA", { team: "T0GWS2", enterprise: "E0DELTA" });
+    await post(mentionEvent("No.115", { user: "W0GINA", team: "T0GWS1", userTeam: "T0GWS2", enterprise: "E0DELTA", channel: "C0DELTA", ts: "1700002300.000100" }));
+    await post(mentionEvent("No.116", { user: "W0HOST", team: "T0GWS1", enterprise: "E0DELTA", channel: "C0DELTA", ts: "1700002301.000100" }));
+    await waitUntil(() => postsIn("C0DELTA").length === 2);
+    const gina = await db().user.findFirstOrThrow({ where: { platformUserId: "W0GINA" }, include: { org: true } });
+    const host = await db().user.findFirstOrThrow({ where: { platformUserId: "W0HOST" } });
+    expect(gina.org.externalKey).toBe("slack:E0DELTA");
+    expect(host.orgId).toBe(gina.orgId);
+    expect(postsIn("C0DELTA").every((c) => c.token === oauth.tokensOf("T0GWS1")[0])).toBe(true);
   });
 
   it("a re-install replaces the token in place; the next answer uses the new one", async () => {

@@ -197,6 +197,20 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     !oauth || !org.external || (org.team !== undefined && (await oauth.installations.has({ teamId: org.team })));
 
   const profiles = new UserProfiles(log);
+  /**
+   * slackOrg, asking Slack where the payload cannot tell. In a Grid org, a person whose own
+   * workspace differs from the one the app acts in is either a colleague from another workspace of
+   * the same org or a Slack Connect guest from another organisation; events and clicks name only
+   * the person's workspace (`user_team`, `user.team_id`), never its org. users.info, with the
+   * installation's token and cached per user, reads `enterprise_user.enterprise_id`. Without an
+   * answer the person counts as external: served only as their own company, never pooled.
+   */
+  const personOrg = async (home: { team?: string; enterprise?: string }, userTeam: string | undefined, user: string, botToken: string | undefined, now: Date) => {
+    const org = slackOrg(home, userTeam);
+    if (!org?.external || !home.enterprise || !botToken) return org;
+    const p = await profiles.get(sendClientFor(botToken), user, now);
+    return slackOrg(home, userTeam, p?.enterpriseId === home.enterprise);
+  };
   /** The token for a stored destination's workspace; null when the app is not installed there (any more). */
   const tokenForDest = async (d: StoredDestination) =>
     oauth ? await tokenFor({ teamId: d.team, enterpriseId: d.enterprise }) : { botToken: opts.botToken! };
@@ -273,14 +287,15 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
 
   // Messages in a DM with the bot (message.im). Edits, deletions and bot messages have a subtype;
   // a message with an uploaded file has subtype file_share and is taken.
-  app.message(async ({ message, body }) => {
+  app.message(async ({ message, body, context }) => {
     const m = message as unknown as Record<string, string | undefined>;
     if ((m.subtype && m.subtype !== "file_share") || m.bot_id || m.channel_type !== "im" || !m.user) return;
+    const now = new Date();
     const home = eventHome(body);
-    const org = slackOrg(home, m.user_team);
+    const org = await personOrg(home, m.user_team, m.user, context.botToken, now);
     if (!org) return log.warn("message without a workspace id refused");
     if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("message from a workspace not allowed", { team: org.team });
-    const turn = textTurn({ m, org, home, text: slackTextToPlain(m.text ?? ""), kind: "personal" });
+    const turn = textTurn({ m, org, home, text: slackTextToPlain(m.text ?? ""), kind: "personal", now });
     const files = (message as unknown as { files?: SlackFile[] }).files;
     // fetched later (SlackChannel's prepare) with the token of the workspace the event came through
     if (files?.length) turn.files = files.map((f) => incomingFile(f, "", opts.apiUrl));
@@ -288,44 +303,60 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   });
 
   // @mentions in channels: answer in the thread of the message.
-  app.event("app_mention", async ({ event, body }) => {
+  app.event("app_mention", async ({ event, body, context }) => {
     const m = event as unknown as Record<string, string | undefined>;
     if (!m.user || m.bot_id) return;
+    const now = new Date();
     const home = eventHome(body);
-    const org = slackOrg(home, m.user_team);
+    const org = await personOrg(home, m.user_team, m.user, context.botToken, now);
     if (!org) return log.warn("mention without a workspace id refused");
     if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("mention from a workspace not allowed", { team: org.team });
     const text = slackTextToPlain((m.text ?? "").replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, " ")).trim();
-    const turn = textTurn({ m, org, home, text, kind: "channel" });
+    const turn = textTurn({ m, org, home, text, kind: "channel", now });
     await dispatch(turn, { channel: m.channel!, threadTs: m.thread_ts ?? m.ts, user: m.user, personal: false, ...where(home) });
   });
 
   // The slash command: acknowledged at once, answered through its response_url.
-  app.command(opts.command, async ({ command, ack }) => {
+  app.command(opts.command, async ({ command, ack, context }) => {
     await ack();
     if (!command.team_id) return log.warn("command without a workspace id refused");
-    if (!allowed(command.team_id)) return;
+    const now = new Date();
+    const home = { team: command.team_id, enterprise: command.enterprise_id || undefined };
+    // A slash command names the workspace it was typed in and its Grid org, never the person's own
+    // workspace. Outside a Grid org that is the person's workspace. In one, a colleague from another
+    // workspace of the org and a Slack Connect guest from another organisation look the same:
+    // users.info tells (cached, and the turn's own profile lookup reuses it); without an answer the
+    // command is refused rather than pooled into the org's company.
+    let org: ReturnType<typeof slackOrg>;
+    if (home.enterprise) {
+      const p = context.botToken ? await profiles.get(sendClientFor(context.botToken), command.user_id, now) : undefined;
+      org = p?.team ? slackOrg(home, p.team, p.enterpriseId === home.enterprise) : null;
+    } else org = slackOrg(home, undefined);
+    if (!org) return log.warn("command from a person whose workspace is unknown refused", { team: command.team_id });
+    if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("command from a workspace not allowed", { team: org.team });
     const personal = command.channel_name === "directmessage" && command.channel_id.startsWith("D");
     const turn: Turn = {
       platform: "slack",
       deliveryId: `cmd:${command.trigger_id}`,
-      org: { externalKey: orgKey(command.enterprise_id, command.team_id), name: command.team_domain },
+      org: { externalKey: org.key, name: org.external ? undefined : command.team_domain },
       user: { platformUserId: command.user_id, name: command.user_name },
       conversation: {
         key: conversationKey("slack", command.channel_id),
         kind: personal ? "personal" : "channel",
-        reference: { key: `slack:${command.user_id}`, data: refData(command.user_id, { team: command.team_id, enterprise: command.enterprise_id }) },
+        external: org.external || undefined,
+        reference: { key: `slack:${command.user_id}`, data: refData(command.user_id, home) },
       },
       // command text arrives in the same escaped markup as messages
       input: { kind: "text", text: slackTextToPlain(command.text ?? "").trim() || "ヘルプ" },
-      receivedAt: new Date(),
+      receivedAt: now,
     };
-    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, responseUrl: command.response_url, ...where({ team: command.team_id, enterprise: command.enterprise_id }) });
+    await dispatch(turn, { channel: command.channel_id, user: command.user_id, personal, responseUrl: command.response_url, ...where(home) });
   });
 
   // Buttons: acknowledged at once; the value is untrusted and validated like any input.
-  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
+  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action, context }) => {
     await ack();
+    const now = new Date();
     const b = body as unknown as {
       team?: { id?: string; enterprise_id?: string; domain?: string };
       enterprise?: { id?: string } | null;
@@ -340,7 +371,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     // `team` is the workspace the app acts in; `user.team_id` the clicker's own, which differs for
     // a Slack Connect guest (and `team` is null for an org-wide install).
     const home = { team: b.team?.id ?? b.user.team_id, enterprise: b.enterprise?.id ?? b.team?.enterprise_id };
-    const org = slackOrg(home, b.user.team_id);
+    const org = await personOrg(home, b.user.team_id, b.user.id, context.botToken, now);
     if (!org) return log.warn("click without a workspace id refused");
     if (!allowed(org.team) || !(await guestAdmitted(org))) return log.warn("click from a workspace not allowed", { team: org.team });
     const channel = b.channel?.id ?? b.container?.channel_id;
@@ -363,7 +394,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
         reference: { key: `slack:${b.user.id}`, data: refData(b.user.id, home) },
       },
       input: { kind: "action", action: parsed },
-      receivedAt: new Date(),
+      receivedAt: now,
     };
     await dispatch(turn, {
       channel,
@@ -459,34 +490,50 @@ export function incomingFile(f: SlackFile, botToken: string, apiUrl?: string): I
   };
 }
 
+/** What users.info says about a person: their name and time zone, and where they belong. */
+export interface SlackProfile {
+  name?: string;
+  timeZone?: string;
+  /** the person's own workspace */
+  team?: string;
+  /** the Enterprise Grid org the person is a member of (`enterprise_user.enterprise_id`) */
+  enterpriseId?: string;
+}
+
 /**
- * users.info, remembered for an hour; a failure only means no name or time zone for this turn.
- * At most MAX_PROFILES people (the oldest reading goes first): a distributed app serves any
- * number of workspaces, and a cache without a bound grows for as long as the process runs.
+ * users.info, remembered for an hour per user. A failure is remembered for a minute only: it means
+ * no name or time zone for this turn, and (for a person from another workspace of a Grid org) that
+ * they are taken as external, which must not outlast a short outage. At most MAX_PROFILES people
+ * (the oldest reading goes first): a distributed app serves any number of workspaces, and a cache
+ * without a bound grows for as long as the process runs.
  */
 const MAX_PROFILES = 5_000;
 class UserProfiles {
-  private readonly cache = new Map<string, { at: number; profile?: { name?: string; timeZone?: string } }>();
+  private readonly cache = new Map<string, { at: number; ttl: number; profile?: SlackProfile }>();
   constructor(private readonly log: Logger) {}
 
   /** `now` is the turn's stamp, so the adapter reads the clock once per turn. */
-  async get(client: WebClient, user: string, now: Date): Promise<{ name?: string; timeZone?: string } | undefined> {
+  async get(client: WebClient, user: string, now: Date): Promise<SlackProfile | undefined> {
     const hit = this.cache.get(user);
-    if (hit && now.getTime() - hit.at < 3_600_000) return hit.profile;
+    if (hit && now.getTime() - hit.at < hit.ttl) return hit.profile;
     try {
       const r = await client.users.info({ user });
-      const u = r.user as { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string } } | undefined;
-      const profile = u ? { name: u.profile?.display_name || u.real_name || u.name, timeZone: u.tz } : undefined;
-      this.remember(user, { at: now.getTime(), profile });
+      const u = r.user as
+        | { real_name?: string; name?: string; tz?: string; team_id?: string; profile?: { display_name?: string }; enterprise_user?: { enterprise_id?: string } }
+        | undefined;
+      const profile = u
+        ? { name: u.profile?.display_name || u.real_name || u.name, timeZone: u.tz, team: u.team_id, enterpriseId: u.enterprise_user?.enterprise_id }
+        : undefined;
+      this.remember(user, { at: now.getTime(), ttl: 3_600_000, profile });
       return profile;
     } catch (err) {
       this.log.warn("users.info failed", { error: (err as Error).message });
-      this.remember(user, { at: now.getTime() });
+      this.remember(user, { at: now.getTime(), ttl: 60_000 });
       return undefined;
     }
   }
 
-  private remember(user: string, entry: { at: number; profile?: { name?: string; timeZone?: string } }): void {
+  private remember(user: string, entry: { at: number; ttl: number; profile?: SlackProfile }): void {
     this.cache.delete(user); // re-inserted last: the map's order is the readings' age
     this.cache.set(user, entry);
     if (this.cache.size > MAX_PROFILES) this.cache.delete(this.cache.keys().next().value!);
@@ -512,14 +559,17 @@ export function eventHome(body: unknown): { team?: string; enterprise?: string }
  * The company a Slack person belongs to. Someone from the installing workspace belongs to it (or
  * to its Grid org). A Slack Connect guest (their own team differs) is their own company, keyed by
  * their team and never by the host's Grid org: otherwise a guest in a Grid host's channel would
- * read and write the host's answers. Same rule for messages, mentions and clicks.
+ * read and write the host's answers. The one exception is a colleague from another workspace of the
+ * same Grid org, which only `gridMember` (Slack's own answer, see gridColleague) establishes: they
+ * belong to the Grid org's company. Same rule for messages, mentions, clicks and slash commands.
  */
-export function slackOrg(home: { team?: string; enterprise?: string | null }, userTeam: string | undefined) {
+export function slackOrg(home: { team?: string; enterprise?: string | null }, userTeam: string | undefined, gridMember = false) {
   const external = Boolean(userTeam && home.team && userTeam !== home.team);
   const team = external ? userTeam : (home.team ?? userTeam);
   // No workspace named: refused, never pooled with other such requests into one "unknown" company.
   if (!team) return null;
-  return { key: external ? orgKey(undefined, team) : orgKey(home.enterprise, team), team, external };
+  if (external && gridMember && home.enterprise) return { key: orgKey(home.enterprise, team), team, external: false, colleague: true };
+  return { key: external ? orgKey(undefined, team) : orgKey(home.enterprise, team), team, external, colleague: false };
 }
 
 function textTurn(args: {
@@ -528,6 +578,7 @@ function textTurn(args: {
   home: { team?: string; enterprise?: string };
   text: string;
   kind: "personal" | "channel";
+  now: Date;
 }): Turn {
   const { m, org } = args;
   const threadTs = m.thread_ts ?? m.ts;
@@ -545,7 +596,7 @@ function textTurn(args: {
       reference: { key: `slack:${m.user}`, data: refData(m.user!, args.home) },
     },
     input: { kind: "text", text: args.text },
-    receivedAt: new Date(),
+    receivedAt: args.now,
   };
 }
 
