@@ -30,6 +30,42 @@ export const EXTERNAL = [
   "pg-native", // pg's optional native binding, required inside a try
 ];
 
+// Bolt's index and App require every receiver when they load, Socket Mode's too: @slack/socket-mode
+// and the undici it brings (~65-140 ms of CPU at each start), needed only with SLACK_APP_TOKEN.
+// These edits of Bolt's compiled files, made as they are bundled, turn those requires into
+// getters that load Socket Mode the first time it is used (App reads it only in Socket Mode). An
+// upgrade of Bolt whose text no longer matches is bundled unchanged (eager, as before) with a
+// warning; test/unit/bundle-lazy-bolt.test.ts fails on it.
+const SOCKET_MODE_REQUIRE = 'const SocketModeReceiver_1 = __importDefault(require("./receivers/SocketModeReceiver"));';
+const LAZY_SOCKET_MODE_REQUIRE = 'const SocketModeReceiver_1 = { get default() { return require("./receivers/SocketModeReceiver").default; } };';
+export const BOLT_EDITS = [
+  { file: "App.js", from: SOCKET_MODE_REQUIRE, to: LAZY_SOCKET_MODE_REQUIRE },
+  {
+    file: "index.js",
+    from: `${SOCKET_MODE_REQUIRE}\nexports.SocketModeReceiver = SocketModeReceiver_1.default;`,
+    to: `${LAZY_SOCKET_MODE_REQUIRE}\nObject.defineProperty(exports, "SocketModeReceiver", { enumerable: true, configurable: true, get: () => SocketModeReceiver_1.default });`,
+  },
+];
+
+/** The esbuild plugin making Bolt load Socket Mode on first use; `applied` lists the files it edited. */
+export function lazySocketMode(applied = []) {
+  return {
+    name: "lazy-socket-mode",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]@slack[\\/]bolt[\\/]dist[\\/](App|index)\.js$/ }, async (args) => {
+        const { readFile } = await import("node:fs/promises");
+        let text = (await readFile(args.path, "utf8")).replace(/\r\n/g, "\n");
+        const edit = BOLT_EDITS.find((e) => args.path.endsWith(e.file));
+        if (edit && text.includes(edit.from)) {
+          text = text.replace(edit.from, edit.to);
+          applied.push(edit.file);
+        } else process.stderr.write(`bundle: @slack/bolt's ${edit?.file ?? args.path} is not as expected; Socket Mode is loaded at every start\n`);
+        return { contents: text, loader: "js" };
+      });
+    },
+  };
+}
+
 /** Bundles the sources into dist/ (what was there of an earlier code build is removed first). */
 export async function bundle(root) {
   const esbuild = await import(pathToFileURL(createRequire(join(root, "package.json")).resolve("esbuild")).href);
@@ -56,6 +92,7 @@ export async function bundle(root) {
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: "warning",
+    plugins: [lazySocketMode()],
   });
   return true;
 }
