@@ -4,8 +4,8 @@
 // Express, zod…): half the CPU of loading the service (issue 12). Modules loaded with import()
 // stay separate chunks, loaded when first needed (the Teams adapter, the schema engine…).
 //
-// Entry points: dist/src/main.js (what `npm start` runs) and the two modules the build itself runs
-// (the knowledge cache and the PGlite template). Left as packages in node_modules: those that find
+// Entry points: dist/src/main.js (what `npm start` runs) and the modules the build itself runs
+// (the knowledge caches and the PGlite template). Left as packages in node_modules: those that find
 // files next to their own code (PGlite's WebAssembly and data, Prisma's engines) and the big ones
 // only ever loaded on first use (botbuilder, exceljs, openai), which gain nothing from a bundle.
 // Types are not checked here (tsx does not either): `npm test` and `npx tsc -p .` do.
@@ -13,8 +13,9 @@ import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { randomUUID } from "node:crypto";
 
-export const ENTRY_POINTS = ["src/main.ts", "src/knowledge/yaml-file.ts", "src/db/client.ts"];
+export const ENTRY_POINTS = ["src/main.ts", "src/knowledge/yaml-file.ts", "src/knowledge/load.ts", "src/db/client.ts"];
 
 export const EXTERNAL = [
   "@electric-sql/pglite",
@@ -93,6 +94,9 @@ export async function bundle(root) {
     minifySyntax: true,
     logLevel: "warning",
     plugins: [lazySocketMode()],
+    // this bundle's id: the validated knowledge base the build keeps is used only by the bundle that
+    // wrote it (src/knowledge/load.ts), never by one whose schemas may differ
+    define: { __JAMA_BUILD_ID__: JSON.stringify(randomUUID()) },
   });
   return true;
 }
