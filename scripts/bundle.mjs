@@ -29,6 +29,10 @@ export const EXTERNAL = [
   "openai",
   "openai/*",
   "pg-native", // pg's optional native binding, required inside a try
+  // Slack's Socket Mode and the undici it brings (~0.5 MB of source, which V8 parsed with the
+  // server's chunk at every start even though lazySocketMode below keeps it from running): required
+  // from node_modules when Socket Mode is first used
+  "@slack/socket-mode",
 ];
 
 // Bolt's index and App require every receiver when they load, Socket Mode's too: @slack/socket-mode
