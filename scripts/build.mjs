@@ -147,6 +147,8 @@ export const BUILDERS = {
   code: async (root) => (await import("./bundle.mjs")).bundle(root),
   knowledge: async (root) => {
     (await importDist(root, "src/knowledge/yaml-file.js")).writeYamlCache();
+    // the knowledge base validated, for starts that find its files unchanged (false: it has problems, which a start reports)
+    (await importDist(root, "src/knowledge/load.js")).writeValidatedCache();
     return true;
   },
   template: async (root) => {

@@ -89,14 +89,16 @@ async function main(): Promise<void> {
   // the search index, built a second after the service answers (health checks and the first
   // events are not held up by it); a question that comes sooner builds it itself
   setTimeout(() => app.warmUp(), 1000).unref();
-  // count the deployment-wide figures once now, in the background, so that the first person to
-  // ask for progress after a start does not wait for the scan (they are kept 5 minutes)
-  {
+  // count the deployment-wide figures in the background, so that the first person to ask for
+  // progress after a start does not wait for the scan (they are kept 5 minutes); a second after
+  // the service answers, as the search index: on PGlite the queries (and Prisma compiling them
+  // the first time) run in this process and would hold up the first health check
+  setTimeout(() => {
     const m = app.services.assessment.service;
     const now = new Date();
     const fy = m.fiscalYear(now);
     void m.recentAverages(fy, app.services.kb.version, now).catch((err) => log.warn("counting the deployment-wide figures failed", { err }));
-  }
+  }, 1000).unref();
   // the dedupe keys only need to outlive the platforms' retry windows (minutes): keep a day
   const housekeeping = setInterval(() => {
     const now = new Date();

@@ -4,12 +4,11 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client.ts";
 import { migrationsUpToDate } from "./migration-state.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
-import { TenantWalls, walledPool, WALLED_ROLE } from "./walls.ts";
+import { TenantWalls, WALLED_ROLE } from "./walls.ts";
 import { copyTemplate, writeTemplate } from "./pglite-template.ts";
 import { fencedAdapterFactory, TurnEffects } from "./turn-effects.ts";
 
@@ -45,6 +44,8 @@ export interface DbHandle {
 
 export async function openDb(target: DbTarget): Promise<DbHandle> {
   if (target.databaseUrl) {
+    // PostgreSQL's driver and Prisma's adapter for it are loaded only here: a start on PGlite does without them
+    const [{ PrismaPg }, { walledPool }] = await Promise.all([import("@prisma/adapter-pg"), import("./walled-pool.ts")]);
     const walls = new TenantWalls(target.tenantWalls ?? true);
     const poolConfig = { connectionString: target.databaseUrl, max: 10 };
     const adapterFactory = walls.enforced

@@ -13,8 +13,9 @@
 // Prisma sends, raw SQL included (a Prisma client extension, as in Prisma's RLS example, covers
 // model queries only, costs a batch transaction per query, and does not reach into interactive
 // transactions). The embedded PGlite (one company, one process) runs without the walls.
+// The pool itself is in walled-pool.ts, loaded only with PostgreSQL: pg (and the fetch machinery its
+// first use loads, ~130 ms) is no part of a start on PGlite.
 import { AsyncLocalStorage } from "node:async_hooks";
-import pg from "pg";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,68 +50,4 @@ export class TenantWalls {
     const s = this.als.getStore();
     return s && "orgId" in s ? s.orgId : undefined;
   }
-}
-
-/** BEGIN with the role and the organisation for this transaction, in one message. */
-function beginWalled(orgId: string): string {
-  // orgId is checked against UUID in forOrg: inlining it cannot inject anything
-  return `BEGIN; SELECT set_config('role', '${WALLED_ROLE}', true), set_config('app.org_id', '${orgId}', true)`;
-}
-
-const patched = new WeakSet<pg.PoolClient>();
-
-/**
- * A pg Pool for PrismaPg that applies the walls of the current scope. Only the query shapes Prisma's
- * adapter sends are handled: `query(config)` with a text, and transactions begun with "BEGIN".
- */
-export function walledPool(config: pg.PoolConfig, walls: TenantWalls): pg.Pool {
-  const pool = new pg.Pool(config);
-  type AnyFn = (...a: unknown[]) => unknown;
-  const plainConnect = pool.connect.bind(pool) as AnyFn;
-  const plainQuery = pool.query.bind(pool) as AnyFn;
-
-  const connect = (...args: unknown[]): unknown => {
-    if (args.length) return plainConnect(...args); // the callback form (pg's own pool.query)
-    return (plainConnect() as Promise<pg.PoolClient>).then((client) => {
-      if (!patched.has(client)) {
-        patched.add(client);
-        const plain = client.query.bind(client) as AnyFn;
-        (client as { query: unknown }).query = (q: unknown, ...rest: unknown[]) => {
-          const org = walls.currentOrg();
-          if (org && isBegin(q)) return plain(beginWalled(org));
-          return plain(q, ...rest);
-        };
-      }
-      return client;
-    });
-  };
-
-  const query = (...args: unknown[]): unknown => {
-    const org = walls.currentOrg();
-    if (!org || typeof args.at(-1) === "function") return plainQuery(...args);
-    // a single statement in a turn: its own transaction, begun with the role and the organisation
-    return (async () => {
-      const client = (await connect()) as pg.PoolClient;
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN"); // walled by the patch above
-        const result = await (client.query as AnyFn)(...args);
-        await client.query("COMMIT");
-        return result;
-      } catch (e) {
-        await client.query("ROLLBACK").catch((r: Error) => (broken = r));
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    })();
-  };
-
-  Object.assign(pool, { connect, query });
-  return pool;
-}
-
-function isBegin(q: unknown): boolean {
-  const text = typeof q === "string" ? q : typeof q === "object" && q && "text" in q ? (q as { text: unknown }).text : undefined;
-  return typeof text === "string" && text.trim().toUpperCase() === "BEGIN";
 }

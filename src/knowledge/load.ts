@@ -1,8 +1,9 @@
 // Loads knowledge/ (and an optional official-wording overlay), validates it with zod and checks
 // every cross-reference. Start-up and `npm run kb:check` both go through here, so a broken
 // knowledge base never reaches users.
-import { readdirSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join, relative, sep } from "node:path";
 import { readYamlFile } from "./yaml-file.ts";
 import { z } from "zod";
 import {
@@ -84,34 +85,146 @@ const OfficialFile = z.object({
   ),
 });
 
-/** Reads and validates everything; throws KnowledgeError listing every problem found. */
-export function loadRawKnowledge(opts: { dir?: string; overlayFile?: string } = {}): RawKnowledge {
-  const dir = opts.dir ?? KNOWLEDGE_DIR;
+/** The files the knowledge base is read from, in the order they are read. */
+function knowledgeFiles(dir: string): { guideline: string; items: string[]; areas: string; sources: string; faq: string; glossary: string } {
   const vdir = join(dir, "guideline", CURRENT_VERSION);
-  const problems: string[] = [];
-
-  const metaR = GuidelineMeta.safeParse(readYaml(join(vdir, "guideline.yaml"), problems));
-  if (!metaR.success) for (const i of metaR.error.issues) problems.push(`guideline.yaml ${i.path.join(".")}: ${i.message}`);
-
   const itemsDir = join(vdir, "items");
   const itemFiles = existsSync(itemsDir) ? readdirSync(itemsDir).filter((f) => f.endsWith(".yaml")).sort() : [];
-  const items = itemFiles.flatMap((f) => parseList(ItemEntry, readYaml(join(itemsDir, f), problems), `items/${f}`, problems));
-  const areas = parseList(Area, readYaml(join(vdir, "areas.yaml"), problems), "areas.yaml", problems);
-  const sources = parseList(Source, readYaml(join(dir, "sources.yaml"), problems), "sources.yaml", problems);
-  const faq = parseList(FaqEntry, readYaml(join(dir, "faq.yaml"), problems), "faq.yaml", problems);
-  const glossary = parseList(GlossaryEntry, readYaml(join(dir, "glossary.yaml"), problems), "glossary.yaml", problems);
+  return {
+    guideline: join(vdir, "guideline.yaml"),
+    items: itemFiles.map((f) => join(itemsDir, f)),
+    areas: join(vdir, "areas.yaml"),
+    sources: join(dir, "sources.yaml"),
+    faq: join(dir, "faq.yaml"),
+    glossary: join(dir, "glossary.yaml"),
+  };
+}
 
+/** Reads and validates everything; throws KnowledgeError listing every problem found. */
+export function loadRawKnowledge(opts: { dir?: string; overlayFile?: string; cacheFile?: string } = {}): RawKnowledge {
+  const dir = opts.dir ?? KNOWLEDGE_DIR;
+  const cached = readValidatedCache(dir, opts.cacheFile ?? VALIDATED_CACHE_FILE);
+  const { official, problems } = loadOverlay(opts.overlayFile);
+  if (cached) {
+    if (problems.length > 0) throw new KnowledgeError(problems);
+    return { ...cached, official };
+  }
+  return { ...validateSources(dir, problems), official };
+}
+
+/** The deployment's official wording (KB_OVERLAY_FILE), validated at every start: it is not part of the build. */
+function loadOverlay(overlayFile: string | undefined): { official: Map<number, OfficialText>; problems: string[] } {
+  const problems: string[] = [];
   const official = new Map<number, OfficialText>();
-  if (opts.overlayFile && existsSync(opts.overlayFile)) {
-    const r = OfficialFile.safeParse(readYaml(opts.overlayFile, problems));
-    if (!r.success) problems.push(`${opts.overlayFile}: ${r.error.issues.map((i) => i.message).join("; ")}`);
+  if (overlayFile && existsSync(overlayFile)) {
+    const r = OfficialFile.safeParse(readYaml(overlayFile, problems));
+    if (!r.success) problems.push(`${overlayFile}: ${r.error.issues.map((i) => i.message).join("; ")}`);
     else for (const it of r.data.items) official.set(it.no, { ...it, sheet: r.data.sheet });
   }
+  return { official, problems };
+}
+
+/** knowledge/ read and validated from its files; `also` (the overlay's problems) are reported after its own. */
+function validateSources(dir: string, also: string[]): Omit<RawKnowledge, "official"> {
+  const files = knowledgeFiles(dir);
+  const problems: string[] = [];
+
+  const metaR = GuidelineMeta.safeParse(readYaml(files.guideline, problems));
+  if (!metaR.success) for (const i of metaR.error.issues) problems.push(`guideline.yaml ${i.path.join(".")}: ${i.message}`);
+
+  const items = files.items.flatMap((f) => parseList(ItemEntry, readYaml(f, problems), `items/${f.slice(f.lastIndexOf(sep) + 1)}`, problems));
+  const areas = parseList(Area, readYaml(files.areas, problems), "areas.yaml", problems);
+  const sources = parseList(Source, readYaml(files.sources, problems), "sources.yaml", problems);
+  const faq = parseList(FaqEntry, readYaml(files.faq, problems), "faq.yaml", problems);
+  const glossary = parseList(GlossaryEntry, readYaml(files.glossary, problems), "glossary.yaml", problems);
 
   const meta = metaR.success ? metaR.data : undefined;
   if (meta) checkReferences({ meta, items, areas, sources, faq, glossary }, problems);
+  problems.push(...also);
   if (problems.length > 0 || !meta) throw new KnowledgeError(problems.length ? problems : ["guideline.yaml missing"]);
-  return { meta, items, areas, sources, faq, glossary, official };
+  return { meta, items, areas, sources, faq, glossary };
+}
+
+// The validated knowledge base, kept by the build (scripts/build.mjs, its knowledge part) in
+// dist/knowledge-validated.json: validating ~150 items with zod and checking every reference took
+// 50-100 ms of each start. It is used only when every file it was made from has the same content
+// now (a SHA-256 of each, no file more or fewer), and only by the bundle that wrote it: the build
+// gives each bundle an id (scripts/bundle.mjs), so a schema changed since is never trusted, and
+// under tsx (npm run dev, the tests) there is no id and knowledge/ is always validated.
+export const VALIDATED_CACHE_FILE = projectPath("dist/knowledge-validated.json");
+
+declare const __JAMA_BUILD_ID__: string | undefined;
+const BUILD_ID = typeof __JAMA_BUILD_ID__ === "string" ? __JAMA_BUILD_ID__ : undefined;
+
+interface ValidatedCache {
+  build: string;
+  /** each source file (relative to the knowledge directory, "/"-separated) and the SHA-256 of its content */
+  files: Record<string, string>;
+  knowledge: Omit<RawKnowledge, "official">;
+}
+
+/** The content hash of each file the knowledge base is read from (a missing file: "missing"). */
+function sourceHashes(dir: string): Record<string, string> {
+  const f = knowledgeFiles(dir);
+  const out: Record<string, string> = {};
+  for (const path of [f.guideline, ...f.items, f.areas, f.sources, f.faq, f.glossary]) {
+    let hash = "missing";
+    try {
+      hash = createHash("sha256").update(readFileSync(path)).digest("hex");
+    } catch {
+      /* missing or unreadable: validation reports it */
+    }
+    out[relative(dir, path).split(sep).join("/")] = hash;
+  }
+  return out;
+}
+
+function readValidatedCache(dir: string, cacheFile: string, buildId = BUILD_ID): Omit<RawKnowledge, "official"> | undefined {
+  if (!buildId) return undefined;
+  let cache: ValidatedCache;
+  try {
+    cache = JSON.parse(readFileSync(cacheFile, "utf8")) as ValidatedCache;
+  } catch {
+    return undefined; // not built (yet), or unreadable: validated from the files
+  }
+  if (cache.build !== buildId) return undefined;
+  const now = sourceHashes(dir);
+  const before = cache.files ?? {};
+  if (Object.keys(now).length !== Object.keys(before).length) return undefined;
+  for (const [file, hash] of Object.entries(now)) if (hash === "missing" || before[file] !== hash) return undefined;
+  return cache.knowledge;
+}
+
+/**
+ * Validates knowledge/ and writes what it gives, with its files' hashes, for this bundle's starts
+ * (the build calls it). Returns false, writing nothing, when the knowledge base has problems (a
+ * start then reports them) or when not run from a bundle. `buildId` is for tests.
+ */
+export function writeValidatedCache(opts: { dir?: string; cacheFile?: string; buildId?: string } = {}): boolean {
+  const dir = opts.dir ?? KNOWLEDGE_DIR;
+  const file = opts.cacheFile ?? VALIDATED_CACHE_FILE;
+  const build = opts.buildId ?? BUILD_ID;
+  let written = false;
+  if (build) {
+    const files = sourceHashes(dir);
+    try {
+      const knowledge = validateSources(dir, []);
+      // a file changed while it was validated is left to the next start's validation
+      if (JSON.stringify(sourceHashes(dir)) === JSON.stringify(files)) {
+        writeFileSync(file, JSON.stringify({ build, files, knowledge } satisfies ValidatedCache));
+        written = true;
+      }
+    } catch (e) {
+      if (!(e instanceof KnowledgeError)) throw e;
+    }
+  }
+  if (!written) rmSync(file, { force: true });
+  return written;
+}
+
+/** For tests: the cache as a bundle with this id reads it. */
+export function readValidatedCacheForTest(dir: string, cacheFile: string, buildId: string): Omit<RawKnowledge, "official"> | undefined {
+  return readValidatedCache(dir, cacheFile, buildId);
 }
 
 function checkReferences(kb: Omit<RawKnowledge, "official">, problems: string[]): void {

@@ -1,6 +1,6 @@
 // Work start-up leaves out or takes from a cache (issue 12): the knowledge YAML read from the
 // build's parsed copy only while a file is unchanged, and the search index built on first use.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { readYamlFile, writeYamlCache } from "../../src/knowledge/yaml-file.ts";
 import { LazySearchIndex, SearchIndex } from "../../src/knowledge/search.ts";
 import { Knowledge } from "../../src/knowledge/knowledge.ts";
+import { KNOWLEDGE_DIR, KnowledgeError, loadRawKnowledge, readValidatedCacheForTest, writeValidatedCache } from "../../src/knowledge/load.ts";
 
 function project() {
   const root = mkdtempSync(join(tmpdir(), "jama-yaml-"));
@@ -66,6 +67,54 @@ describe("the knowledge YAML cache", () => {
       expect(readYamlFile(file, { cacheFile }), key).toEqual(parse(readFileSync(file, "utf8")));
     }
     expect(Object.keys(cached)).toContain("knowledge/guideline/2.3/items/001-030.yaml");
+  });
+});
+
+describe("the validated knowledge base kept by the build", () => {
+  function copy() {
+    const root = mkdtempSync(join(tmpdir(), "jama-kb-"));
+    const dir = join(root, "knowledge");
+    cpSync(KNOWLEDGE_DIR, dir, { recursive: true });
+    return { dir, cacheFile: join(root, "validated.json") };
+  }
+  const items = (dir: string) => join(dir, "guideline/2.3/items");
+
+  it("gives what validating gives while every file is unchanged, to the bundle that wrote it only", () => {
+    const { dir, cacheFile } = copy();
+    expect(writeValidatedCache({ dir, cacheFile, buildId: "build-1" })).toBe(true);
+    const { official, ...validated } = loadRawKnowledge({ dir });
+    expect(official.size).toBe(0);
+    expect(readValidatedCacheForTest(dir, cacheFile, "build-1")).toEqual(validated);
+    // another bundle (other schemas, perhaps) does not use it
+    expect(readValidatedCacheForTest(dir, cacheFile, "build-2")).toBeUndefined();
+    // without a build id (tsx, the tests) it is never written
+    expect(writeValidatedCache({ dir, cacheFile: join(dir, "none.json") })).toBe(false);
+    expect(existsSync(join(dir, "none.json"))).toBe(false);
+  });
+
+  it("is not used once a file changed (same size and time too), was added or removed", () => {
+    const { dir, cacheFile } = copy();
+    const file = join(items(dir), "001-030.yaml");
+    const text = readFileSync(file, "utf8");
+    expect(writeValidatedCache({ dir, cacheFile, buildId: "b" })).toBe(true);
+    const s = statSync(file);
+    writeFileSync(file, text.replace("No.", "NO."), "utf8"); // same length
+    utimesSync(file, s.atime, s.mtime);
+    expect(statSync(file).size).toBe(s.size);
+    expect(readValidatedCacheForTest(dir, cacheFile, "b")).toBeUndefined();
+    writeFileSync(file, text);
+    expect(readValidatedCacheForTest(dir, cacheFile, "b")).toBeDefined();
+    writeFileSync(join(items(dir), "999-extra.yaml"), "[]\n");
+    expect(readValidatedCacheForTest(dir, cacheFile, "b")).toBeUndefined();
+  });
+
+  it("is not written for a knowledge base with problems (a start reports them), and an older one is removed", () => {
+    const { dir, cacheFile } = copy();
+    expect(writeValidatedCache({ dir, cacheFile, buildId: "b" })).toBe(true);
+    appendFileSync(join(items(dir), "001-030.yaml"), "- no: 1\n  status: known\n");
+    expect(() => loadRawKnowledge({ dir })).toThrow(KnowledgeError);
+    expect(writeValidatedCache({ dir, cacheFile, buildId: "b" })).toBe(false);
+    expect(existsSync(cacheFile)).toBe(false);
   });
 });
 

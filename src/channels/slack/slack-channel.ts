@@ -2,7 +2,7 @@
 // an app-level token is set. Verifies (Bolt checks the signature and its age), acknowledges at
 // once, turns the event into a Turn, and renders the Reply. No business logic here.
 import { App, ExpressReceiver, LogLevel, webApi } from "@slack/bolt";
-import { StoreBeforeAckReceiver } from "./socket-receiver.ts";
+import { storeBeforeAckReceiver } from "./socket-receiver.ts";
 import express, { type Application } from "express";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
@@ -88,7 +88,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
   router.post("/slack/events", slackRequestGuard(log));
   const receiver = socketMode
     ? // acknowledged once the listener has stored the delivery, as below (socket-receiver.ts)
-      new StoreBeforeAckReceiver(
+      storeBeforeAckReceiver(
         {
           appToken: opts.appToken!,
           logger,

@@ -23,7 +23,19 @@ interface SlackEventArgs {
   retry_reason?: string;
 }
 
-export class StoreBeforeAckReceiver extends SocketModeReceiver {
+/**
+ * The receiver for Socket Mode. The class is made on first use: `extends SocketModeReceiver` reads
+ * Bolt's Socket Mode export, which the bundle loads only then (scripts/bundle.mjs), so that a
+ * service without SLACK_APP_TOKEN never loads @slack/socket-mode.
+ */
+export function storeBeforeAckReceiver(options: SocketModeReceiverOptions, log: Logger): SocketModeReceiver {
+  StoreBeforeAckReceiver ??= defineReceiver();
+  return new StoreBeforeAckReceiver(options, log);
+}
+
+let StoreBeforeAckReceiver: ReturnType<typeof defineReceiver> | undefined;
+
+const defineReceiver = () => class StoreBeforeAckReceiver extends SocketModeReceiver {
   private bolt?: App;
 
   constructor(
@@ -69,4 +81,4 @@ export class StoreBeforeAckReceiver extends SocketModeReceiver {
     if (!response) return; // nothing acknowledged it (as before: no listener for it)
     await args.ack(response.body).catch((e: Error) => this.log.warn("socket acknowledgement not sent", { envelope: args.envelope_id, error: e.message }));
   }
-}
+};
