@@ -12,31 +12,9 @@ import { loadConfig } from "../src/config.ts";
 import { createApp } from "../src/app.ts";
 import { createLogger } from "../src/core/logger.ts";
 import type { Turn } from "../src/core/turn.ts";
-import type { SessionFields } from "../src/booking/session-data.ts";
 import { percentile, round } from "./stats.ts";
+import { SESSIONS, rushSession } from "./rush.ts";
 
-const SESSIONS = 12;
-
-function session(seriesNo: number, capacity: number, startsAt: Date): SessionFields {
-  return {
-    seriesNo,
-    title: `rush ${seriesNo}`,
-    topic: "",
-    areas: [],
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 7_200_000),
-    format: "online",
-    url: null,
-    venue: null,
-    capacity,
-    perOrgCap: 1,
-    opensAt: null,
-    closesAt: null,
-    cancelCutoffAt: null,
-    status: "open",
-    provisional: false,
-  };
-}
 
 export async function measureRushTurns(databaseUrl: string, companies: number) {
   let transient = 0;
@@ -51,7 +29,7 @@ export async function measureRushTurns(databaseUrl: string, companies: number) {
     const db = app.services.db;
     const now = new Date();
     const capacity = Math.ceil(companies / SESSIONS);
-    for (let s = 1; s <= SESSIONS; s++) await app.services.booking.addSession(session(s, capacity, new Date(now.getTime() + (30 + s) * 86_400_000)));
+    for (let s = 1; s <= SESSIONS; s++) await app.services.booking.addSession(rushSession(s, capacity, new Date(now.getTime() + (30 + s) * 86_400_000)));
     // the companies and their people, as earlier messages would have left them
     const orgs = Array.from({ length: companies }, (_, i) => ({ id: randomUUID(), externalKey: `slack:TRUSH${i}`, platform: "slack", name: `rush ${i}` }));
     for (let i = 0; i < orgs.length; i += 1000) {

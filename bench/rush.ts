@@ -14,7 +14,8 @@ import type { SessionFields } from "../src/booking/session-data.ts";
 import { percentile, round } from "./stats.ts";
 import { withScratchDatabase } from "./postgres.ts";
 
-const SESSIONS = 12;
+/** the 12 consultation sessions of the year */
+export const SESSIONS = 12;
 
 /** group: the seat queue with group commit; one_by_one: the queue, one request per transaction; none: no queue */
 export type RushMode = "group" | "one_by_one" | "none";
@@ -36,7 +37,8 @@ export interface RushRun {
   exactly_filled: boolean;
 }
 
-function session(seriesNo: number, capacity: number, startsAt: Date): SessionFields {
+/** One of the rush's sessions: open, online, one seat per company (rush-turns.ts uses it too). */
+export function rushSession(seriesNo: number, capacity: number, startsAt: Date): SessionFields {
   return {
     seriesNo,
     title: `rush ${seriesNo}`,
@@ -72,7 +74,7 @@ async function rushOnce(url: string, companies: number, mode: RushMode): Promise
     });
     const now = new Date();
     const capacity = Math.ceil(companies / SESSIONS);
-    for (let s = 1; s <= SESSIONS; s++) await service.addSession(session(s, capacity, new Date(now.getTime() + (30 + s) * 86_400_000)));
+    for (let s = 1; s <= SESSIONS; s++) await service.addSession(rushSession(s, capacity, new Date(now.getTime() + (30 + s) * 86_400_000)));
     const orgs = Array.from({ length: companies }, () => ({ id: randomUUID(), externalKey: `bench:${randomUUID()}`, platform: "console" }));
     await db.prisma.organization.createMany({ data: orgs });
     // warm-up: the pool's connections open, the plans compiled
