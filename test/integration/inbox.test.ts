@@ -166,8 +166,12 @@ describeEachDb("the inbox: every acknowledged delivery is answered exactly once"
     const [a, b] = await Promise.all([other.recover(), third.recover()]);
     expect(a + b).toBe(1);
     await until(() => delivered.length === 1, "the entry delivered");
+    // the row is marked done just after its send returns: wait for that write, not a fixed time
+    const row = () => db.prisma.inboxDelivery.findFirstOrThrow({ where: { deliveryId: `lease-${kind}` } });
+    await until(async () => (await row()).status !== "replying", "the entry marked finished");
     expect(handled).toBe(1);
-    expect(await db.prisma.inboxDelivery.findFirstOrThrow({ where: { deliveryId: `lease-${kind}` } })).toMatchObject({ status: "done" });
+    expect(delivered).toHaveLength(1);
+    expect(await row()).toMatchObject({ status: "done" });
     await Promise.all([other.stop(), third.stop()]);
   });
 
