@@ -38,24 +38,10 @@ export interface ConversationData {
   [key: string]: unknown;
 }
 
+/** One conversation's state; turns read it with their other rows and save it in turn-rows.ts. */
 export async function loadState(db: Db, conversationKey: string, userId: string): Promise<ConversationData> {
   const row = await db.conversationState.findUnique({
     where: { conversationKey_userId: { conversationKey, userId } },
   });
   return (row?.data as ConversationData | undefined) ?? {};
-}
-
-export async function saveState(
-  db: Db,
-  conversationKey: string,
-  userId: string,
-  orgId: string,
-  data: ConversationData,
-): Promise<void> {
-  const json = JSON.parse(JSON.stringify(data));
-  await db.conversationState.upsert({
-    where: { conversationKey_userId: { conversationKey, userId } },
-    create: { conversationKey, userId, orgId, data: json },
-    update: { data: json },
-  });
 }

@@ -5,6 +5,7 @@ import type { Caller, Role } from "./intent.ts";
 import type { Turn } from "./turn.ts";
 import type { Lang } from "./reply.ts";
 import { langOfLocale } from "../nlu/language.ts";
+import type { TurnRow } from "./turn-rows.ts";
 
 export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string[]): Promise<Caller> {
   const org = await findOrCreateOrg(db, turn);
@@ -32,6 +33,26 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
       data: { displayName: turn.user.name ?? user.displayName, timeZone: turn.user.timeZone ?? user.timeZone, lastSeenAt: turn.receivedAt },
     });
   }
+  return callerOf(org, user, secretariatUsers);
+}
+
+/**
+ * The caller from the rows a turn found stored (turn-rows.ts), when nothing about them is new:
+ * undefined when the organisation or person is yet to be made, or a name or time zone changed,
+ * and resolveCaller must do it.
+ */
+export function knownCaller(row: TurnRow, turn: Turn, secretariatUsers: string[]): Caller | undefined {
+  const { org, user } = row;
+  if (!org || !user) return undefined;
+  if (turn.org.name && turn.org.name !== org.name) return undefined;
+  if ((turn.user.name !== undefined && turn.user.name !== user.displayName) || (turn.user.timeZone !== undefined && turn.user.timeZone !== user.timeZone)) return undefined;
+  return callerOf(org, user, secretariatUsers);
+}
+
+type OrgRow = { id: string; name: string | null };
+type UserRow = { id: string; platform: string; platformUserId: string; displayName: string | null; role: string; locale: string | null };
+
+function callerOf(org: OrgRow, user: UserRow, secretariatUsers: string[]): Caller {
   return {
     userId: user.id,
     orgId: org.id,

@@ -6,12 +6,12 @@ import { both, replyChoices, tr, type Lang, type Reply, textReply } from "./repl
 import type { Services } from "./services.ts";
 import type { Turn } from "./turn.ts";
 import { APOLOGY, UserFacingError } from "./errors.ts";
-import { claimDelivery } from "./dedupe.ts";
 import { isTransientDbError } from "../db/transient.ts";
 import { TurnEffects } from "../db/turn-effects.ts";
 import { cleanText, cleanValues } from "./clean-text.ts";
-import { resolveCaller, setPreferredLang } from "./identity.ts";
-import { loadState, saveState } from "./conversation-state.ts";
+import { knownCaller, resolveCaller, setPreferredLang } from "./identity.ts";
+import { loadState } from "./conversation-state.ts";
+import { TurnRows } from "./turn-rows.ts";
 import { answersYesNo } from "./confirm.ts";
 import { normalize, stripChatNoise } from "../nlu/normalize.ts";
 import { detectLang } from "../nlu/language.ts";
@@ -34,10 +34,15 @@ export interface PipelineResult {
 }
 
 export class Pipeline {
+  /** the rows around every turn, one statement for the turns arriving together */
+  private readonly rows: TurnRows;
+
   constructor(
     private readonly services: Services,
     private readonly recognizer: Recognizer,
-  ) {}
+  ) {
+    this.rows = new TurnRows(services.db);
+  }
 
   /** Handles one turn; null when it was a duplicate delivery (already answered). */
   handle(incoming: Turn): Promise<PipelineResult | null> {
@@ -54,7 +59,6 @@ export class Pipeline {
   }
 
   private async work(incoming: Turn, opts: { dedupe: boolean; throwTransient?: boolean }): Promise<PipelineResult | null> {
-    const { db } = this.services;
     // invisible and control characters out before anything reads or stores the input (clean-text.ts)
     const turn: Turn = { ...incoming, input: cleanInput(incoming.input) };
     const log = this.services.log.child({ platform: turn.platform, conversation: turn.conversation.key, delivery: turn.deliveryId });
@@ -65,7 +69,7 @@ export class Pipeline {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!claimed) {
-          if (!(await claimDelivery(db, turn.platform, turn.deliveryId!))) {
+          if (!(await this.rows.claim(turn.platform, turn.deliveryId!, turn.receivedAt))) {
             log.info("duplicate delivery dropped");
             return null;
           }
@@ -102,9 +106,22 @@ export class Pipeline {
         };
       }
 
-      const caller = await resolveCaller(db, turn, config.secretariatUsers);
+      // A delivery worked out again (the process died after its turn changed data and before the
+      // answer was stored, or a transient error came after the change): the change is not made twice.
+      const effectKey = turn.deliveryId ? TurnEffects.key(turn.platform, turn.deliveryId) : undefined;
+      // who is speaking, their conversation and an earlier attempt, in one statement with the
+      // other turns arriving now; someone new, or a changed name, goes the longer way
+      const found = await this.rows.lookup({
+        orgKey: turn.org.externalKey,
+        platform: turn.platform,
+        platformUserId: turn.user.platformUserId,
+        conversationKey: turn.conversation.key,
+        effectKey,
+      });
+      const known = knownCaller(found, turn, config.secretariatUsers);
+      const caller = known ?? (await resolveCaller(db, turn, config.secretariatUsers));
       if (turn.conversation.reference) await this.rememberReference(turn, caller.userId, caller.orgId);
-      const state = await loadState(db, turn.conversation.key, caller.userId);
+      const state = known ? (found.state ?? {}) : await loadState(db, turn.conversation.key, caller.userId);
       // a question asked in an earlier sitting (the terminal chat was restarted) waits no more
       if (state.pending && state.pending.session !== turn.conversation.session) delete state.pending;
       // the person's language, changed only by a clear sentence in the other one (src/nlu/language.ts)
@@ -114,13 +131,10 @@ export class Pipeline {
       if (detected && detected !== caller.lang) await this.services.walls.forOrg(caller.orgId, () => setPreferredLang(db, caller.userId, detected));
       delete state.lang; // once kept per conversation; now per person
 
-      // A delivery worked out again (the process died after its turn changed data and before the
-      // answer was stored, or a transient error came after the change): the change is not made twice.
-      const effectKey = turn.deliveryId ? TurnEffects.key(turn.platform, turn.deliveryId) : undefined;
-      const earlier = effectKey ? await db.turnEffect.findUnique({ where: { key: effectKey }, select: { intent: true } }) : null;
+      const earlier = found.earlierEffect;
       if (earlier) {
-        log.warn("delivery worked out again after its data change: not changed twice", { intent: earlier.intent });
-        return { reply: textReply(alreadyDone()), intent: earlier.intent, via: "replay", userId: caller.userId, orgId: caller.orgId };
+        log.warn("delivery worked out again after its data change: not changed twice", { intent: earlier });
+        return { reply: textReply(alreadyDone()), intent: earlier, via: "replay", userId: caller.userId, orgId: caller.orgId };
       }
 
       const rec = await this.recognizer.recognize(turn.input, state, lang, { now: turn.receivedAt, hasFiles: Boolean(turn.files?.length), userId: caller.userId });
@@ -172,7 +186,7 @@ export class Pipeline {
       if (buttons.length) state.lastChoices = buttons.map((c) => ({ label: stripChatNoise(normalize(c.label)), action: c.action }));
       else delete state.lastChoices;
       if (state.pending && turn.conversation.session) state.pending.session = turn.conversation.session;
-      await saveState(db, turn.conversation.key, caller.userId, caller.orgId, state);
+      await this.rows.save(turn.conversation.key, caller.userId, caller.orgId, state, turn.receivedAt);
       // the company's download links, behind the walls. The state above and the reference before
       // the handler run on every turn and stay on the owner's path: walled, each statement would
       // need its own BEGIN/COMMIT (two more round trips each, about 8 % of a turn, measured)

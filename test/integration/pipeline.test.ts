@@ -165,8 +165,11 @@ describeEachDb("pipeline", (kind) => {
 describeEachDb("dedupe inbox", (kind) => {
   it("forgets deliveries older than a day, so a very late copy would be processed again", async () => {
     const { openTestDb } = await import("../helpers/db.ts");
-    const { claimDelivery, pruneDeliveries } = await import("../../src/core/dedupe.ts");
+    const { pruneDeliveries } = await import("../../src/core/dedupe.ts");
+    const { TurnRows } = await import("../../src/core/turn-rows.ts");
     const db = await openTestDb(kind);
+    const rows = new TurnRows(db.prisma);
+    const claimDelivery = (_db: unknown, platform: string, id: string) => rows.claim(platform, id, new Date("2026-12-01T10:00:00Z"));
     try {
       expect(await claimDelivery(db.prisma, "slack", "old")).toBe(true);
       expect(await claimDelivery(db.prisma, "slack", "new")).toBe(true);
