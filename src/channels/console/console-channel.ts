@@ -80,6 +80,7 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
   }
   // Lines are answered strictly in order, even when they arrive faster than the answers.
   let queue = Promise.resolve();
+  let closed = false;
   await new Promise<void>((resolve) => {
     rl.on("line", (line) => {
       if (/^\/(quit|exit|q)$/i.test(line.trim())) {
@@ -87,9 +88,12 @@ export async function runConsole(opts: ConsoleChannelOptions): Promise<void> {
         return;
       }
       queue = queue.then(() => answer(line)).then(() => {
-        if (interactive) rl.prompt();
+        // a prompt after /quit (typed while this line was being answered) would resume reading
+        // the terminal and keep the process from ending
+        if (interactive && !closed) rl.prompt();
       });
     });
+    rl.on("close", () => (closed = true));
     rl.on("close", () => queue.then(() => resolve()));
   });
 }
