@@ -9,7 +9,7 @@ import { defineIntent, type IntentContext } from "../src/core/intent.ts";
 import { tr, type Block, type Choice, type Lang, type ProgressRow, type Reply } from "../src/core/reply.ts";
 import { fyLabel } from "../src/assessment/fiscal-year.ts";
 import { computeProgress, pct, pointsDiff, type Level, type Progress, type Tally } from "../src/assessment/progress.ts";
-import { AssessmentService, type AssessmentRef } from "../src/assessment/service.ts";
+import { AssessmentService, type AssessmentRef, type CurrentAnswer } from "../src/assessment/service.ts";
 import { mod } from "../src/assessment/ui.ts";
 import type { AssessmentModule } from "../src/assessment/module.ts";
 
@@ -34,9 +34,13 @@ export const showProgress = defineIntent({
   async handle({ by }, ctx): Promise<Reply> {
     const m = mod(ctx);
     const { lang } = ctx;
-    const a = await m.service.current(ctx.caller.orgId, ctx.now);
-    const { progress } = await m.service.progress(a);
-    return by === "area" ? areaReply(ctx, a, progress) : await levelReply(ctx, m, a, progress);
+    // this year's and last year's assessments and answers in two statements, not four
+    const { current: a, previous } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
+    const prev = by === "level" ? previous : null;
+    const answers = await m.service.answersOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
+    const progress = computeProgress(ctx.services.kb, m.choices, AssessmentService.statuses(answers.get(a.id)!), a.targetLevel as Level);
+    const lastYear = prev ? { a: prev, answers: answers.get(prev.id)! } : null;
+    return by === "area" ? areaReply(ctx, a, progress) : await levelReply(ctx, m, a, progress, lastYear);
   },
 });
 
@@ -61,7 +65,9 @@ function title(a: AssessmentRef, lang: Lang, what: { ja: string; en: string }): 
   );
 }
 
-async function levelReply(ctx: IntentContext, m: AssessmentModule, a: AssessmentRef, p: Progress): Promise<Reply> {
+type LastYear = { a: AssessmentRef; answers: Map<number, CurrentAnswer> } | null;
+
+async function levelReply(ctx: IntentContext, m: AssessmentModule, a: AssessmentRef, p: Progress, lastYear: LastYear): Promise<Reply> {
   const { lang } = ctx;
   const heading = title(a, lang, { ja: "自己評価の進捗", en: "self-assessment progress" });
   const rows: ProgressRow[] = [
@@ -89,7 +95,7 @@ async function levelReply(ctx: IntentContext, m: AssessmentModule, a: Assessment
   const blocks: Block[] = [
     { type: "progress", title: heading, rows },
     { type: "context", text: notes.join("\n") },
-    ...(await sinceLastYear(ctx, m, a, p)),
+    ...sinceLastYear(ctx, m, a, p, lastYear),
     ...(await comparisons(ctx, m, a, p)),
     { type: "choices", choices: progressButtons(lang) },
   ];
@@ -110,12 +116,12 @@ function progressButtons(lang: Lang): Choice[] {
   ];
 }
 
-async function sinceLastYear(ctx: IntentContext, m: AssessmentModule, a: AssessmentRef, p: Progress): Promise<Block[]> {
+function sinceLastYear(ctx: IntentContext, m: AssessmentModule, a: AssessmentRef, p: Progress, lastYear: LastYear): Block[] {
   const { lang } = ctx;
-  const prev = await m.service.previous(ctx.caller.orgId, a.fiscalYear);
   const label = tr(lang, `前年度(${fyLabel(a.fiscalYear - 1, lang)})との比較`, `Compared with ${fyLabel(a.fiscalYear - 1, lang)}`);
-  if (!prev) return [{ type: "context", text: `${label}: ${tr(lang, "前年度の記録はこのボットにありません。", "no record of last year in this bot.")}` }];
-  const old = computeProgress(ctx.services.kb, m.choices, AssessmentService.statuses(await m.service.answers(prev)), prev.targetLevel as Level);
+  if (!lastYear) return [{ type: "context", text: `${label}: ${tr(lang, "前年度の記録はこのボットにありません。", "no record of last year in this bot.")}` }];
+  const prev = lastYear.a;
+  const old = computeProgress(ctx.services.kb, m.choices, AssessmentService.statuses(lastYear.answers), prev.targetLevel as Level);
   const parts = p.levels.map((l, i) => {
     const d = pointsDiff(l.rate, old.levels[i].rate);
     return `${tr(lang, `レベル${l.level}`, `Level ${l.level}`)} ${pct(old.levels[i].rate)} → ${pct(l.rate)}${d ? ` (${d})` : ""}`;

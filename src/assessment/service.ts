@@ -140,10 +140,33 @@ export class AssessmentService {
     return this.db.assessment.findUniqueOrThrow({ where });
   }
 
+  /**
+   * This fiscal year's assessment (created when missing) with last year's, the same guideline
+   * version if there is one, else the newest: progress shows both, read in one statement.
+   */
+  async currentWithPrevious(orgId: string, now: Date): Promise<{ current: AssessmentRef; previous: AssessmentRef | null }> {
+    const fy = this.fiscalYear(now);
+    const rows = await this.db.assessment.findMany({ where: { orgId, fiscalYear: { in: [fy, fy - 1] } }, orderBy: { createdAt: "desc" } });
+    const current = rows.find((r) => r.fiscalYear === fy && r.guidelineVersion === this.kb.version) ?? (await this.current(orgId, now));
+    return { current, previous: this.lastYearOf(rows.filter((r) => r.fiscalYear === fy - 1)) };
+  }
+
   /** Last fiscal year's assessment: the same guideline version if there is one, else the newest. */
   async previous(orgId: string, fiscalYear: number): Promise<AssessmentRef | null> {
-    const rows = await this.db.assessment.findMany({ where: { orgId, fiscalYear: fiscalYear - 1 }, orderBy: { createdAt: "desc" } });
-    return rows.find((r) => r.guidelineVersion === this.kb.version) ?? rows[0] ?? null;
+    return this.lastYearOf(await this.db.assessment.findMany({ where: { orgId, fiscalYear: fiscalYear - 1 }, orderBy: { createdAt: "desc" } }));
+  }
+
+  /** Of a year's assessments, newest first: the one of this guideline version, else the newest. */
+  private lastYearOf<T extends { guidelineVersion: string }>(newestFirst: T[]): T | null {
+    return newestFirst.find((r) => r.guidelineVersion === this.kb.version) ?? newestFirst[0] ?? null;
+  }
+
+  /** The answers of several assessments of one organisation, in one statement. */
+  async answersOfEach(orgId: string, assessmentIds: string[]): Promise<Map<string, Map<number, CurrentAnswer>>> {
+    const rows = await this.db.answer.findMany({ where: { orgId, assessmentId: { in: assessmentIds } }, orderBy: { itemNo: "asc" } });
+    const out = new Map(assessmentIds.map((id) => [id, new Map<number, CurrentAnswer>()]));
+    for (const r of rows) out.get(r.assessmentId)!.set(r.itemNo, r);
+    return out;
   }
 
   async answers(a: Pick<AssessmentRef, "id" | "orgId">): Promise<Map<number, CurrentAnswer>> {
