@@ -1,5 +1,6 @@
 // Per-turn cost at the scale of the industry, for `npm run bench`: PostgreSQL filled with N
-// organisations (default 1,000; `--orgs 3240`, `--orgs 10000`), 153 answers each, then through the
+// organisations (default 1,000; `--orgs 3240`, `--orgs 10000`), 153 answers each for `--years N` fiscal
+// years (default 1; earlier years must not slow the current one), then through the
 // pipeline as a seeded company's admin: progress (with the anonymous average), the secretariat's
 // overall status and recording an answer, interleaved with the echo turn (the floor). The baseline
 // for the deployment-wide figures is counting them afresh, as every progress request did before
@@ -36,9 +37,10 @@ function turn(text: string, orgKey: string, user: string): Turn {
   };
 }
 
-export async function measureIndustryScale(databaseUrl: string, opts: { orgs?: number; n?: number } = {}) {
+export async function measureIndustryScale(databaseUrl: string, opts: { orgs?: number; n?: number; years?: number } = {}) {
   const orgs = opts.orgs ?? 1000;
-  const n = opts.n ?? 100;
+  const n = opts.n ?? 200;
+  const years = opts.years ?? 1;
   const config = loadConfig({
     NODE_ENV: "production",
     DATA_DIR: mkdtempSync(join(tmpdir(), "jama-bench-scale-")),
@@ -52,7 +54,7 @@ export async function measureIndustryScale(databaseUrl: string, opts: { orgs?: n
     const service = app.services.assessment.service;
     const fy = service.fiscalYear(now);
     const t0 = performance.now();
-    await seed(databaseUrl, orgs, fy, app.services.kb.version);
+    await seed(databaseUrl, orgs, fy, app.services.kb.version, years);
     const seedS = (performance.now() - t0) / 1000;
     const company = `console:bench-${Math.ceil(orgs / 2)}`;
     const as = (text: string, key: string) => turn(text, key, `admin-${key}`);
@@ -91,6 +93,7 @@ export async function measureIndustryScale(databaseUrl: string, opts: { orgs?: n
     }));
     return {
       orgs,
+      years,
       seed_s: round(seedS, 1),
       n,
       figures,

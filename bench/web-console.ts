@@ -31,7 +31,8 @@ export interface WebBenchFigures {
   pages: WebPageFigure[];
 }
 
-export async function seed(url: string, orgs: number, fiscalYear: number, version: string): Promise<void> {
+/** N organisations with an admin each, and their assessments of `years` fiscal years up to `fiscalYear` (153 answers each). */
+export async function seed(url: string, orgs: number, fiscalYear: number, version: string, years = 1): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -40,7 +41,8 @@ export async function seed(url: string, orgs: number, fiscalYear: number, versio
     await c.query(`INSERT INTO "User"(id, "orgId", platform, "platformUserId", "displayName", role)
       SELECT gen_random_uuid(), o.id, 'console', 'admin-' || o."externalKey", 'Admin ' || o.name, 'admin' FROM "Organization" o`);
     await c.query(`INSERT INTO "Assessment"(id, "orgId", "fiscalYear", "guidelineVersion", "targetLevel", status)
-      SELECT gen_random_uuid(), o.id, $1::int, $2, 2, CASE WHEN random() < 0.2 THEN 'submitted' ELSE 'open' END FROM "Organization" o`, [fiscalYear, version]);
+      SELECT gen_random_uuid(), o.id, $1::int - y, $2, 2, CASE WHEN y > 0 OR random() < 0.2 THEN 'submitted' ELSE 'open' END
+      FROM "Organization" o, generate_series(0, $3::int - 1) y`, [fiscalYear, version, years]);
     await c.query(`INSERT INTO "Answer"(id, "assessmentId", "orgId", "itemNo", status, note, revision)
       SELECT gen_random_uuid(), s.id, s."orgId", n,
         (ARRAY['achieved','achieved','not_achieved','not_applicable','unanswered'])[1 + floor(random() * 5)::int],

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { defineIntent, type IntentContext } from "../src/core/intent.ts";
 import { tr, type Block, type Choice, type Lang, type ProgressRow, type Reply } from "../src/core/reply.ts";
 import { fyLabel } from "../src/assessment/fiscal-year.ts";
-import { computeProgress, pct, pointsDiff, type Level, type Progress, type Tally } from "../src/assessment/progress.ts";
-import { AssessmentService, type AssessmentRef, type CurrentAnswer } from "../src/assessment/service.ts";
+import { computeProgress, pct, pointsDiff, type AnswerStatuses, type Level, type Progress, type Tally } from "../src/assessment/progress.ts";
+import type { AssessmentRef } from "../src/assessment/service.ts";
 import { mod } from "../src/assessment/ui.ts";
 import type { AssessmentModule } from "../src/assessment/module.ts";
 
@@ -34,12 +34,12 @@ export const showProgress = defineIntent({
   async handle({ by }, ctx): Promise<Reply> {
     const m = mod(ctx);
     const { lang } = ctx;
-    // this year's and last year's assessments and answers in two statements, not four
+    // this year's and last year's assessments, then their answers: two statements, not four
     const { current: a, previous } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
     const prev = by === "level" ? previous : null;
-    const answers = await m.service.answersOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
-    const progress = computeProgress(ctx.services.kb, m.choices, AssessmentService.statuses(answers.get(a.id)!), a.targetLevel as Level);
-    const lastYear = prev ? { a: prev, answers: answers.get(prev.id)! } : null;
+    const statuses = await m.service.statusesOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
+    const progress = computeProgress(ctx.services.kb, m.choices, statuses.get(a.id)!, a.targetLevel as Level);
+    const lastYear = prev ? { a: prev, statuses: statuses.get(prev.id)! } : null;
     return by === "area" ? areaReply(ctx, a, progress) : await levelReply(ctx, m, a, progress, lastYear);
   },
 });
@@ -65,7 +65,7 @@ function title(a: AssessmentRef, lang: Lang, what: { ja: string; en: string }): 
   );
 }
 
-type LastYear = { a: AssessmentRef; answers: Map<number, CurrentAnswer> } | null;
+type LastYear = { a: AssessmentRef; statuses: AnswerStatuses } | null;
 
 async function levelReply(ctx: IntentContext, m: AssessmentModule, a: AssessmentRef, p: Progress, lastYear: LastYear): Promise<Reply> {
   const { lang } = ctx;
@@ -121,7 +121,7 @@ function sinceLastYear(ctx: IntentContext, m: AssessmentModule, a: AssessmentRef
   const label = tr(lang, `前年度(${fyLabel(a.fiscalYear - 1, lang)})との比較`, `Compared with ${fyLabel(a.fiscalYear - 1, lang)}`);
   if (!lastYear) return [{ type: "context", text: `${label}: ${tr(lang, "前年度の記録はこのボットにありません。", "no record of last year in this bot.")}` }];
   const prev = lastYear.a;
-  const old = computeProgress(ctx.services.kb, m.choices, AssessmentService.statuses(lastYear.answers), prev.targetLevel as Level);
+  const old = computeProgress(ctx.services.kb, m.choices, lastYear.statuses, prev.targetLevel as Level);
   const parts = p.levels.map((l, i) => {
     const d = pointsDiff(l.rate, old.levels[i].rate);
     return `${tr(lang, `レベル${l.level}`, `Level ${l.level}`)} ${pct(old.levels[i].rate)} → ${pct(l.rate)}${d ? ` (${d})` : ""}`;

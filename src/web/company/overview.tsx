@@ -34,10 +34,10 @@ export async function loadOverview(deps: WebDeps, ctx: PageCtx): Promise<Overvie
   const { lang } = ctx;
   // this year's and last year's assessments and answers in two statements
   const { current: a, previous: prev } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
-  const answersOf = await m.service.answersOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
-  const statuses = AssessmentService.statuses(answersOf.get(a.id)!);
+  const statusesOf = await m.service.statusesOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
+  const statuses = statusesOf.get(a.id)!;
   const progress = computeProgress(kb, m.choices, statuses, a.targetLevel as Level);
-  const last = prev ? computeProgress(kb, m.choices, AssessmentService.statuses(answersOf.get(prev.id)!), prev.targetLevel as Level) : null;
+  const last = prev ? computeProgress(kb, m.choices, statusesOf.get(prev.id)!, prev.targetLevel as Level) : null;
   const { value: avg, asOf } = await m.service.recentAverages(a.fiscalYear, a.guidelineVersion, ctx.now);
   const gapList = findGaps(kb, m.choices, statuses, a.targetLevel as Level);
   const notAchieved = gapList.filter((g) => g.status !== UNANSWERED).length;
