@@ -64,7 +64,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // one budget for both kinds of call: what one person can spend of the endpoint per hour
   const budget = config.openai ? new SlidingWindowLimit(config.openai.userHourlyLimit, 3_600_000) : undefined;
   const llm = openai ? new GroundedAnswerer(openai, config.openai!.model, log.child({ component: "llm" }), budget, sourceLinks(kb)) : undefined;
-  const assessment = createAssessmentModule(db.prisma, kb, config, { walls: db.walls });
+  const assessment = createAssessmentModule(db.prisma, kb, config, { walls: db.walls, effects: db.effects });
   const booking = await createBookingModule(db.prisma, kb, config, log, { walls: db.walls, effects: db.effects });
   const suppliers = new SupplierService(db.prisma, kb, assessment.choices, (now) => assessment.service.fiscalYear(now), db.walls);
   const fileLinks = new FileLinks(db.prisma, config.linkSecret, config.publicBaseUrl);

@@ -8,8 +8,14 @@
 // not exist yet (the first answer of the year creates it), or a row of one of the items was added
 // by someone else after this statement's snapshot (its plain INSERT then fails with a unique
 // violation and writes nothing). A submitted assessment is written to by neither.
+//
+// In a turn it also writes the turn's mark (db/turn-effects.ts) as the adapter would, in the same
+// statement: an answer is written only when the mark is this attempt's, and when another attempt's
+// mark is there the statement writes nothing and gives way to the transaction, whose own fencing
+// refuses it.
 import { Prisma, type Db } from "../db/client.ts";
 import { UNANSWERED } from "./choices.ts";
+import type { EffectScope } from "../db/turn-effects.ts";
 import type { Actor, AnswerChange, AssessmentRef, ChangeResult, Source } from "./service.ts";
 
 /** The assessment's row (as `current` reads it) and one audit event written, per item. */
@@ -21,6 +27,8 @@ interface Row extends AssessmentRef {
   oldNote: string | null;
   newNote: string | null;
   newEvidence: string | null;
+  /** the turn's mark written (or none asked for) */
+  marked: boolean;
 }
 
 export type StatementResult = { locked: true; assessment: AssessmentRef } | { locked: false; assessment: AssessmentRef; results: ChangeResult[] };
@@ -36,6 +44,7 @@ export async function recordInOneStatement(
   source: Source,
   changes: AnswerChange[],
   ids: { changeId: string; kind: string },
+  mark?: EffectScope,
 ): Promise<StatementResult | null> {
   const nos = changes.map((c) => c.no);
   const statuses = changes.map((c) => c.status ?? null);
@@ -44,6 +53,7 @@ export async function recordInOneStatement(
   const evidences = changes.map((c) => c.evidence ?? null);
   const hasEvidence = changes.map((c) => c.evidence !== undefined);
   const { orgId } = target;
+  const hasMark = mark !== undefined;
   let rows: Row[];
   try {
     rows = await db.$queryRaw<Row[]>`
@@ -52,7 +62,15 @@ export async function recordInOneStatement(
         WHERE "orgId" = ${orgId}::uuid AND "fiscalYear" = ${target.fiscalYear}::int AND "guidelineVersion" = ${target.guidelineVersion}::text
         FOR SHARE
       ),
-      open AS (SELECT id FROM s WHERE status <> 'submitted'),
+      mark AS (
+        INSERT INTO "TurnEffect" (key, attempt, intent, "orgId", at)
+        SELECT ${mark?.key ?? null}::text, ${mark?.attempt ?? null}::text, ${mark?.intent ?? null}::text, ${mark?.orgId ?? null}::uuid, ${mark?.at ?? null}::timestamp
+        WHERE ${hasMark}::boolean
+        ON CONFLICT (key) DO UPDATE SET writes = "TurnEffect".writes + 1 WHERE "TurnEffect".attempt = EXCLUDED.attempt
+        RETURNING 1
+      ),
+      marked AS (SELECT NOT ${hasMark}::boolean OR EXISTS (SELECT 1 FROM mark) AS ok),
+      open AS (SELECT id FROM s WHERE status <> 'submitted' AND (SELECT ok FROM marked)),
       cur AS (
         SELECT a.id, a."itemNo", a.status, a.note, a."evidenceUrl", a.revision FROM "Answer" a
         WHERE a."assessmentId" = (SELECT id FROM s) AND a."orgId" = ${orgId}::uuid AND a."itemNo" = ANY(${nos}::int[])
@@ -94,14 +112,15 @@ export async function recordInOneStatement(
         FROM c, open ORDER BY c.no
         RETURNING id, "itemNo", "oldStatus", "newStatus", "oldNote", "newNote", "newEvidence"
       )
-      SELECT s.*, ev.id AS "eventId", ev."itemNo", ev."oldStatus", ev."newStatus", ev."oldNote", ev."newNote", ev."newEvidence"
+      SELECT s.*, ev.id AS "eventId", ev."itemNo", ev."oldStatus", ev."newStatus", ev."oldNote", ev."newNote", ev."newEvidence", (SELECT ok FROM marked) AS marked
       FROM s LEFT JOIN ev ON true ORDER BY ev."itemNo"`;
   } catch (err) {
     if (uniqueViolation(err)) return null;
     throw err;
   }
   if (!rows.length) return null; // no assessment yet
-  const { itemNo: _n, eventId: _e, oldStatus: _o, newStatus: _s, oldNote: _on, newNote: _nn, newEvidence: _ne, ...assessment } = rows[0];
+  if (!rows[0].marked) return null; // another attempt of this turn changed data: the transaction refuses it
+  const { itemNo: _n, eventId: _e, oldStatus: _o, newStatus: _s, oldNote: _on, newNote: _nn, newEvidence: _ne, marked: _m, ...assessment } = rows[0];
   if (assessment.status === "submitted") return { locked: true, assessment };
   const results = rows.map(
     (r): ChangeResult => ({

@@ -9,7 +9,7 @@
 // The assessment row is read FOR SHARE, so submitting ("提出済み") waits for writes in flight and
 // no write slips in after it.
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma, TenantWalls } from "../db/client.ts";
+import type { Db, Prisma, TenantWalls, TurnEffects } from "../db/client.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
 import { UNANSWERED, type AnswerChoices } from "./choices.ts";
 import { fiscalYearOf } from "./fiscal-year.ts";
@@ -98,6 +98,8 @@ export interface AssessmentServiceOptions {
   minOrgsForAverage?: number;
   /** figures across companies (anonymous averages, the secretariat's counts) take the walls' narrow path */
   walls?: TenantWalls;
+  /** the turn's mark on its data changes (db/turn-effects.ts), which the one-statement record writes itself */
+  effects?: TurnEffects;
 }
 
 export type DeploymentAverages = Awaited<ReturnType<AssessmentService["deploymentAverages"]>>;
@@ -214,7 +216,11 @@ export class AssessmentService {
     const merged = [...byNo.values()].sort((x, y) => x.no - y.no);
     if (merged.length) {
       const target = { orgId, fiscalYear: this.fiscalYear(now), guidelineVersion: this.kb.version };
-      const done = await recordInOneStatement(this.db, target, actor, source, merged, { changeId, kind: "set" });
+      // the statement writes the turn's mark itself, outside the adapter's own fencing (which would
+      // add a round trip and a transaction around it); a refused mark gives way to the transaction
+      const mark = this.opts.effects?.current();
+      const one = () => recordInOneStatement(this.db, target, actor, source, merged, { changeId, kind: "set" }, mark);
+      const done = mark ? await this.opts.effects!.outside(one) : await one();
       if (done?.locked) throw new AssessmentError("locked");
       if (done) return { assessment: done.assessment, changeId, results: done.results };
     }

@@ -56,6 +56,27 @@ describeEachDb("a delivery worked out again changes nothing twice", (kind: DbKin
     expect(next.via).not.toBe("replay");
   });
 
+  it("an answer recorded in one statement carries its turn's mark; another attempt of the delivery records nothing", async () => {
+    const who: Who = { user: "fence-answer", org: "console:fence-a" };
+    const at = new Date("2026-06-01T09:00:00Z");
+    // the year's assessment exists after a first answer: the next ones are recorded in one statement
+    expect((await app.pipeline.handleAccepted(textAt("No.1は達成", who, at))).intent).toBe("record_answer");
+    const user = await db.prisma.user.findFirstOrThrow({ where: { platformUserId: "fence-answer" } });
+    const key = "test:fence-answer";
+    const record = (attempt: string, status: string) =>
+      db.effects.during({ key, intent: "record_answer", orgId: user.orgId, attempt, at }, () =>
+        db.walls.forOrg(user.orgId, () =>
+          app.services.assessment.service.recordCurrent(user.orgId, at, { userId: user.id, orgId: user.orgId }, { channel: "console", at, deliveryId: "fence-answer" }, [{ no: 2, status }]),
+        ),
+      );
+    await record("a", "achieved");
+    await record("a", "not_applicable"); // the same attempt writing again counts
+    await expect(record("b", "not_achieved")).rejects.toThrow(/another attempt/);
+    expect((await db.prisma.answer.findFirstOrThrow({ where: { orgId: user.orgId, itemNo: 2 } })).status).toBe("not_applicable");
+    expect(await events("fence-answer")).toBe(2);
+    expect(await db.prisma.turnEffect.findUniqueOrThrow({ where: { key } })).toMatchObject({ attempt: "a", intent: "record_answer", orgId: user.orgId, writes: 2, at });
+  });
+
   it("a seat booked, then the same delivery again: one booking, one seat taken", async () => {
     const who: Who = { user: "replay-book", org: "console:replay-b", orgName: "株式会社リプレイ" };
     const turn = textAt("第5回を予約", who);
