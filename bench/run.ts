@@ -15,6 +15,7 @@ import { measureWebConsole } from "./web-console.ts";
 import { measureIndustryScale } from "./industry-scale.ts";
 import { measureRush, RUSH_MODES } from "./rush.ts";
 import { measureRushTurns } from "./rush-turns.ts";
+import { measureThroughput } from "./throughput.ts";
 
 // `--orgs N`: organisations filled into PostgreSQL for the per-turn figures and companies in the
 // launch-day rush (default 1,000 to stay quick; the issue's sizes are 3240 and 10000).
@@ -111,6 +112,13 @@ await section("slack_turn", () => measureSlackTurns(200), (r) => [
   ["slack turn", `${r.real.intent} p99 ms (echo baseline)`, r.real.p99_ms, r.echo.p99_ms],
   ["slack turn", "ratio to echo p50 / p99", `${r.ratio_p50} / ${r.ratio_p99}`],
 ]);
+
+const throughputRows = (r: Awaited<ReturnType<typeof measureThroughput>>): Row[] => [
+  ["throughput", `${r.db}: ${r.people} people at once, looking items up and recording answers: turns/s (echo)`, r.work.turns_per_s, r.echo.turns_per_s],
+  ["throughput", `${r.db}: … each turn's wait p50 / p99 ms (echo)`, `${r.work.p50_ms} / ${r.work.p99_ms}`, `${r.echo.p50_ms} / ${r.echo.p99_ms}`],
+];
+await section("throughput", () => measureThroughput(), throughputRows);
+if (pg) await section("throughput_postgres", () => withScratchDatabase(PG_URL, (url) => measureThroughput({ databaseUrl: url })), throughputRows);
 
 const burstRows = (r: BurstFigures): Row[] => [
   ["burst", `${r.db}: ${r.n} first contacts at once, answers / apologies`, `${r.real.answers} / ${r.real.apologies}`, `${r.echo.answers} / ${r.echo.apologies}`],
