@@ -34,10 +34,9 @@ export const showProgress = defineIntent({
   async handle({ by }, ctx): Promise<Reply> {
     const m = mod(ctx);
     const { lang } = ctx;
-    // this year's and last year's assessments, then their answers: two statements, not four
-    const { current: a, previous } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
+    // this year's and last year's assessments with their answers, in one statement
+    const { current: a, previous, statuses } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
     const prev = by === "level" ? previous : null;
-    const statuses = await m.service.statusesOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
     const progress = computeProgress(ctx.services.kb, m.choices, statuses.get(a.id)!, a.targetLevel as Level);
     const lastYear = prev ? { a: prev, statuses: statuses.get(prev.id)! } : null;
     return by === "area" ? areaReply(ctx, a, progress) : await levelReply(ctx, m, a, progress, lastYear);

@@ -144,13 +144,26 @@ export class AssessmentService {
 
   /**
    * This fiscal year's assessment (created when missing) with last year's, the same guideline
-   * version if there is one, else the newest: progress shows both, read in one statement.
+   * version if there is one, else the newest, and the answer statuses (item number → status) of
+   * each: what progress shows, read in one statement.
    */
-  async currentWithPrevious(orgId: string, now: Date): Promise<{ current: AssessmentRef; previous: AssessmentRef | null }> {
+  async currentWithPrevious(orgId: string, now: Date): Promise<{ current: AssessmentRef; previous: AssessmentRef | null; statuses: Map<string, AnswerStatuses> }> {
     const fy = this.fiscalYear(now);
-    const rows = await this.db.assessment.findMany({ where: { orgId, fiscalYear: { in: [fy, fy - 1] } }, orderBy: { createdAt: "desc" } });
-    const current = rows.find((r) => r.fiscalYear === fy && r.guidelineVersion === this.kb.version) ?? (await this.current(orgId, now));
-    return { current, previous: this.lastYearOf(rows.filter((r) => r.fiscalYear === fy - 1)) };
+    // the assessments with their answers' item numbers and statuses only: turning 153 whole rows
+    // a year into objects was most of what progress cost
+    const rows = await this.db.$queryRaw<(AssessmentRef & { answers: [number, string][] })[]>`
+      SELECT a.*, COALESCE((SELECT json_agg(json_build_array(x."itemNo", x.status)) FROM "Answer" x WHERE x."assessmentId" = a.id AND x."orgId" = a."orgId"), '[]') AS answers
+      FROM "Assessment" a
+      WHERE a."orgId" = ${orgId}::uuid AND a."fiscalYear" IN (${fy}::int, ${fy - 1}::int)
+      ORDER BY a."createdAt" DESC`;
+    const statuses = new Map<string, AnswerStatuses>(rows.map(({ id, answers }) => [id, new Map(answers)]));
+    const refs: AssessmentRef[] = rows.map(({ answers: _a, ...ref }) => ref);
+    let current = refs.find((r) => r.fiscalYear === fy && r.guidelineVersion === this.kb.version);
+    if (!current) {
+      current = await this.current(orgId, now);
+      statuses.set(current.id, new Map());
+    }
+    return { current, previous: this.lastYearOf(refs.filter((r) => r.fiscalYear === fy - 1)), statuses };
   }
 
   /** Last fiscal year's assessment: the same guideline version if there is one, else the newest. */
@@ -162,16 +175,6 @@ export class AssessmentService {
   private lastYearOf<T extends { guidelineVersion: string }>(newestFirst: T[]): T | null {
     return newestFirst.find((r) => r.guidelineVersion === this.kb.version) ?? newestFirst[0] ?? null;
   }
-
-  /** The answer statuses (item number → status) of several assessments of one organisation, in one statement. */
-  async statusesOfEach(orgId: string, assessmentIds: string[]): Promise<Map<string, AnswerStatuses>> {
-    // three columns, not whole rows: turning 153 rows a year into objects is most of what progress costs
-    const rows = await this.db.answer.findMany({ where: { orgId, assessmentId: { in: assessmentIds } }, select: { assessmentId: true, itemNo: true, status: true } });
-    const out = new Map(assessmentIds.map((id) => [id, new Map<number, string>()]));
-    for (const r of rows) out.get(r.assessmentId)!.set(r.itemNo, r.status);
-    return out;
-  }
-
 
   async answers(a: Pick<AssessmentRef, "id" | "orgId">): Promise<Map<number, CurrentAnswer>> {
     const rows = await this.db.answer.findMany({ where: { assessmentId: a.id, orgId: a.orgId }, orderBy: { itemNo: "asc" } });

@@ -32,9 +32,8 @@ export async function loadOverview(deps: WebDeps, ctx: PageCtx): Promise<Overvie
   const { kb } = deps.services;
   const m = deps.services.assessment;
   const { lang } = ctx;
-  // this year's and last year's assessments and answers in two statements
-  const { current: a, previous: prev } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
-  const statusesOf = await m.service.statusesOfEach(a.orgId, prev ? [a.id, prev.id] : [a.id]);
+  // this year's and last year's assessments with their answers, in one statement
+  const { current: a, previous: prev, statuses: statusesOf } = await m.service.currentWithPrevious(ctx.caller.orgId, ctx.now);
   const statuses = statusesOf.get(a.id)!;
   const progress = computeProgress(kb, m.choices, statuses, a.targetLevel as Level);
   const last = prev ? computeProgress(kb, m.choices, statusesOf.get(prev.id)!, prev.targetLevel as Level) : null;
