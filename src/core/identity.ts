@@ -24,10 +24,7 @@ export async function resolveCaller(db: Db, turn: Turn, secretariatUsers: string
         data: { ...key, displayName: turn.user.name, role: first ? "admin" : "member", timeZone: turn.user.timeZone, locale: turn.user.locale },
       });
     });
-  } else if (
-    (turn.user.name !== undefined && turn.user.name !== user.displayName) ||
-    (turn.user.timeZone !== undefined && turn.user.timeZone !== user.timeZone)
-  ) {
+  } else if (userChanged(turn, user)) {
     user = await db.user.update({
       where: { id: user.id },
       data: { displayName: turn.user.name ?? user.displayName, timeZone: turn.user.timeZone ?? user.timeZone, lastSeenAt: turn.receivedAt },
@@ -45,8 +42,13 @@ export function knownCaller(row: TurnRow, turn: Turn, secretariatUsers: string[]
   const { org, user } = row;
   if (!org || !user) return undefined;
   if (turn.org.name && turn.org.name !== org.name) return undefined;
-  if ((turn.user.name !== undefined && turn.user.name !== user.displayName) || (turn.user.timeZone !== undefined && turn.user.timeZone !== user.timeZone)) return undefined;
+  if (userChanged(turn, user)) return undefined;
   return callerOf(org, user, secretariatUsers);
+}
+
+/** The platform gives a name or time zone other than the stored one (kept up to date by resolveCaller). */
+function userChanged(turn: Turn, user: { displayName: string | null; timeZone: string | null }): boolean {
+  return (turn.user.name !== undefined && turn.user.name !== user.displayName) || (turn.user.timeZone !== undefined && turn.user.timeZone !== user.timeZone);
 }
 
 type OrgRow = { id: string; name: string | null };

@@ -7,7 +7,7 @@ import { asOfLabel } from "../../assessment/aggregate-cache.ts";
 import { tr, type Lang } from "../../core/reply.ts";
 import { fyLabel } from "../../assessment/fiscal-year.ts";
 import { computeProgress, findGaps, pct, type Level, type Progress } from "../../assessment/progress.ts";
-import { AssessmentService, type AssessmentRef } from "../../assessment/service.ts";
+import type { AssessmentRef } from "../../assessment/service.ts";
 import { UNANSWERED } from "../../assessment/choices.ts";
 import { BarChart, ChartTable, COLORS, type ChartSpec } from "../charts.tsx";
 import { Csrf, Layout, type Flash } from "../page.tsx";
