@@ -68,6 +68,25 @@ describeEachDb("turn rows", (kind) => {
   });
 });
 
+describeEachDb("a known person's changes", (kind) => {
+  it("takes the longer way when the platform gives a new name, time zone or company name, and stores them", async () => {
+    const app = await createTestApp({}, { dbKind: kind });
+    try {
+      const who = { org: "TRENAME", user: "URENAME", conversation: "slack:DRENAME", platform: "slack" as const };
+      const say = (name: string, timeZone: string, orgName: string) => {
+        const t = actionTurn("show_item", { nos: [1] }, who);
+        return app.pipeline.handle({ ...t, user: { ...t.user, name, timeZone }, org: { ...t.org, name: orgName } });
+      };
+      await say("山田", "Asia/Tokyo", "旧社名");
+      await say("山田 太郎", "America/Detroit", "新社名");
+      const user = await app.services.db.user.findFirstOrThrow({ where: { platformUserId: "URENAME" }, include: { org: true } });
+      expect([user.displayName, user.timeZone, user.org.name]).toEqual(["山田 太郎", "America/Detroit", "新社名"]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describeEachDb("turns arriving together", (kind) => {
   it("answers each of many simultaneous turns, new and known people alike, and keeps each one's conversation", async () => {
     const app = await createTestApp({}, { dbKind: kind });
