@@ -2,7 +2,9 @@
 // most, and each round trip to the database is a good part of its time. This statement does what
 // AssessmentService.record does in its transaction (find the assessment, lock it FOR SHARE and the
 // items' rows FOR UPDATE in ascending order, write the answers, add one audit event per item), with
-// the same results, as one statement: all of it happens or none of it does.
+// the same results, as one statement: all of it happens or none of it does. The statement lives in
+// the database as the function record_answers (migration 20261204163000_record_answers_function):
+// planning it cost about as much as running it, and the function keeps its plan per connection.
 //
 // It gives way to the transaction (returns null) when it cannot decide alone: the assessment does
 // not exist yet (the first answer of the year creates it), or a row of one of the items was added
@@ -53,67 +55,17 @@ export async function recordInOneStatement(
   const evidences = changes.map((c) => c.evidence ?? null);
   const hasEvidence = changes.map((c) => c.evidence !== undefined);
   const { orgId } = target;
-  const hasMark = mark !== undefined;
   let rows: Row[];
   try {
+    // the statement is the function record_answers (migration 20261204163000_record_answers_function),
+    // which keeps its plan for the connection; the turn's mark, when given, is written for `orgId`
     rows = await db.$queryRaw<Row[]>`
-      WITH s AS (
-        SELECT * FROM "Assessment"
-        WHERE "orgId" = ${orgId}::uuid AND "fiscalYear" = ${target.fiscalYear}::int AND "guidelineVersion" = ${target.guidelineVersion}::text
-        FOR SHARE
-      ),
-      mark AS (
-        INSERT INTO "TurnEffect" (key, attempt, intent, "orgId", at)
-        SELECT ${mark?.key ?? null}::text, ${mark?.attempt ?? null}::text, ${mark?.intent ?? null}::text, ${mark?.orgId ?? null}::uuid, ${mark?.at ?? null}::timestamp
-        WHERE ${hasMark}::boolean
-        ON CONFLICT (key) DO UPDATE SET writes = "TurnEffect".writes + 1 WHERE "TurnEffect".attempt = EXCLUDED.attempt
-        RETURNING 1
-      ),
-      marked AS (SELECT NOT ${hasMark}::boolean OR EXISTS (SELECT 1 FROM mark) AS ok),
-      open AS (SELECT id FROM s WHERE status <> 'submitted' AND (SELECT ok FROM marked)),
-      cur AS (
-        SELECT a.id, a."itemNo", a.status, a.note, a."evidenceUrl", a.revision FROM "Answer" a
-        WHERE a."assessmentId" = (SELECT id FROM s) AND a."orgId" = ${orgId}::uuid AND a."itemNo" = ANY(${nos}::int[])
-        ORDER BY a."itemNo"
-        FOR UPDATE
-      ),
-      v AS (
-        SELECT * FROM unnest(${nos}::int[], ${statuses}::text[], ${notes}::text[], ${hasNote}::boolean[], ${evidences}::text[], ${hasEvidence}::boolean[])
-          AS v(no, status, note, has_note, evidence, has_evidence)
-      ),
-      old AS (
-        SELECT v.*, cur.id AS answer_id, COALESCE(cur.status, ${UNANSWERED}::text) AS old_status, cur.note AS old_note,
-          cur."evidenceUrl" AS old_evidence, COALESCE(cur.revision, 0) AS old_revision
-        FROM v LEFT JOIN cur ON cur."itemNo" = v.no
-      ),
-      c AS (
-        SELECT old.*, n.new_status,
-          CASE WHEN has_note THEN note WHEN n.new_status <> old_status THEN NULL ELSE old_note END AS new_note,
-          CASE WHEN has_evidence THEN evidence ELSE old_evidence END AS new_evidence,
-          CASE WHEN n.new_status = ${UNANSWERED}::text THEN NULL ELSE ${actor.userId}::uuid END AS answered_by
-        FROM old, LATERAL (SELECT COALESCE(old.status, old.old_status) AS new_status) n
-      ),
-      ins AS (
-        INSERT INTO "Answer"(id, "assessmentId", "orgId", "itemNo", status, note, "evidenceUrl", "answeredById", "answeredAt", revision)
-        SELECT gen_random_uuid(), open.id, ${orgId}::uuid, c.no, c.new_status, c.new_note, c.new_evidence, c.answered_by, ${source.at}::timestamp, c.old_revision + 1
-        FROM c, open WHERE c.answer_id IS NULL
-        RETURNING 1
-      ),
-      up AS (
-        UPDATE "Answer" x SET status = c.new_status, note = c.new_note, "evidenceUrl" = c.new_evidence, "answeredById" = c.answered_by,
-          "answeredAt" = ${source.at}::timestamp, revision = c.old_revision + 1
-        FROM c WHERE x.id = c.answer_id AND EXISTS (SELECT 1 FROM open)
-        RETURNING 1
-      ),
-      ev AS (
-        INSERT INTO "AnswerEvent"("assessmentId", "orgId", "itemNo", "actorId", channel, kind, "oldStatus", "newStatus", "oldNote", "newNote", "oldEvidence", "newEvidence", "deliveryId", "changeId", at)
-        SELECT open.id, ${orgId}::uuid, c.no, ${actor.userId}::uuid, ${source.channel}::text, ${ids.kind}::text, c.old_status, c.new_status,
-          c.old_note, c.new_note, c.old_evidence, c.new_evidence, ${source.deliveryId ?? null}::text, ${ids.changeId}::uuid, ${source.at}::timestamp
-        FROM c, open ORDER BY c.no
-        RETURNING id, "itemNo", "oldStatus", "newStatus", "oldNote", "newNote", "newEvidence"
-      )
-      SELECT s.*, ev.id AS "eventId", ev."itemNo", ev."oldStatus", ev."newStatus", ev."oldNote", ev."newNote", ev."newEvidence", (SELECT ok FROM marked) AS marked
-      FROM s LEFT JOIN ev ON true ORDER BY ev."itemNo"`;
+      SELECT * FROM record_answers(
+        ${orgId}::uuid, ${target.fiscalYear}::int, ${target.guidelineVersion}::text,
+        ${mark?.key ?? null}::text, ${mark?.attempt ?? null}::text, ${mark?.intent ?? null}::text, ${mark?.at ?? null}::timestamp,
+        ${nos}::int[], ${statuses}::text[], ${notes}::text[], ${hasNote}::boolean[], ${evidences}::text[], ${hasEvidence}::boolean[],
+        ${UNANSWERED}::text, ${actor.userId}::uuid, ${source.channel}::text, ${ids.kind}::text, ${source.deliveryId ?? null}::text,
+        ${ids.changeId}::uuid, ${source.at}::timestamp)`;
   } catch (err) {
     if (uniqueViolation(err)) return null;
     throw err;
