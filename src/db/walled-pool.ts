@@ -40,16 +40,20 @@ export function walledPool(config: pg.PoolConfig, walls: TenantWalls): pg.Pool {
   const query = (...args: unknown[]): unknown => {
     const org = walls.currentOrg();
     if (!org || typeof args.at(-1) === "function") return plainQuery(...args);
-    // a single statement in a turn: its own transaction, begun with the role and the organisation
+    const [text, values] = args;
+    const config = (typeof text === "string" ? { text, values } : { ...(text as pg.QueryConfig), ...(values ? { values } : {}) }) as pg.QueryConfig;
+    // a single statement in a turn: its own transaction, begun with the role and the organisation,
+    // and sent with them and its COMMIT in one round trip (WalledStatement)
     return (async () => {
       const client = (await connect()) as pg.PoolClient;
       let broken: Error | undefined;
       try {
-        await client.query("BEGIN"); // walled by the patch above
-        const result = await (client.query as AnyFn)(...args);
-        await client.query("COMMIT");
-        return result;
+        return await new Promise((resolve, reject) => {
+          const q = new WalledStatement(org, config, (err, result) => (err ? reject(err) : resolve(result)));
+          client.query(q as unknown as pg.QueryConfig);
+        });
       } catch (e) {
+        // the statement failed, or the walls did and it was never run: the transaction is rolled back
         await client.query("ROLLBACK").catch((r: Error) => (broken = r));
         throw e;
       } finally {
@@ -66,3 +70,58 @@ function isBegin(q: unknown): boolean {
   const text = typeof q === "string" ? q : typeof q === "object" && q && "text" in q ? (q as { text: unknown }).text : undefined;
   return typeof text === "string" && text.trim().toUpperCase() === "BEGIN";
 }
+
+/**
+ * One statement behind the walls in one round trip: BEGIN, the role, the organisation, the
+ * statement and COMMIT are written together in the extended protocol and closed by a single Sync.
+ * Before a Sync, PostgreSQL skips every message after one that failed: if the walls cannot be set,
+ * the statement is not run, and if it fails, COMMIT is not run either (the caller rolls back).
+ * Sent one after another, as before, these took three round trips (BEGIN with the settings, the
+ * statement, COMMIT), a good part of a turn's time on a walled statement.
+ */
+class WalledStatement extends (pg.Query as unknown as QueryClass) {
+  constructor(
+    private readonly orgId: string,
+    config: pg.QueryConfig,
+    done: (err: Error | null, result?: pg.QueryResult) => void,
+  ) {
+    // always the extended protocol (a statement without values would otherwise go as a simple query)
+    super({ ...config, queryMode: "extended" } as pg.QueryConfig, undefined, (err: Error | null, results: pg.QueryResult | pg.QueryResult[]) =>
+      // the results of BEGIN, the two settings, the statement and COMMIT: the statement's is the fourth
+      err ? done(err) : Array.isArray(results) && results.length === 5 ? done(null, results[3]) : done(new Error("walled statement: unexpected results")),
+    );
+  }
+
+  prepare(connection: Connection): void {
+    // orgId is checked against UUID in forOrg: inlining it cannot inject anything
+    for (const text of ["BEGIN", `SET LOCAL role ${WALLED_ROLE}`, `SET LOCAL app.org_id = '${this.orgId}'`]) plainStep(connection, text);
+    super.prepare(connection); // the statement: parse, bind, describe, then _getRows below
+  }
+
+  _getRows(connection: Connection): void {
+    connection.execute({ portal: "", rows: 0 });
+    plainStep(connection, "COMMIT");
+    connection.sync();
+  }
+}
+
+/** A statement without values or rows, in the extended protocol (no Sync of its own). */
+function plainStep(connection: Connection, text: string): void {
+  connection.parse({ text, types: [] });
+  connection.bind({ values: [] });
+  connection.execute({ portal: "", rows: 0 });
+}
+
+type Connection = {
+  parse(q: { text: string; types: number[] }): void;
+  bind(q: { values: unknown[] }): void;
+  execute(q: { portal: string; rows: number }): void;
+  sync(): void;
+};
+
+/** pg's Query with the two steps of its extended-protocol path that WalledStatement extends. */
+type QueryClass = new (
+  config: pg.QueryConfig,
+  values: undefined,
+  callback: (err: Error | null, results: pg.QueryResult | pg.QueryResult[]) => void,
+) => { prepare(connection: Connection): void; _getRows(connection: Connection, rows?: number): void };
