@@ -27,6 +27,8 @@ export class Knowledge {
   readonly glossary: Term[];
   readonly sources: RawKnowledge["sources"];
   private readonly byNo = new Map<number, Item>();
+  /** the items in number order, made once: progress reads them several times on every request */
+  private readonly sorted: Item[];
   private readonly areaById = new Map<string, Area>();
 
   constructor(raw: RawKnowledge) {
@@ -43,6 +45,7 @@ export class Knowledge {
       if (e.status === "known") this.byNo.set(e.no, { no: e.no, status: "known", level: official?.level ?? e.level, entry: e, official });
       else this.byNo.set(e.no, { no: e.no, status: "unknown", level: official?.level, official });
     }
+    this.sorted = [...this.byNo.values()].sort((a, b) => a.no - b.no);
   }
 
   static load(opts: { dir?: string; overlayFile?: string } = {}): Knowledge {
@@ -58,21 +61,21 @@ export class Knowledge {
   }
 
   items(): Item[] {
-    return [...this.byNo.values()].sort((a, b) => a.no - b.no);
+    return this.sorted.slice();
   }
 
   /** Items of exactly this level whose level is known (from our data or the official sheet). */
   itemsOfLevel(level: 1 | 2 | 3): Item[] {
-    return this.items().filter((i) => i.level === level);
+    return this.sorted.filter((i) => i.level === level);
   }
 
   /** Items up to and including a level: Level 2 includes Level 1, Level 3 includes both. */
   itemsUpToLevel(level: 1 | 2 | 3): Item[] {
-    return this.items().filter((i) => i.level !== undefined && i.level <= level);
+    return this.sorted.filter((i) => i.level !== undefined && i.level <= level);
   }
 
   itemsOfArea(areaId: string): Item[] {
-    return this.items().filter((i) => i.entry?.area === areaId);
+    return this.sorted.filter((i) => i.entry?.area === areaId);
   }
 
   area(id: string | undefined): Area | undefined {
