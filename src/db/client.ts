@@ -49,8 +49,8 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     const walls = new TenantWalls(target.tenantWalls ?? true);
     const poolConfig = { connectionString: target.databaseUrl, max: 10 };
     const adapterFactory = walls.enforced
-      ? new PrismaPg(walledPool(poolConfig, walls), { disposeExternalPool: true })
-      : new PrismaPg(poolConfig);
+      ? new PrismaPg(walledPool(poolConfig, walls), { disposeExternalPool: true, statementNameGenerator: keptPlanName })
+      : new PrismaPg(poolConfig, { statementNameGenerator: keptPlanName });
     const effects = new TurnEffects();
     const prisma = new PrismaClient({ adapter: fencedAdapterFactory(adapterFactory, effects) });
     return { prisma, kind: "postgres", adapterFactory, walls, effects, close: () => prisma.$disconnect() };
@@ -68,6 +68,16 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     lock.release();
     throw e;
   }
+}
+
+/**
+ * A raw statement that begins with `/* kept plan: <name> *\/` is prepared once per connection under
+ * that name, and PostgreSQL keeps its plan: for the few statements of a turn whose planning costs
+ * as much as running them. Only those: every statement kept stays prepared on each connection.
+ */
+export const KEPT_PLAN = /^\s*\/\* kept plan: ([a-z_]+) \*\//;
+export function keptPlanName(q: { sql: string }): string {
+  return KEPT_PLAN.exec(q.sql)?.[1] ?? ""; // "": unnamed, planned each time
 }
 
 // PostgreSQL's default 128 MB of shared buffers is sized for a server; the embedded database
