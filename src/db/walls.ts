@@ -9,7 +9,8 @@
 //
 // How: a pg Pool whose transactions begin with the role and the organisation in the same round
 // trip as BEGIN (one simple-protocol message, no extra round trip), and whose single statements
-// outside a transaction become BEGIN+settings / statement / COMMIT. This covers every statement
+// outside a transaction are sent as BEGIN, settings, statement and COMMIT in one round trip
+// (one Sync: the statement is skipped if the settings fail). This covers every statement
 // Prisma sends, raw SQL included (a Prisma client extension, as in Prisma's RLS example, covers
 // model queries only, costs a batch transaction per query, and does not reach into interactive
 // transactions). The embedded PGlite (one company, one process) runs without the walls.
