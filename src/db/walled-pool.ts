@@ -55,6 +55,9 @@ export function walledPool(config: pg.PoolConfig, walls: TenantWalls): pg.Pool {
       } catch (e) {
         // the statement failed, or the walls did and it was never run: the transaction is rolled back
         await client.query("ROLLBACK").catch((r: Error) => (broken = r));
+        // a named statement (a kept plan, client.ts) may or may not be prepared on the server now,
+        // while pg counts it as prepared once any step was parsed: the connection is not reused
+        if (config.name) broken ??= e as Error;
         throw e;
       } finally {
         client.release(broken);

@@ -74,6 +74,13 @@ describe.skipIf(!TEST_DATABASE_URL)("the walled pool [postgres]", () => {
     expect((await pool.query("SELECT current_user AS who")).rows[0].who).not.toBe("jama_app");
   });
 
+  it("prepares a named statement again after it failed to prepare (a kept plan, db/client.ts)", async () => {
+    const kept = () => walls.forOrg(org, () => pool.query({ name: "kept_probe", text: "SELECT x FROM probe_later", values: [] }));
+    await expect(kept()).rejects.toThrow(/probe_later" does not exist/);
+    await admin(scratch.url, `CREATE TABLE probe_later (x int); GRANT SELECT ON probe_later TO jama_app`);
+    for (let i = 0; i < 3; i++) expect((await kept()).rows).toEqual([]);
+  });
+
   it("does not run the statement when the walls cannot be set", async () => {
     const role = `jama_nomember_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
     await admin(scratch.url, `CREATE ROLE ${role} LOGIN`);
