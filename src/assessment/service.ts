@@ -151,9 +151,12 @@ export class AssessmentService {
     const fy = this.fiscalYear(now);
     // the assessments with their answers' item numbers and statuses only: turning 153 whole rows
     // a year into objects was most of what progress cost
-    // its plan is kept on PostgreSQL (db/client.ts): planning it cost about half of running it
+    // its plan is kept on PostgreSQL (db/client.ts): planning it cost about half of running it. The
+    // answers are found by their assessment alone (its organisation is the one asked for): with the
+    // organisation too, PostgreSQL also read the organisation's answers of every year (0.8 against
+    // 0.5 ms with three years)
     const rows = await this.db.$queryRaw<(AssessmentRef & { answers: [number, string][] })[]>`
-      /* kept plan: progress_statuses */ SELECT a.*, COALESCE((SELECT json_agg(json_build_array(x."itemNo", x.status)) FROM "Answer" x WHERE x."assessmentId" = a.id AND x."orgId" = a."orgId"), '[]') AS answers
+      /* kept plan: progress_statuses */ SELECT a.*, COALESCE((SELECT json_agg(json_build_array(x."itemNo", x.status)) FROM "Answer" x WHERE x."assessmentId" = a.id), '[]') AS answers
       FROM "Assessment" a
       WHERE a."orgId" = ${orgId}::uuid AND a."fiscalYear" IN (${fy}::int, ${fy - 1}::int)
       ORDER BY a."createdAt" DESC`;
