@@ -7,6 +7,9 @@
 -- connection (plan_cache_mode) rather than for every answer.
 -- It runs with the caller's rights (SECURITY INVOKER, the default): the tenant walls apply to
 -- every row it reads or writes, as they did to the statement.
+-- The items' rows are found by their assessment (the organisation's, found first) and number
+-- alone: with the organisation as well, the kept plan combined the organisation's index with the
+-- assessment's and read every answer of the organisation (all its years) to lock one.
 -- Prisma's PostgreSQL adapter splits a migration at every semicolon, even inside a procedural
 -- block, so the body is an E-string that spells its semicolon as \073 (as in tenant_walls).
 
@@ -39,7 +42,7 @@ BEGIN
     open AS (SELECT s.id FROM s WHERE s.status <> ''submitted'' AND (SELECT ok FROM marked)),
     cur AS (
       SELECT a.id, a."itemNo", a.status, a.note, a."evidenceUrl", a.revision FROM "Answer" a
-      WHERE a."assessmentId" = (SELECT s.id FROM s) AND a."orgId" = p_org AND a."itemNo" = ANY(p_nos)
+      WHERE a."assessmentId" = (SELECT s.id FROM s) AND a."itemNo" = ANY(p_nos)
       ORDER BY a."itemNo"
       FOR UPDATE
     ),
