@@ -75,7 +75,7 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
  * that name, and PostgreSQL keeps its plan: for the few statements of a turn whose planning costs
  * as much as running them. Only those: every statement kept stays prepared on each connection.
  */
-export const KEPT_PLAN = /^\s*\/\* kept plan: ([a-z_]+) \*\//;
+const KEPT_PLAN = /^\s*\/\* kept plan: ([a-z_]+) \*\//;
 export function keptPlanName(q: { sql: string }): string {
   return KEPT_PLAN.exec(q.sql)?.[1] ?? ""; // "": unnamed, planned each time
 }
